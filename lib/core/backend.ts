@@ -1,0 +1,54 @@
+// Backend choice: the native TensorFlow binding where it is installed, else WebAssembly, else plain
+// JavaScript. VI_BACKEND=tensorflow|wasm|cpu overrides the order. The choice is reported once.
+import * as tf from './tf';
+import { BackendError } from './errors';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+let reported: BackendName | null = null;
+
+/** Registers the backend's package with tfjs; returns false when the package cannot load here. */
+function register(name: BackendName): boolean {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    if (name === 'tensorflow') require('@tensorflow/tfjs-node');
+    if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
+    return tf.findBackendFactory(name) != null;
+  } catch {
+    return false;
+  }
+}
+
+export interface BackendOptions {
+  /** Force one backend (else VI_BACKEND, else the first of tensorflow, wasm, cpu that works). */
+  backend?: BackendName;
+  /** Do not print the choice. */
+  quiet?: boolean;
+}
+
+/** Picks and initialises the backend; call it (and await it) before the first tensor op. */
+export async function initBackend(options: BackendOptions = {}): Promise<BackendName> {
+  const requested = options.backend ?? (process.env.VI_BACKEND as BackendName | undefined);
+  if (requested !== undefined && !ORDER.includes(requested)) {
+    throw new BackendError(`unknown backend "${requested}"`, `use one of ${ORDER.join(', ')} (VI_BACKEND or the backend option)`);
+  }
+  const candidates = requested ? [requested] : ORDER;
+  for (const name of candidates) {
+    if (!register(name)) continue;
+    if (tf.getBackend() === name || (await tf.setBackend(name))) {
+      await tf.ready();
+      if (reported !== name && !options.quiet) {
+        console.log(`tfjs backend: ${name}` + (name === 'wasm' ? ' (single-threaded, SIMD)' : ''));
+      }
+      reported = name;
+      return name;
+    }
+  }
+  const hint = requested === 'tensorflow'
+    ? 'install it with `npm install @tensorflow/tfjs-node` on a machine with internet access, or unset VI_BACKEND'
+    : 'reinstall the npm dependencies (npm ci)';
+  throw new BackendError(`tfjs backend "${requested ?? ORDER.join('/')}" could not be initialised`, hint);
+}
+
+export { tf };

@@ -1,0 +1,28 @@
+// Small tensor helpers that tfjs lacks.
+import * as tf from './tf';
+
+/** Identity in the forward pass, zero gradient in the backward pass. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
+  value: x.clone(),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+})) as any) as (x: tf.Tensor) => tf.Tensor;
+
+/** log(sum(exp(x))) over `axis`, stable for large |x|. */
+export function logSumExp(x: tf.Tensor, axis: number): tf.Tensor {
+  return tf.logSumExp(x, axis);
+}
+
+/** Sums the last `k` axes (k = 0 returns the input unchanged). */
+export function sumLastAxes(x: tf.Tensor, k: number): tf.Tensor {
+  if (k === 0) return x;
+  const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
+  return tf.sum(x, axes);
+}
+
+/** Reads a scalar tensor as a number and disposes it. */
+export function takeNumber(x: tf.Tensor): number {
+  const v = x.dataSync()[0];
+  x.dispose();
+  return v;
+}

@@ -1,0 +1,98 @@
+// Explicit random keys in the style of JAX: a key is an immutable pair of 32-bit words, new keys
+// come from split/foldIn, and every random op consumes a key. There is no hidden global generator.
+import * as tf from './tf';
+import { checkInt, ParameterError } from './errors';
+
+const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24];
+
+function rotl(x: number, r: number): number {
+  return ((x << r) | (x >>> (32 - r))) >>> 0;
+}
+
+/** Threefry-2x32 with 20 rounds (Salmon et al., SC'11): a counter-based hash of (key, counter). */
+export function threefry2x32(k0: number, k1: number, c0: number, c1: number): [number, number] {
+  const ks = [k0 >>> 0, k1 >>> 0, (0x1bd11bda ^ k0 ^ k1) >>> 0];
+  let x0 = (c0 + ks[0]) >>> 0;
+  let x1 = (c1 + ks[1]) >>> 0;
+  for (let group = 0; group < 5; group++) {
+    for (let r = 0; r < 4; r++) {
+      x0 = (x0 + x1) >>> 0;
+      x1 = rotl(x1, ROTATIONS[(group % 2) * 4 + r]) ^ x0;
+    }
+    // key injection after every four rounds
+    x0 = (x0 + ks[(group + 1) % 3]) >>> 0;
+    x1 = (x1 + ks[(group + 2) % 3] + group + 1) >>> 0;
+  }
+  return [x0, x1];
+}
+
+/** An immutable random key. Derive new keys with `split` or `foldIn`; never reuse one for two draws. */
+export class Key {
+  private constructor(readonly words: readonly [number, number]) {}
+
+  /** A root key from an integer seed (any safe integer, including 0). */
+  static fromSeed(seed: number): Key {
+    if (!Number.isSafeInteger(seed)) {
+      throw new ParameterError(`seed = ${seed} is not a safe integer`, 'pass an integer seed such as 0 or 42');
+    }
+    const hi = Math.floor(seed / 2 ** 32) >>> 0;
+    return new Key(threefry2x32(0, 0, seed >>> 0, hi));
+  }
+
+  /** `n` independent keys. */
+  split(n = 2): Key[] {
+    checkInt('n', n, 1);
+    const out: Key[] = [];
+    for (let i = 0; i < n; i++) out.push(new Key(threefry2x32(this.words[0], this.words[1], i, 0)));
+    return out;
+  }
+
+  /** A key derived from this one and an integer (a step number, an example index, ...). */
+  foldIn(data: number): Key {
+    checkInt('data', data, 0);
+    return new Key(threefry2x32(this.words[0], this.words[1], data >>> 0, 1 + Math.floor(data / 2 ** 32)));
+  }
+
+  /** A seed for one tfjs random op: a positive integer (tfjs treats 0 as "unseeded"). */
+  seed(): number {
+    const [a] = threefry2x32(this.words[0], this.words[1], 0, 2);
+    return (a % 0x7ffffffe) + 1;
+  }
+
+  /** `n` uniform doubles in [0, 1) for randomness on the JavaScript side (shuffles, starts). */
+  uniforms(n: number): Float64Array {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const [a, b] = threefry2x32(this.words[0], this.words[1], i, 3);
+      out[i] = (a * 2 ** 21 + (b >>> 11)) / 2 ** 53; // 53 random bits
+    }
+    return out;
+  }
+
+  toString(): string {
+    return `Key(${this.words[0]}, ${this.words[1]})`;
+  }
+}
+
+/** Standard normal tensor of the given shape. */
+export function normal(key: Key, shape: number[], dtype: 'float32' = 'float32'): tf.Tensor {
+  return tf.randomNormal(shape, 0, 1, dtype, key.seed());
+}
+
+/** Uniform tensor on [lo, hi). */
+export function uniform(key: Key, shape: number[], lo = 0, hi = 1): tf.Tensor {
+  return tf.randomUniform(shape, lo, hi, 'float32', key.seed());
+}
+
+/** A uniformly random permutation of 0..n-1 (Fisher-Yates driven by the key). */
+export function permutation(key: Key, n: number): Int32Array {
+  checkInt('n', n, 0);
+  const u = key.uniforms(n);
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(u[i] * (i + 1));
+    const t = p[i]; p[i] = p[j]; p[j] = t;
+  }
+  return p;
+}

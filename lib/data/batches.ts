@@ -1,0 +1,57 @@
+// Keyed shuffling, batching and binarization of image sets.
+import * as tf from '../core/tf';
+import { checkInt } from '../core/errors';
+import { Key, permutation, uniform } from '../core/random';
+import type { ImageSet } from './images';
+
+/**
+ * Indices of the batch taken at `step` when epochs are shuffled by `key`: epoch e uses the
+ * permutation of key.foldIn(e); the last incomplete batch of each epoch is dropped.
+ */
+export function batchIndices(key: Key, n: number, batchSize: number, step: number): Int32Array {
+  checkInt('batchSize', batchSize, 1);
+  checkInt('n', n, batchSize);
+  const perEpoch = Math.floor(n / batchSize);
+  const epoch = Math.floor(step / perEpoch);
+  const start = (step % perEpoch) * batchSize;
+  const epochKey = key.foldIn(epoch);
+  const id = `${epochKey}|${n}`;
+  if (cachedPermutation.id !== id) cachedPermutation = { id, perm: permutation(epochKey, n) };
+  return cachedPermutation.perm.slice(start, start + batchSize);
+}
+
+// An epoch's permutation is reused by all of its batches.
+let cachedPermutation: { id: string; perm: Int32Array } = { id: '', perm: new Int32Array(0) };
+
+/** Pixels of the chosen images scaled to [0, 1]: a [indices.length, rows*cols] tensor. */
+export function gatherPixels(set: ImageSet, indices: ArrayLike<number>): tf.Tensor2D {
+  const d = set.rows * set.cols;
+  const out = new Float32Array(indices.length * d);
+  for (let i = 0; i < indices.length; i++) {
+    const src = set.pixels.subarray(indices[i] * d, (indices[i] + 1) * d);
+    for (let j = 0; j < d; j++) out[i * d + j] = src[j] / 255;
+  }
+  return tf.tensor2d(out, [indices.length, d]);
+}
+
+/** Consecutive images start..start+count as a [count, rows*cols] tensor in [0, 1]. */
+export function pixelRange(set: ImageSet, start: number, count: number): tf.Tensor2D {
+  const idx = Array.from({ length: Math.min(count, set.n - start) }, (_, i) => start + i);
+  return gatherPixels(set, idx);
+}
+
+/** Dynamic binarization: each pixel is 1 with probability equal to its intensity, freshly drawn per call. */
+export function binarizeDynamic(key: Key, x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.cast(tf.less(uniform(key, x.shape), x), 'float32'));
+}
+
+/** Static binarization: one fixed stochastic draw per image set (keyed), or a 0.5 threshold without a key. */
+export function binarizeStatic(set: ImageSet, key?: Key): ImageSet {
+  const out = new Uint8Array(set.pixels.length);
+  const u = key ? key.uniforms(set.pixels.length) : null;
+  for (let i = 0; i < out.length; i++) {
+    const p = set.pixels[i] / 255;
+    out[i] = (u ? u[i] < p : p >= 0.5) ? 255 : 0;
+  }
+  return { ...set, pixels: out };
+}

@@ -1,0 +1,3 @@
+export * from './idx';
+export * from './images';
+export * from './batches';

@@ -1,0 +1,74 @@
+// Bernoulli distribution parameterised by logits (log-odds), the numerically stable form.
+import * as tf from '../core/tf';
+import { ParameterError } from '../core/errors';
+import { sumLastAxes } from '../core/ops';
+import { Key, uniform } from '../core/random';
+import { Distribution, DistributionOptions, checkTrailing, checkValues, drawShape, splitShape } from './distribution';
+
+export class Bernoulli implements Distribution {
+  readonly name = 'Bernoulli';
+  readonly hasRsample = false;
+  readonly batchShape: number[];
+  readonly eventShape: number[];
+  readonly eventRank: number;
+  private readonly validate: boolean;
+
+  constructor(readonly logits: tf.Tensor, options: DistributionOptions = {}) {
+    this.eventRank = options.eventRank ?? 0;
+    const { batch, event } = splitShape('Bernoulli', logits.shape, this.eventRank);
+    this.batchShape = batch;
+    this.eventShape = event;
+    this.validate = options.validate ?? true;
+    if (this.validate) checkValues('Bernoulli', 'logits', logits, (v) => !Number.isNaN(v), 'a number (not NaN)');
+  }
+
+  /** From probabilities in [0, 1]; 0 and 1 become -Inf and +Inf logits. */
+  static fromProbs(probs: tf.Tensor, options: DistributionOptions = {}): Bernoulli {
+    if (options.validate ?? true) checkValues('Bernoulli', 'probs', probs, (v) => v >= 0 && v <= 1, 'in [0, 1]');
+    const logits = tf.tidy(() => tf.sub(tf.log(probs), tf.log1p(tf.neg(probs))));
+    return new Bernoulli(logits, { ...options, validate: false });
+  }
+
+  probs(): tf.Tensor {
+    return tf.sigmoid(this.logits);
+  }
+
+  sample(key: Key, n?: number): tf.Tensor {
+    return tf.tidy(() => tf.cast(tf.less(uniform(key, drawShape(n, this.logits.shape)), tf.sigmoid(this.logits)), 'float32'));
+  }
+
+  rsample(): tf.Tensor {
+    throw new ParameterError('Bernoulli has no reparameterised sampler (its draws are discrete)',
+      'use sample() with a score-function estimator, or a continuous relaxation');
+  }
+
+  /** log p(x) = x*l - softplus(l), summed over the event; x must lie in [0, 1]. */
+  logProb(x: tf.Tensor): tf.Tensor {
+    checkTrailing('Bernoulli', x, this.logits.shape);
+    if (this.validate) checkValues('Bernoulli', 'x', x, (v) => v >= 0 && v <= 1, 'in [0, 1]');
+    return tf.tidy(() => {
+      // x*l - softplus(l), written to stay finite for |l| large: -softplus(-l) for x=1, -softplus(l) for x=0
+      const lp = tf.neg(tf.add(tf.mul(x, tf.softplus(tf.neg(this.logits))), tf.mul(tf.sub(1, x), tf.softplus(this.logits))));
+      return sumLastAxes(lp, this.eventRank);
+    });
+  }
+
+  entropy(): tf.Tensor {
+    return tf.tidy(() => {
+      const p = tf.sigmoid(this.logits);
+      const h = tf.add(tf.mul(p, tf.softplus(tf.neg(this.logits))), tf.mul(tf.sub(1, p), tf.softplus(this.logits)));
+      return sumLastAxes(h, this.eventRank);
+    });
+  }
+}
+
+/** KL(Bern(p) || Bern(q)) summed over the event. */
+export function klBernoulliBernoulli(p: Bernoulli, q: Bernoulli): tf.Tensor {
+  return tf.tidy(() => {
+    const pp = tf.sigmoid(p.logits);
+    // p log(p/q) + (1-p) log((1-p)/(1-q)) with log p = -softplus(-l), log(1-p) = -softplus(l)
+    const logRatio1 = tf.sub(tf.softplus(tf.neg(q.logits)), tf.softplus(tf.neg(p.logits)));
+    const logRatio0 = tf.sub(tf.softplus(q.logits), tf.softplus(p.logits));
+    return sumLastAxes(tf.add(tf.mul(pp, logRatio1), tf.mul(tf.sub(1, pp), logRatio0)), p.eventRank);
+  });
+}

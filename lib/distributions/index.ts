@@ -1,0 +1,5 @@
+export * from './distribution';
+export * from './normal';
+export * from './bernoulli';
+export * from './categorical';
+export * from './kl';

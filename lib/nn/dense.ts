@@ -1,0 +1,92 @@
+// A dense layer whose forward and backward matrix products are all untransposed, so that the wasm
+// backend runs them on XNNPACK's fast path (autodiff's own backward products are transposed and
+// fall into a scalar loop there: see DESIGN.md).
+import * as tf from '../core/tf';
+import { checkInt, checkShape, fmtShape, ShapeError } from '../core/errors';
+import { Key } from '../core/random';
+
+/** y = x W + b with a custom gradient that multiplies explicit transposes. x: [batch, in], W: [in, out], b: [out]. */
+export const affine = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: tf.add(tf.matMul(x, w), b),
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [
+        tf.matMul(dy, tf.transpose(ws)), // [batch, in]
+        tf.matMul(tf.transpose(xs), dy), // [in, out]
+        tf.sum(dy, 0), // [out]
+      ];
+    },
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+}) as any) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+
+/** The same affine map with tfjs's own gradient: the reference the tests compare against. */
+export function affinePlain(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return tf.add(tf.matMul(x, w), b);
+}
+
+export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'softplus' | 'linear';
+
+export function activate(x: tf.Tensor2D, activation: Activation): tf.Tensor2D {
+  switch (activation) {
+    case 'relu': return tf.relu(x);
+    case 'tanh': return tf.tanh(x);
+    case 'sigmoid': return tf.sigmoid(x);
+    case 'softplus': return tf.softplus(x);
+    case 'linear': return x;
+  }
+}
+
+/** A dense layer with trainable weights [in, out] and bias [out]. */
+let nextLayerId = 0;
+
+export class Dense {
+  readonly name: string;
+  readonly weight: tf.Variable<tf.Rank.R2>;
+  readonly bias: tf.Variable<tf.Rank.R1>;
+
+  /** Glorot-uniform weights drawn with `key`, zero bias. */
+  constructor(readonly inputSize: number, readonly outputSize: number, readonly activation: Activation, key: Key, name = 'dense') {
+    checkInt('inputSize', inputSize, 1);
+    checkInt('outputSize', outputSize, 1);
+    const limit = Math.sqrt(6 / (inputSize + outputSize));
+    // tfjs needs globally unique variable names; a counter keeps re-run notebook cells working
+    const id = nextLayerId++;
+    this.weight = tf.variable(tf.randomUniform([inputSize, outputSize], -limit, limit, 'float32', key.seed()), true, `${name}/weight#${id}`);
+    this.bias = tf.variable(tf.zeros([outputSize]), true, `${name}/bias#${id}`);
+    this.name = name;
+  }
+
+  /** x: [batch, in] -> [batch, out]. */
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    if (x.rank !== 2 || x.shape[1] !== this.inputSize) {
+      throw new ShapeError(`Dense(${this.inputSize} -> ${this.outputSize}) got input of shape ${fmtShape(x.shape)}`,
+        `pass a [batch, ${this.inputSize}] tensor`);
+    }
+    return tf.tidy(() => activate(affine(x, this.weight, this.bias), this.activation));
+  }
+
+  get variables(): tf.Variable[] {
+    return [this.weight, this.bias];
+  }
+
+  /** Variables under stable names (`name/weight`, `name/bias`) for saving and loading. */
+  namedVariables(): [string, tf.Variable][] {
+    return [[`${this.name}/weight`, this.weight], [`${this.name}/bias`, this.bias]];
+  }
+
+  /** Replaces the weights (shapes must match). */
+  assign(weight: tf.Tensor, bias: tf.Tensor): void {
+    checkShape(`${this.name}/weight`, weight.shape, this.weight.shape);
+    checkShape(`${this.name}/bias`, bias.shape, this.bias.shape);
+    this.weight.assign(weight as tf.Tensor2D);
+    this.bias.assign(bias as tf.Tensor1D);
+  }
+
+  dispose(): void {
+    this.weight.dispose();
+    this.bias.dispose();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './dense';
+export * from './mlp';
+export * from './weights';

@@ -1,0 +1,96 @@
+// Training and evaluation of the VAE on an image set: dynamic binarization for training, a fixed
+// stochastic binarization for testing, bounds reported in nats per image.
+import * as tf from '../core/tf';
+import { Key } from '../core/random';
+import { train, TrainResult } from '../core/train';
+import { ImageSet, batchIndices, binarizeDynamic, binarizeStatic, gatherPixels, pixelRange } from '../data';
+import { Vae } from './vae';
+
+export interface VaeTrainOptions {
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+  /** Multiply the learning rate by this factor at the listed fractions of training, e.g. [0.6, 0.85]. */
+  decayAt: number[];
+  decayFactor: number;
+  progress: 'auto' | 'lines' | 'off';
+  onStep?: (step: number, loss: number) => void | Promise<void>;
+}
+
+export function defaultVaeTrainOptions(): VaeTrainOptions {
+  return { steps: 1000, batchSize: 128, learningRate: 1e-3, decayAt: [], decayFactor: 0.3, progress: 'auto' };
+}
+
+/** Trains `vae` on `data` with Adam; step i uses batch i of epochs shuffled by `key`. */
+export async function trainVae(vae: Vae, data: ImageSet, key: Key, options: Partial<VaeTrainOptions> = {}): Promise<TrainResult> {
+  const o = { ...defaultVaeTrainOptions(), ...options };
+  const optimizer = tf.train.adam(o.learningRate);
+  const [batchKey, noiseKey] = key.split(2);
+  const decaySteps = o.decayAt.map((f) => Math.round(f * o.steps));
+  try {
+    return await train(noiseKey, (k, step) => {
+      if (decaySteps.includes(step)) {
+        // AdamOptimizer reads its learningRate field at every step
+        (optimizer as unknown as { learningRate: number }).learningRate *= o.decayFactor;
+      }
+      const [kBin, kElbo] = k.split(2);
+      const x = gatherPixels(data, batchIndices(batchKey, data.n, o.batchSize, step));
+      const xb = binarizeDynamic(kBin, x) as tf.Tensor2D;
+      x.dispose();
+      const loss = vae.loss(xb, kElbo);
+      xb.dispose();
+      return loss;
+    }, { steps: o.steps, optimizer, variables: vae.variables, label: 'VAE training', progress: o.progress, onStep: o.onStep });
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+export interface BoundSummary {
+  /** Mean over images, nats. */
+  mean: number;
+  /** Standard error of the mean, nats. */
+  stderr: number;
+  /** Per-image values. */
+  values: Float32Array;
+}
+
+function summarise(values: Float32Array): BoundSummary {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(n - 1, 1);
+  return { mean, stderr: Math.sqrt(variance / n), values };
+}
+
+/** Per-image ELBO (nats) over the first `count` images of a binarized set. */
+export function evaluateElbo(vae: Vae, data: ImageSet, key: Key, count = data.n, batch = 500): BoundSummary {
+  const values = new Float32Array(Math.min(count, data.n));
+  for (let start = 0, b = 0; start < values.length; start += batch, b++) {
+    const part = tf.tidy(() => vae.elbo(pixelRange(data, start, Math.min(batch, values.length - start)), key.foldIn(b)));
+    values.set(part.dataSync(), start);
+    part.dispose();
+  }
+  return summarise(values);
+}
+
+/** Per-image importance-weighted bound with k samples (nats) over the first `count` images. */
+export async function evaluateIwae(vae: Vae, data: ImageSet, key: Key, k: number, count = data.n, batch = 20,
+  onProgress?: (done: number) => void | Promise<void>): Promise<BoundSummary> {
+  const values = new Float32Array(Math.min(count, data.n));
+  for (let start = 0, b = 0; start < values.length; start += batch, b++) {
+    const x = pixelRange(data, start, Math.min(batch, values.length - start));
+    const part = vae.iwae(x, key.foldIn(b), k);
+    values.set(part.dataSync(), start);
+    tf.dispose([x, part]);
+    if (onProgress) await onProgress(Math.min(start + batch, values.length));
+  }
+  return summarise(values);
+}
+
+/** Seed of the fixed stochastic binarization of test images shared by all lectures. */
+export const TEST_BINARIZATION_SEED = 20241;
+
+/** The test images of a dataset binarized once, the same way in every lecture and script. */
+export function binarizedTestSet(test: ImageSet): ImageSet {
+  return binarizeStatic(test, Key.fromSeed(TEST_BINARIZATION_SEED));
+}

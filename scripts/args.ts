@@ -1,0 +1,13 @@
+// Minimal --name value argument parsing for the scripts.
+export function parseArgs(defaults: Record<string, string>): Record<string, string> {
+  const out = { ...defaults };
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([\w-]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!m || !(m[1] in defaults)) {
+      throw new Error(`unknown argument ${argv[i]}; known: ${Object.keys(defaults).map((k) => `--${k}`).join(' ')}`);
+    }
+    out[m[1]] = m[2] ?? argv[++i];
+  }
+  return out;
+}
