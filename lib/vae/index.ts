@@ -1,2 +1,3 @@
 export * from './vae';
 export * from './train-vae';
+export * from './gradient-estimators';

@@ -1,0 +1,9 @@
+// The public face of the lecture library: notebooks import everything from here
+// (`import * as L from '../dist/lib'`, after `npm run build`).
+export * from './core';
+export * from './distributions';
+export * from './data';
+export * from './plot';
+export * from './nn';
+export * from './vae';
+export * from './models';

@@ -1,0 +1,3 @@
+export * as matrix from './matrix';
+export type { Matrix } from './matrix';
+export * from './linear-gaussian';

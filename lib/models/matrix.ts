@@ -1,0 +1,83 @@
+// Small dense matrices in double precision (row-major number[][]) for exact reference calculations.
+import { ParameterError, ShapeError } from '../core/errors';
+
+export type Matrix = number[][];
+
+export function zeros(r: number, c: number): Matrix {
+  return Array.from({ length: r }, () => new Array<number>(c).fill(0));
+}
+
+export function identity(n: number): Matrix {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+}
+
+export function transpose(a: Matrix): Matrix {
+  return a[0].map((_, j) => a.map((row) => row[j]));
+}
+
+export function matmul(a: Matrix, b: Matrix): Matrix {
+  if (a[0].length !== b.length) throw new ShapeError(`matmul of ${a.length}x${a[0].length} and ${b.length}x${b[0].length}`, 'pass matrices whose inner sizes agree');
+  return a.map((row) => b[0].map((_, j) => row.reduce((s, v, k) => s + v * b[k][j], 0)));
+}
+
+export function matvec(a: Matrix, x: number[]): number[] {
+  return a.map((row) => row.reduce((s, v, k) => s + v * x[k], 0));
+}
+
+export function add(a: Matrix, b: Matrix, scaleB = 1): Matrix {
+  return a.map((row, i) => row.map((v, j) => v + scaleB * b[i][j]));
+}
+
+export function scale(a: Matrix, s: number): Matrix {
+  return a.map((row) => row.map((v) => v * s));
+}
+
+export function trace(a: Matrix): number {
+  return a.reduce((s, row, i) => s + row[i], 0);
+}
+
+export function dot(x: number[], y: number[]): number {
+  return x.reduce((s, v, i) => s + v * y[i], 0);
+}
+
+/** Lower-triangular L with L L^T = a; throws when a is not symmetric positive definite. */
+export function cholesky(a: Matrix): Matrix {
+  const n = a.length;
+  const l = zeros(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i][j];
+      for (let k = 0; k < j; k++) s -= l[i][k] * l[j][k];
+      if (i === j) {
+        if (!(s > 0)) throw new ParameterError(`matrix is not positive definite (pivot ${i} is ${s})`, 'pass a symmetric positive-definite matrix');
+        l[i][i] = Math.sqrt(s);
+      } else l[i][j] = s / l[j][j];
+    }
+  }
+  return l;
+}
+
+/** Solves a x = b for symmetric positive-definite a. */
+export function solveSpd(a: Matrix, b: number[]): number[] {
+  const l = cholesky(a);
+  const n = b.length;
+  const y = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) y[i] = (b[i] - l[i].slice(0, i).reduce((s, v, k) => s + v * y[k], 0)) / l[i][i];
+  const x = new Array<number>(n).fill(0);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < n; k++) s -= l[k][i] * x[k];
+    x[i] = s / l[i][i];
+  }
+  return x;
+}
+
+/** Inverse of a symmetric positive-definite matrix. */
+export function inverseSpd(a: Matrix): Matrix {
+  return transpose(identity(a.length).map((e) => solveSpd(a, e)));
+}
+
+/** log det of a symmetric positive-definite matrix. */
+export function logDetSpd(a: Matrix): number {
+  return 2 * cholesky(a).reduce((s, row, i) => s + Math.log(row[i]), 0);
+}

@@ -1,0 +1,3 @@
+export * from './specs';
+export * from './show';
+export * from './png';

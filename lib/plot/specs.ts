@@ -1,0 +1,84 @@
+// Builders of vega-lite specs for the figures the lectures draw. Each returns a plain spec object.
+export type VegaLiteSpec = Record<string, unknown>;
+type Row = Record<string, number | string>;
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
+
+export interface AxisOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  logX?: boolean;
+  logY?: boolean;
+  width?: number;
+  height?: number;
+}
+
+function axis(field: string, title: string | undefined, log: boolean | undefined, zero = false) {
+  return { field, type: 'quantitative', title: title ?? field, scale: { type: log ? 'log' : 'linear', zero } };
+}
+
+function frame(o: AxisOptions): VegaLiteSpec {
+  return { $schema: SCHEMA, width: o.width ?? 420, height: o.height ?? 260, ...(o.title ? { title: o.title } : {}) };
+}
+
+/**
+ * Lines of y against x, one per value of `series` (if given), with an optional band between
+ * `lo` and `hi` fields (a standard error or a quantile range).
+ */
+export function lineChart(rows: Row[], o: AxisOptions & { x: string; y: string; series?: string; lo?: string; hi?: string; points?: boolean }): VegaLiteSpec {
+  const color = o.series ? { color: { field: o.series, type: 'nominal', title: o.series } } : {};
+  const x = axis(o.x, o.xTitle, o.logX);
+  const layers: VegaLiteSpec[] = [];
+  if (o.lo && o.hi) {
+    layers.push({ mark: { type: 'area', opacity: 0.25 }, encoding: { x, y: axis(o.lo, o.yTitle, o.logY), y2: { field: o.hi }, ...color } });
+  }
+  layers.push({ mark: { type: 'line', point: o.points ?? false }, encoding: { x, y: axis(o.y, o.yTitle, o.logY), ...color } });
+  return { ...frame(o), data: { values: rows }, layer: layers };
+}
+
+/** Points at (x, y), coloured by the nominal field `label` if given. */
+export function scatter(rows: Row[], o: AxisOptions & { x: string; y: string; label?: string; size?: number; opacity?: number }): VegaLiteSpec {
+  return {
+    ...frame(o), data: { values: rows },
+    mark: { type: 'circle', size: o.size ?? 12, opacity: o.opacity ?? 0.7 },
+    encoding: {
+      x: axis(o.x, o.xTitle, o.logX), y: axis(o.y, o.yTitle, o.logY),
+      ...(o.label ? { color: { field: o.label, type: 'nominal', title: o.label } } : {}),
+    },
+  };
+}
+
+/** A heatmap of `values[i][j]` over a grid with cell centres xs[j], ys[i]. */
+export function heatmap(values: number[][], xs: number[], ys: number[], o: AxisOptions & { value?: string; scheme?: string }): VegaLiteSpec {
+  const rows: Row[] = [];
+  const dx = xs.length > 1 ? xs[1] - xs[0] : 1;
+  const dy = ys.length > 1 ? ys[1] - ys[0] : 1;
+  ys.forEach((y, i) => xs.forEach((x, j) => rows.push({ x0: x - dx / 2, x1: x + dx / 2, y0: y - dy / 2, y1: y + dy / 2, v: values[i][j] })));
+  return {
+    ...frame({ width: 300, height: 300, ...o }), data: { values: rows }, mark: 'rect',
+    encoding: {
+      x: { field: 'x0', type: 'quantitative', title: o.xTitle ?? 'x', scale: { zero: false, nice: false } }, x2: { field: 'x1' },
+      y: { field: 'y0', type: 'quantitative', title: o.yTitle ?? 'y', scale: { zero: false, nice: false } }, y2: { field: 'y1' },
+      color: { field: 'v', type: 'quantitative', title: o.value ?? 'value', scale: { scheme: o.scheme ?? 'viridis' } },
+    },
+  };
+}
+
+/** A bar chart of value per category. */
+export function barChart(rows: Row[], o: AxisOptions & { x: string; y: string; color?: string }): VegaLiteSpec {
+  return {
+    ...frame(o), data: { values: rows }, mark: 'bar',
+    encoding: {
+      x: { field: o.x, type: 'nominal', title: o.xTitle ?? o.x, sort: null },
+      y: axis(o.y, o.yTitle, o.logY, true),
+      ...(o.color ? { color: { field: o.color, type: 'nominal' } } : {}),
+    },
+  };
+}
+
+/** Side-by-side panels. */
+export function hconcat(specs: VegaLiteSpec[], title?: string): VegaLiteSpec {
+  const inner = specs.map(({ $schema: _drop, ...rest }) => rest);
+  return { $schema: SCHEMA, ...(title ? { title } : {}), hconcat: inner, resolve: { scale: { color: 'independent' } } };
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Sets up everything the lectures and tests need; safe to run again (each step is skipped when done).
+#  1. npm dependencies (npm install when package-lock.json changed)
+#  2. Jupyter from Debian (nbclient, nbconvert, ipykernel) and Fashion-MNIST, when missing
+#  3. the tslab kernel spec in .jupyter/ (JUPYTER_PATH=$PWD/.jupyter/share/jupyter)
+#  4. the compiled library in dist/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '[setup] %s\n' "$*"; }
+
+# 1. npm dependencies
+lock_sum=$(sha1sum package-lock.json | cut -d' ' -f1)
+if [ ! -f node_modules/.vi-lock-sum ] || [ "$(cat node_modules/.vi-lock-sum)" != "$lock_sum" ]; then
+  say "installing npm dependencies"
+  npm install --no-audit --no-fund --loglevel=error
+  sha1sum package-lock.json | cut -d' ' -f1 > node_modules/.vi-lock-sum
+else
+  say "npm dependencies up to date"
+fi
+
+# 2. Debian packages: Jupyter runs on /usr/bin/python3 (PyPI is not used)
+PY=/usr/bin/python3
+need=()
+$PY -c 'import nbclient, nbformat, ipykernel, nbconvert' 2>/dev/null || need+=(jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook)
+[ -d /usr/share/datasets/fashion-mnist ] || need+=(dataset-fashion-mnist)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    say "missing Debian packages: ${need[*]}; install them with: sudo apt-get install -y --no-install-recommends ${need[*]}"
+    exit 1
+  fi
+  say "installing Debian packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+else
+  say "Jupyter and Fashion-MNIST present"
+fi
+
+# 3. tslab kernel spec, local to the project
+KDIR=$PWD/.jupyter
+if [ ! -f "$KDIR/share/jupyter/kernels/tslab/kernel.json" ] || ! grep -q "$PWD/node_modules/.bin/tslab" "$KDIR/share/jupyter/kernels/tslab/kernel.json"; then
+  say "registering the tslab kernel in $KDIR"
+  node_modules/.bin/tslab install --python=$PY --binary="$PWD/node_modules/.bin/tslab" --prefix="$KDIR" >/dev/null
+else
+  say "tslab kernel registered"
+fi
+
+# 4. compiled library (tsc from typescript@5, not tslab's bundled one)
+say "compiling lib/ to dist/"
+node node_modules/typescript/bin/tsc -p tsconfig.json
+say "done"

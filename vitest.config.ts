@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    setupFiles: ['tests/setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // one file at a time: the notebook test drives a kernel and the machine has two cores
+    fileParallelism: false,
+    reporters: ['default'],
+  },
+});
