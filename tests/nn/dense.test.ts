@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '../../lib/core/tf';
+import { Key, normal } from '../../lib/core/random';
+import { ShapeError } from '../../lib/core/errors';
+import { Dense, Mlp, affine, affinePlain, loadWeights, saveWeights } from '../../lib/nn';
+import { expectClose, expectNoLeak, values } from '../helpers';
+
+describe('affine with the fast-path gradient', () => {
+  it('has the same value and gradients as tfjs autodiff of the plain version', async () => {
+    await expectNoLeak(() => tf.tidy(() => {
+      const k = Key.fromSeed(1).split(4);
+      const x = normal(k[0], [7, 5]) as tf.Tensor2D;
+      const w = normal(k[1], [5, 3]) as tf.Tensor2D;
+      const b = normal(k[2], [3]) as tf.Tensor1D;
+      const dy = normal(k[3], [7, 3]);
+      // a loss that weights each output differently, so every gradient entry is exercised
+      const lossOf = (f: typeof affinePlain) => (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+        tf.sum(tf.mul(tf.tanh(f(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D)), dy));
+      expectClose(values(affine(x, w, b)), values(affinePlain(x, w, b)), 1e-5, 1e-5);
+      const fast = tf.grads(lossOf(affine))([x, w, b]);
+      const plain = tf.grads(lossOf(affinePlain))([x, w, b]);
+      fast.forEach((g, i) => expectClose(values(g), values(plain[i]), 1e-5, 1e-4));
+    }));
+  });
+});
+
+describe('Dense and Mlp', () => {
+  it('check input shapes and keep the tensor count flat', async () => {
+    const mlp = new Mlp({ sizes: [4, 8, 2], hidden: 'relu', output: 'linear' }, Key.fromSeed(0));
+    expect(mlp.variables).toHaveLength(4);
+    const x = tf.ones([3, 4]) as tf.Tensor2D;
+    await expectNoLeak(() => {
+      const y = mlp.apply(x);
+      expect(y.shape).toEqual([3, 2]);
+      y.dispose();
+    });
+    x.dispose();
+    expect(() => mlp.apply(tf.ones([3, 5]) as tf.Tensor2D)).toThrow(ShapeError);
+    expect(() => new Mlp({ sizes: [4], hidden: 'relu', output: 'linear' }, Key.fromSeed(0))).toThrow(/at least two sizes/);
+    expect(() => new Dense(0, 3, 'relu', Key.fromSeed(0))).toThrow(/inputSize = 0/);
+    mlp.dispose();
+  });
+
+  it('two layers built with the same name do not clash (re-run notebook cells)', () => {
+    const a = new Dense(2, 2, 'relu', Key.fromSeed(0), 'same');
+    const b = new Dense(2, 2, 'relu', Key.fromSeed(0), 'same');
+    expect(values(a.weight)).toEqual(values(b.weight));
+    a.dispose(); b.dispose();
+  });
+
+  it('weights round-trip through files, and mismatches are named', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w-'));
+    const a = new Mlp({ sizes: [3, 4, 2], hidden: 'tanh', output: 'linear' }, Key.fromSeed(1), 'net');
+    const b = new Mlp({ sizes: [3, 4, 2], hidden: 'tanh', output: 'linear' }, Key.fromSeed(2), 'net');
+    saveWeights(dir, a.namedVariables(), { note: 'test' });
+    expect(loadWeights(dir, b.namedVariables())).toEqual({ note: 'test' });
+    a.variables.forEach((v, i) => expect(values(b.variables[i])).toEqual(values(v)));
+    const c = new Mlp({ sizes: [3, 5, 2], hidden: 'tanh', output: 'linear' }, Key.fromSeed(2), 'net');
+    expect(() => loadWeights(dir, c.namedVariables())).toThrow(/saved with shape \[3,4\] but the model needs \[3,5\]/);
+    expect(() => loadWeights(path.join(dir, 'nothing'), c.namedVariables())).toThrow(/no weights at/);
+    [a, b, c].forEach((m) => m.dispose());
+  });
+});

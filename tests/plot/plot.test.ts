@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { encodePng, heatmap, imageGridPng, lineChart, renderSvg, scatter, show, svgToPng } from '../../lib/plot';
+
+function decodePngGray(png: Buffer): { width: number; height: number; pixels: Uint8Array } {
+  expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  const idatLen = png.readUInt32BE(33);
+  expect(png.toString('ascii', 37, 41)).toBe('IDAT');
+  const raw = zlib.inflateSync(png.subarray(41, 41 + idatLen));
+  const pixels = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) pixels.set(raw.subarray(y * (width + 1) + 1, (y + 1) * (width + 1)), y * width);
+  return { width, height, pixels };
+}
+
+describe('PNG encoding and image grids', () => {
+  it('encodes pixels that decode back exactly', () => {
+    const pixels = new Uint8Array([0, 50, 100, 150, 200, 255]);
+    const d = decodePngGray(encodePng(pixels, 3, 2));
+    expect([d.width, d.height]).toEqual([3, 2]);
+    expect(Array.from(d.pixels)).toEqual(Array.from(pixels));
+    expect(() => encodePng(pixels, 4, 2)).toThrow(/6 bytes for a 4x2x1 image/);
+  });
+
+  it('tiles images with ink dark on a light background', () => {
+    const img = new Float32Array(2 * 4).fill(0);
+    img[0] = 1; // top-left pixel of the first image is ink
+    const d = decodePngGray(imageGridPng(img, { rows: 2, cols: 2, columns: 2, scale: 1 }));
+    expect([d.width, d.height]).toEqual([2 * (2 + 2) + 2, 2 + 2 + 2]);
+    expect(d.pixels[2 * d.width + 2]).toBe(0);
+    expect(d.pixels[2 * d.width + 3]).toBe(255);
+    expect(() => imageGridPng(new Float32Array(5), { rows: 2, cols: 2 })).toThrow(/not a positive multiple of 2x2/);
+  });
+});
+
+describe('vega-lite figures', () => {
+  it('render to SVG with one mark per data point, and to PNG', async () => {
+    const rows = [{ x: 1, y: 2, s: 'a' }, { x: 2, y: 1, s: 'b' }, { x: 3, y: 4, s: 'a' }];
+    const svg = await renderSvg(scatter(rows, { x: 'x', y: 'y', label: 's', title: 'three points' }));
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect((svg.match(/aria-roledescription="circle"/g) ?? []).length).toBe(3);
+    expect(svg).toContain('three points');
+    const line = await renderSvg(lineChart(rows, { x: 'x', y: 'y', series: 's', lo: 'y', hi: 'y' }));
+    expect(line).toContain('line mark');
+    const heat = await renderSvg(heatmap([[0, 1], [2, 3]], [0, 1], [0, 1], { value: 'v' }));
+    expect((heat.match(/aria-roledescription="rect mark"/g) ?? []).length).toBe(4);
+    const png = svgToPng(svg, 1);
+    expect(png.readUInt32BE(16)).toBeGreaterThan(100);
+  });
+
+  it('outside a notebook, show writes SVG and PNG files', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plots-'));
+    await show(lineChart([{ x: 0, y: 0 }, { x: 1, y: 1 }], { x: 'x', y: 'y' }), { dir, name: 'fig' });
+    expect(fs.readFileSync(path.join(dir, 'fig.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(fs.statSync(path.join(dir, 'fig.png')).size).toBeGreaterThan(1000);
+  });
+});
