@@ -5,3 +5,4 @@ export * from './notebook';
 export * from './progress';
 export * from './train';
 export * from './ops';
+export * from './claims';

@@ -51,7 +51,7 @@ export function progressBar(label: string, total: number, mode: 'auto' | 'lines'
         lastDraw = now;
         render(done, figures, false);
         await yieldToEventLoop();
-      } else if (mode !== 'off' && done >= (nextLine * total) / 10) {
+      } else if (mode !== 'off' && done < total && done >= (nextLine * total) / 10) {
         while (done >= (nextLine * total) / 10) nextLine++;
         render(done, figures, false);
       }

@@ -69,6 +69,18 @@ export class Key {
     return out;
   }
 
+  /** `n` standard normal doubles (Box-Muller on keyed uniforms) for JavaScript-side draws. */
+  normals(n: number): Float64Array {
+    const u = this.uniforms(2 * Math.ceil(n / 2));
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i += 2) {
+      const r = Math.sqrt(-2 * Math.log(1 - u[i])); // 1 - u is in (0, 1]
+      out[i] = r * Math.cos(2 * Math.PI * u[i + 1]);
+      if (i + 1 < n) out[i + 1] = r * Math.sin(2 * Math.PI * u[i + 1]);
+    }
+    return out;
+  }
+
   toString(): string {
     return `Key(${this.words[0]}, ${this.words[1]})`;
   }

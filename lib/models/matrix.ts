@@ -81,3 +81,36 @@ export function inverseSpd(a: Matrix): Matrix {
 export function logDetSpd(a: Matrix): number {
   return 2 * cholesky(a).reduce((s, row, i) => s + Math.log(row[i]), 0);
 }
+
+/**
+ * Principal directions of the rows of `x` ([n][d]): the top `k` eigenvectors of the covariance by
+ * power iteration with deflation (`iterations` per vector), with their variances.
+ */
+export function principalComponents(x: Matrix, k: number, iterations = 200): { mean: number[]; directions: Matrix; variances: number[] } {
+  const n = x.length;
+  const d = x[0].length;
+  if (k < 1 || k > d) throw new ParameterError(`k = ${k} principal components of ${d}-dimensional data`, `choose k between 1 and ${d}`);
+  const mean = Array.from({ length: d }, (_, j) => x.reduce((s, row) => s + row[j], 0) / n);
+  let cov = zeros(d, d);
+  for (const row of x) {
+    const c = row.map((v, j) => v - mean[j]);
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov[i][j] += (c[i] * c[j]) / (n - 1);
+  }
+  const directions: Matrix = [];
+  const variances: number[] = [];
+  for (let c = 0; c < k; c++) {
+    // deterministic start that is not orthogonal to any axis
+    let v = Array.from({ length: d }, (_, j) => 1 + j / d);
+    let lambda = 0;
+    for (let it = 0; it < iterations; it++) {
+      const w = matvec(cov, v);
+      lambda = Math.sqrt(dot(w, w));
+      if (lambda === 0) break;
+      v = w.map((t) => t / lambda);
+    }
+    directions.push(v);
+    variances.push(lambda);
+    cov = add(cov, v.map((a) => v.map((b) => a * b)), -lambda);
+  }
+  return { mean, directions, variances };
+}

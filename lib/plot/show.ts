@@ -123,3 +123,16 @@ export async function showPlotly(figure: { data: unknown[]; layout?: unknown }, 
   }
   await show(fallback, o);
 }
+
+/** Shows markdown computed in code (numbers in prose come from here); prints it outside a notebook. */
+export function showMarkdown(text: string): void {
+  const tslab = tslabDisplay();
+  if (tslab) tslab.display.markdown(text);
+  else console.log(text);
+}
+
+/** Formats rows as a markdown table. */
+export function markdownTable(header: string[], rows: (string | number)[][]): string {
+  const cell = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : v);
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+}

@@ -82,3 +82,18 @@ describe('keyed tensor draws', () => {
     counts.flat().forEach((c) => expect(Math.abs(c - reps / n)).toBeLessThan(5 * Math.sqrt(reps * 0.09)));
   });
 });
+
+describe('Key.normals', () => {
+  it('has mean 0, variance 1 and normal tails (n = 200000)', () => {
+    const z = Key.fromSeed(8).normals(200_001);
+    expect(z.length).toBe(200_001);
+    const n = z.length;
+    const mean = z.reduce((a, b) => a + b, 0) / n;
+    const variance = z.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
+    expect(Math.abs(mean)).toBeLessThan(5 / Math.sqrt(n));
+    expect(Math.abs(variance - 1)).toBeLessThan(0.015);
+    // P(|z| > 2) = 0.0455
+    const tail = z.filter((v) => Math.abs(v) > 2).length / n;
+    expect(Math.abs(tail - 0.0455)).toBeLessThan(0.003);
+  });
+});

@@ -83,3 +83,31 @@ describe('initBackend', () => {
     expect(await initBackend({ quiet: true })).toBe(tf.getBackend());
   });
 });
+
+describe('claim', () => {
+  it('prints a verified statement and throws a ClaimError naming a failed one', async () => {
+    const { claim, ClaimError } = await import('../../lib/core/claims');
+    expect(() => claim(true, 'one is one')).not.toThrow();
+    expect(() => claim(false, 'two is three')).toThrow(ClaimError);
+    expect(() => claim(false, 'two is three')).toThrow(/claim failed: two is three/);
+  });
+});
+
+describe('progressBar', () => {
+  it('prints compact lines at every tenth in a terminal', async () => {
+    const { progressBar } = await import('../../lib/core/progress');
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (s: string) => { lines.push(s); };
+    try {
+      const bar = progressBar('work', 100, 'lines');
+      for (let i = 1; i <= 100; i++) await bar.update(i, { loss: 1 / i });
+      await bar.finish({ loss: 0.01 });
+    } finally {
+      console.log = log;
+    }
+    expect(lines.length).toBe(11);
+    expect(lines[0]).toMatch(/^work 1\/100  loss 1\.000/);
+    expect(lines[10]).toMatch(/^work 100\/100  loss 0\.01000/);
+  });
+});

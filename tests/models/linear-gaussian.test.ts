@@ -70,3 +70,23 @@ describe('linear-Gaussian model', () => {
     expect(() => exactElbo(model, x, { mean: [0, 0], cov: [[1, 2], [2, 1]] })).toThrow(/not positive definite/);
   });
 });
+
+describe('principalComponents', () => {
+  it('recovers the axes and variances of an axis-aligned Gaussian cloud', () => {
+    const u = Key.fromSeed(1).uniforms(2 * 20000);
+    const rows = Array.from({ length: 10000 }, (_, i) => {
+      const r = Math.sqrt(-2 * Math.log(1 - u[2 * i]));
+      const a = r * Math.cos(2 * Math.PI * u[2 * i + 1]);
+      const b = r * Math.sin(2 * Math.PI * u[2 * i + 1]);
+      return [0.5 * b + 1, 3 * a - 2, 0.1 * a * 0];
+    });
+    const pc = matrix.principalComponents(rows, 2);
+    expect(Math.abs(pc.directions[0][1])).toBeGreaterThan(0.999);
+    expect(Math.abs(pc.directions[1][0])).toBeGreaterThan(0.999);
+    expect(pc.variances[0]).toBeGreaterThan(9 * 0.95);
+    expect(pc.variances[0]).toBeLessThan(9 * 1.05);
+    expect(pc.variances[1]).toBeGreaterThan(0.25 * 0.95);
+    expect(pc.mean[0]).toBeCloseTo(1, 1);
+    expect(() => matrix.principalComponents(rows, 4)).toThrow(/k = 4/);
+  });
+});
