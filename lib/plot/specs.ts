@@ -15,7 +15,7 @@ export interface AxisOptions {
 }
 
 function axis(field: string, title: string | undefined, log: boolean | undefined, zero = false) {
-  return { field, type: 'quantitative', title: title ?? field, scale: { type: log ? 'log' : 'linear', zero } };
+  return { field, type: 'quantitative', title: title ?? field, scale: log ? { type: 'log' } : { type: 'linear', zero } };
 }
 
 function frame(o: AxisOptions): VegaLiteSpec {
