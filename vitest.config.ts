@@ -8,6 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // one file at a time: the notebook test drives a kernel and the machine has two cores
     fileParallelism: false,
-    reporters: ['default'],
+    reporters: ['default', 'json'],
+    outputFile: { json: 'build/test-results.json' },
   },
 });

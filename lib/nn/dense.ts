@@ -44,6 +44,8 @@ let nextLayerId = 0;
 
 export class Dense {
   readonly name: string;
+  /** Use the fast-path custom gradient (true) or tfjs's own autodiff (false, for comparison). */
+  fastGradient = true;
   readonly weight: tf.Variable<tf.Rank.R2>;
   readonly bias: tf.Variable<tf.Rank.R1>;
 
@@ -65,7 +67,7 @@ export class Dense {
       throw new ShapeError(`Dense(${this.inputSize} -> ${this.outputSize}) got input of shape ${fmtShape(x.shape)}`,
         `pass a [batch, ${this.inputSize}] tensor`);
     }
-    return tf.tidy(() => activate(affine(x, this.weight, this.bias), this.activation));
+    return tf.tidy(() => activate((this.fastGradient ? affine : affinePlain)(x, this.weight, this.bias), this.activation));
   }
 
   get variables(): tf.Variable[] {
