@@ -7,3 +7,4 @@ export * from './plot';
 export * from './nn';
 export * from './vae';
 export * from './models';
+export * as coding from './coding';

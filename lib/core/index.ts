@@ -6,3 +6,4 @@ export * from './progress';
 export * from './train';
 export * from './ops';
 export * from './claims';
+export * from './crc32';

@@ -27,7 +27,7 @@ function frame(o: AxisOptions): VegaLiteSpec {
  * `lo` and `hi` fields (a standard error or a quantile range).
  */
 export function lineChart(rows: Row[], o: AxisOptions & { x: string; y: string; series?: string; lo?: string; hi?: string; points?: boolean }): VegaLiteSpec {
-  const color = o.series ? { color: { field: o.series, type: 'nominal', title: o.series } } : {};
+  const color = o.series ? { color: { field: o.series, type: 'nominal', title: o.series, legend: { labelLimit: 400 } } } : {};
   const x = axis(o.x, o.xTitle, o.logX);
   const layers: VegaLiteSpec[] = [];
   if (o.lo && o.hi) {

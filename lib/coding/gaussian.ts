@@ -1,0 +1,128 @@
+// A latent Gaussian variable coded by bucketing: the real line is cut into 2^bits buckets of equal
+// mass under the prior N(0, 1), so the prior codec is uniform over buckets, and a posterior
+// N(mu, sigma^2) gives each bucket the mass between its edges. Bucket i stands for the prior
+// quantile at (i + 1/2) / 2^bits.
+import { ParameterError, checkInt } from '../core/errors';
+import { Codec, uniform } from './codecs';
+import { CodingError, Message } from './message';
+import { MAX_PRECISION, peek, popInterval, pushInterval } from './rans';
+
+/** erfc(x) for x >= 0: power series of erf below 2.5, Lentz's continued fraction above. */
+function erfcPositive(x: number): number {
+  if (x < 2.5) {
+    // erf(x) = 2/sqrt(pi) sum_n (-1)^n x^(2n+1) / (n! (2n+1))
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 80; n++) {
+      term *= (-x * x) / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return 1 - (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  // erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))))
+  const tiny = 1e-300;
+  let f = x;
+  let c = x;
+  let d = 0;
+  for (let n = 1; n < 200; n++) {
+    const a = n / 2;
+    d = x + a * d;
+    d = Math.abs(d) < tiny ? tiny : d;
+    c = x + a / c;
+    c = Math.abs(c) < tiny ? tiny : c;
+    d = 1 / d;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+}
+
+/** The standard normal CDF, accurate in both tails. */
+export function normalCdf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x === Infinity) return 1;
+  if (x === -Infinity) return 0;
+  const e = erfcPositive(Math.abs(x) / Math.SQRT2) / 2;
+  return x < 0 ? e : 1 - e;
+}
+
+/** The standard normal quantile function, by bisection on normalCdf (exact to double rounding). */
+export function normalQuantile(p: number): number {
+  if (!(p >= 0 && p <= 1)) throw new ParameterError(`quantile of probability ${p}`, 'pass a probability in [0, 1]');
+  if (p === 0) return -Infinity;
+  if (p === 1) return Infinity;
+  let lo = -40;
+  let hi = 40;
+  for (let i = 0; i < 200 && hi - lo > 1e-15 * Math.max(1, Math.abs(lo)); i++) {
+    const mid = (lo + hi) / 2;
+    if (normalCdf(mid) < p) lo = mid; else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+export interface Buckets {
+  bits: number;
+  /** 2^bits + 1 edges, from -Infinity to +Infinity. */
+  edges: Float64Array;
+  /** 2^bits representative values (prior quantiles at bucket centres). */
+  centres: Float64Array;
+}
+
+const bucketCache = new Map<number, Buckets>();
+
+/** Buckets of equal mass under N(0, 1). */
+export function priorBuckets(bits: number): Buckets {
+  checkInt('bits', bits, 1);
+  const cached = bucketCache.get(bits);
+  if (cached) return cached;
+  const k = 2 ** bits;
+  const edges = new Float64Array(k + 1);
+  const centres = new Float64Array(k);
+  for (let i = 0; i <= k; i++) edges[i] = normalQuantile(i / k);
+  for (let i = 0; i < k; i++) centres[i] = normalQuantile((i + 0.5) / k);
+  const b = { bits, edges, centres };
+  bucketCache.set(bits, b);
+  return b;
+}
+
+/** The prior codec: uniform over the 2^bits buckets. */
+export function bucketPrior(bits: number): Codec<number> {
+  return uniform(bits);
+}
+
+/**
+ * The codec of a bucket index under N(mu, sigma^2), quantized to 2^precision so that every bucket
+ * keeps frequency at least 1: cdf(i) = floor(Phi((edge_i - mu)/sigma) * (2^precision - K)) + i.
+ */
+export function bucketPosterior(mu: number, sigma: number, buckets: Buckets, precision: number): Codec<number> {
+  if (!Number.isFinite(mu) || !(sigma > 0) || !Number.isFinite(sigma)) {
+    throw new ParameterError(`posterior N(${mu}, ${sigma}^2) is not a proper Gaussian`, 'pass a finite mean and a positive finite scale');
+  }
+  const k = buckets.centres.length;
+  if (precision > MAX_PRECISION || 2 ** precision <= k) {
+    throw new CodingError(`precision ${precision} cannot hold ${k} buckets`, `use bits < precision <= ${MAX_PRECISION}`);
+  }
+  const spread = 2 ** precision - k;
+  const cdf = (i: number) => (i === 0 ? 0 : i === k ? 2 ** precision : Math.floor(normalCdf((buckets.edges[i] - mu) / sigma) * spread) + i);
+  return {
+    push(m: Message, i: number) {
+      if (!(Number.isInteger(i) && i >= 0 && i < k)) throw new CodingError(`bucket ${i} is outside 0..${k - 1}`, 'pass a bucket index');
+      const start = cdf(i);
+      return pushInterval(m, start, cdf(i + 1) - start, precision);
+    },
+    pop(m: Message): [Message, number] {
+      const cf = peek(m, precision);
+      let lo = 0;
+      let hi = k - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (cdf(mid) <= cf) lo = mid; else hi = mid - 1;
+      }
+      const start = cdf(lo);
+      return [popInterval(m, start, cdf(lo + 1) - start, precision), lo];
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// The rANS message: a 32-bit head and an immutable stack of 16-bit words (a persistent linked
+// list), so pushing onto a message never changes the message it came from.
+import { LectureError, checkInt } from '../core/errors';
+import { Key } from '../core/random';
+
+/** Errors of encoding and decoding: corrupt, truncated or foreign streams, impossible symbols. */
+export class CodingError extends LectureError {}
+
+/** Lower bound of the head: after every operation head is in [HEAD_MIN, HEAD_MIN * WORD). */
+export const HEAD_MIN = 2 ** 16;
+/** The tail holds words of 16 bits. */
+export const WORD = 2 ** 16;
+
+export interface Tail {
+  readonly word: number;
+  readonly next: Tail | null;
+  /** Number of words in this tail, this one included. */
+  readonly length: number;
+}
+
+export interface Message {
+  /** Integer in [HEAD_MIN, HEAD_MIN * WORD) = [2^16, 2^32); exact in a double. */
+  readonly head: number;
+  readonly tail: Tail | null;
+}
+
+export function emptyMessage(): Message {
+  return { head: HEAD_MIN, tail: null };
+}
+
+/**
+ * A message carrying `words` random 16-bit words: the "initial bits" that bits-back coding
+ * borrows to decode its first latent variable.
+ */
+export function randomMessage(key: Key, words: number): Message {
+  checkInt('words', words, 0);
+  const u = key.uniforms(words + 1);
+  let tail: Tail | null = null;
+  for (let i = 0; i < words; i++) tail = { word: Math.floor(u[i] * WORD), next: tail, length: i + 1 };
+  return { head: HEAD_MIN + Math.floor(u[words] * (HEAD_MIN * WORD - HEAD_MIN)), tail };
+}
+
+/** Length of the message in bits (32 for the head plus 16 per tail word). */
+export function messageBits(m: Message): number {
+  return 32 + 16 * (m.tail ? m.tail.length : 0);
+}
+
+export function pushWord(tail: Tail | null, word: number): Tail {
+  return { word, next: tail, length: (tail ? tail.length : 0) + 1 };
+}
