@@ -23,6 +23,8 @@ PY=/usr/bin/python3
 need=()
 $PY -c 'import nbclient, nbformat, ipykernel, nbconvert' 2>/dev/null || need+=(jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook)
 [ -d /usr/share/datasets/fashion-mnist ] || need+=(dataset-fashion-mnist)
+command -v bzip2 >/dev/null || need+=(bzip2)
+command -v xz >/dev/null || need+=(xz-utils)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     say "missing Debian packages: ${need[*]}; install them with: sudo apt-get install -y --no-install-recommends ${need[*]}"

@@ -132,7 +132,8 @@ export function substack<T>(codec: Codec<T>, start: () => Message): Codec<T> {
       for (let t = inner.tail; t; t = t.next) words.push(t.word);
       let tail = m.tail;
       for (let i = words.length - 1; i >= 0; i--) tail = pushWord(tail, words[i]);
-      tail = pushWord(pushWord(tail, inner.head % WORD), Math.floor(inner.head / WORD));
+      // the inner head (48 bits) as three words, most significant on top
+      tail = pushWord(pushWord(pushWord(tail, inner.head % WORD), Math.floor(inner.head / WORD) % WORD), Math.floor(inner.head / WORD ** 2));
       const withHead = { head: m.head, tail };
       // the block length goes on as two 16-bit symbols
       const u = uniform(16);
@@ -150,7 +151,7 @@ export function substack<T>(codec: Codec<T>, start: () => Message): Codec<T> {
         tail = tail.next;
         return w;
       };
-      const head = take() * WORD + take();
+      const head = take() * WORD ** 2 + take() * WORD + take();
       let innerTail: ReturnType<typeof pushWord> | null = null;
       const words: number[] = [];
       for (let i = 0; i < n; i++) words.push(take());

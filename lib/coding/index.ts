@@ -5,3 +5,4 @@ export * from './gaussian';
 export * from './serialize';
 export * from './bbans';
 export * from './vae-codec';
+export * from './baselines';

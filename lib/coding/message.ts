@@ -1,4 +1,4 @@
-// The rANS message: a 32-bit head and an immutable stack of 16-bit words (a persistent linked
+// The rANS message: a 48-bit head and an immutable stack of 16-bit words (a persistent linked
 // list), so pushing onto a message never changes the message it came from.
 import { LectureError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
@@ -6,8 +6,11 @@ import { Key } from '../core/random';
 /** Errors of encoding and decoding: corrupt, truncated or foreign streams, impossible symbols. */
 export class CodingError extends LectureError {}
 
-/** Lower bound of the head: after every operation head is in [HEAD_MIN, HEAD_MIN * WORD). */
-export const HEAD_MIN = 2 ** 16;
+/**
+ * Lower bound of the head: after every operation head is in [HEAD_MIN, HEAD_MIN * WORD) =
+ * [2^32, 2^48), so every product and sum on the coding path stays below 2^53 and is exact in a double.
+ */
+export const HEAD_MIN = 2 ** 32;
 /** The tail holds words of 16 bits. */
 export const WORD = 2 ** 16;
 
@@ -19,7 +22,7 @@ export interface Tail {
 }
 
 export interface Message {
-  /** Integer in [HEAD_MIN, HEAD_MIN * WORD) = [2^16, 2^32); exact in a double. */
+  /** Integer in [HEAD_MIN, HEAD_MIN * WORD) = [2^32, 2^48). */
   readonly head: number;
   readonly tail: Tail | null;
 }
@@ -40,9 +43,9 @@ export function randomMessage(key: Key, words: number): Message {
   return { head: HEAD_MIN + Math.floor(u[words] * (HEAD_MIN * WORD - HEAD_MIN)), tail };
 }
 
-/** Length of the message in bits (32 for the head plus 16 per tail word). */
+/** Length of the message in bits (48 for the head plus 16 per tail word). */
 export function messageBits(m: Message): number {
-  return 32 + 16 * (m.tail ? m.tail.length : 0);
+  return 48 + 16 * (m.tail ? m.tail.length : 0);
 }
 
 export function pushWord(tail: Tail | null, word: number): Tail {

@@ -1,13 +1,14 @@
 // Range asymmetric numeral systems (rANS, Duda 2013) with exact integer arithmetic.
 // A symbol with cumulative frequency `start` and frequency `freq` out of 2^precision is pushed by
-//   renormalise: while head >= 2^(32 - precision) * freq, move head's low 16 bits to the tail
+//   renormalise: while head >= 2^(48 - precision) * freq, move head's low 16 bits to the tail
 //   encode:      head <- floor(head / freq) * 2^precision + (head mod freq) + start
 // and popped by inverting both steps. Every quantity stays an integer below 2^53, so the doubles
 // of JavaScript represent it exactly: there is no rounding on the coding path.
 import { checkInt } from '../core/errors';
 import { CodingError, HEAD_MIN, Message, WORD, pushWord } from './message';
 
-export const MAX_PRECISION = 16;
+/** Precision of quantized probabilities, up to 2^-24 (the head keeps 2^32 <= head < 2^48). */
+export const MAX_PRECISION = 24;
 
 function checkPrecision(precision: number): void {
   checkInt('precision', precision, 1);
@@ -28,7 +29,7 @@ export function pushInterval(m: Message, start: number, freq: number, precision:
   }
   let head = m.head;
   let tail = m.tail;
-  const headMax = 2 ** (32 - precision) * freq;
+  const headMax = 2 ** (48 - precision) * freq;
   while (head >= headMax) {
     tail = pushWord(tail, head % WORD);
     head = Math.floor(head / WORD);

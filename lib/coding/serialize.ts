@@ -1,5 +1,5 @@
 // A message as bytes, so a stream can be stored and decoded later. Layout (big-endian):
-//   "VIAN" | version u8 = 1 | precision u8 | 0 u16 | head u32 | words u32 | words x u16 (top first) | CRC-32 u32
+//   "VIAN" | version u8 = 1 | precision u8 | head u48 | words u32 | words x u16 (top first) | CRC-32 u32
 // The CRC covers everything before it, so corruption is reported instead of decoded.
 import { crc32 } from '../core/crc32';
 import { CodingError, HEAD_MIN, Message, Tail, WORD, pushWord } from './message';
@@ -15,7 +15,7 @@ export function serializeMessage(m: Message, precision: number): Uint8Array {
   out.write(MAGIC, 0, 'ascii');
   out[4] = FORMAT_VERSION;
   out[5] = precision;
-  out.writeUInt32BE(m.head, 8);
+  out.writeUIntBE(m.head, 6, 6);
   out.writeUInt32BE(words.length, 12);
   words.forEach((w, i) => out.writeUInt16BE(w, HEADER + 2 * i));
   out.writeUInt32BE(crc32(out.subarray(0, out.length - 4)), out.length - 4);
@@ -38,7 +38,7 @@ export function deserializeMessage(bytes: Uint8Array): { message: Message; preci
   if (crc32(b.subarray(0, b.length - 4)) !== b.readUInt32BE(b.length - 4)) {
     throw new CodingError('the stream is corrupt (CRC-32 mismatch)', 'the bytes were changed after writing; recover the original stream');
   }
-  const head = b.readUInt32BE(8);
+  const head = b.readUIntBE(6, 6);
   if (head < HEAD_MIN || head >= HEAD_MIN * WORD) throw new CodingError(`the stream's head ${head} is out of range`, 'the stream is corrupt');
   let tail: Tail | null = null;
   for (let i = n - 1; i >= 0; i--) tail = pushWord(tail, b.readUInt16BE(HEADER + 2 * i));

@@ -17,7 +17,7 @@ export interface VaeCodecOptions {
 }
 
 export function defaultVaeCodecOptions(): VaeCodecOptions {
-  return { latentBits: 12, posteriorPrecision: 16, pixelPrecision: 16 };
+  return { latentBits: 12, posteriorPrecision: 24, pixelPrecision: 16 };
 }
 
 /**

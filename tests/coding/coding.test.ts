@@ -119,7 +119,7 @@ describe('bad input', () => {
     expect(() => pushInterval(emptyMessage(), 0, 0, 8)).toThrow(/probability is zero/);
     expect(() => uniform(4).push(emptyMessage(), 16)).toThrow(/outside 0..15/);
     expect(() => quantizeProbabilities([0, 0], 8)).toThrow(/all probabilities are zero/);
-    expect(() => pushInterval(emptyMessage(), 0, 1, 17)).toThrow(/precision 17/);
+    expect(() => pushInterval(emptyMessage(), 0, 1, 25)).toThrow(/precision 25/);
   });
 
   it('popping past the end of a stream is an error, not a loop', () => {
@@ -178,5 +178,17 @@ describe('normal CDF and quantiles', () => {
     expect(b.edges[0]).toBe(-Infinity);
     expect(b.edges[8]).toBeCloseTo(0, 12);
     for (let i = 0; i < 16; i++) expect(normalCdf(b.edges[i + 1]) - normalCdf(b.edges[i])).toBeCloseTo(1 / 16, 12);
+  });
+});
+
+describe('compression baselines', () => {
+  it('pack bits and report sizes of all four compressors', async () => {
+    const { packBits, compressedSizes } = await import('../../lib/coding');
+    expect(Array.from(packBits([1, 0, 0, 0, 0, 0, 0, 1, 1]))).toEqual([0x81, 0x80]);
+    const zeros = new Uint8Array(10000);
+    const sizes = compressedSizes(zeros);
+    for (const v of Object.values(sizes)) expect(v).toBeLessThan(200);
+    const noise = Uint8Array.from(Key.fromSeed(1).uniforms(10000), (u) => Math.floor(u * 256));
+    for (const v of Object.values(compressedSizes(noise))) expect(v).toBeGreaterThan(9900);
   });
 });
