@@ -8,3 +8,4 @@ export * from './nn';
 export * from './vae';
 export * from './models';
 export * as coding from './coding';
+export * as nngp from './nngp';

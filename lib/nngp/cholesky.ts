@@ -1,0 +1,183 @@
+// Blocked Cholesky factorisation and triangular solves on tfjs tensors (tfjs has none). Each
+// diagonal block (blockSize^2) is factorised in double precision in JavaScript; everything else
+// is matrix multiplication, the fast operation of every backend. Work is O(n^3 / 3), almost all of
+// it in the trailing update A22 -= L21 L21^T. Storage is float32.
+import * as tf from '../core/tf';
+import { LectureError, ShapeError, fmtShape } from '../core/errors';
+
+/** The matrix is not positive definite (a pivot was <= 0 or NaN). */
+export class NotPositiveDefiniteError extends LectureError {}
+
+/** In-place Cholesky of an n x n row-major Float64Array; throws at the first bad pivot. */
+function choleskyDense(a: Float64Array, n: number, offset: number): void {
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j];
+    for (let k = 0; k < j; k++) d -= a[j * n + k] ** 2;
+    if (!(d > 0)) {
+      throw new NotPositiveDefiniteError(`the matrix is not positive definite: pivot ${offset + j} is ${d}`,
+        'add jitter or observation noise to the diagonal (choleskyWithJitter), or check the kernel for NaN and duplicate inputs');
+    }
+    const ljj = Math.sqrt(d);
+    a[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j];
+      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
+      a[i * n + j] = s / ljj;
+    }
+    for (let k = j + 1; k < n; k++) a[j * n + k] = 0;
+  }
+}
+
+/** Inverse of a lower-triangular n x n matrix (row-major), by forward substitution. */
+function invertLower(l: Float64Array, n: number): Float64Array {
+  const inv = new Float64Array(n * n);
+  for (let c = 0; c < n; c++) {
+    for (let i = c; i < n; i++) {
+      let s = i === c ? 1 : 0;
+      for (let k = c; k < i; k++) s -= l[i * n + k] * inv[k * n + c];
+      inv[i * n + c] = s / l[i * n + i];
+    }
+  }
+  return inv;
+}
+
+/** A block of a matrix as a Float64Array (the slice is disposed). */
+function readBlock(a: tf.Tensor2D, begin: [number, number], size: [number, number]): Float64Array {
+  const block = a.slice(begin, size);
+  const out = Float64Array.from(block.dataSync());
+  block.dispose();
+  return out;
+}
+
+function checkSquare(a: tf.Tensor): number {
+  if (a.rank !== 2 || a.shape[0] !== a.shape[1]) throw new ShapeError(`Cholesky needs a square matrix, got ${fmtShape(a.shape)}`, 'pass an [n, n] symmetric matrix');
+  return a.shape[0];
+}
+
+/** Lower-triangular L with L L^T = a, for symmetric positive-definite a: [n, n]. */
+export function cholesky(a: tf.Tensor2D, blockSize = 256): tf.Tensor2D {
+  const n = checkSquare(a);
+  const columns: tf.Tensor2D[] = [];
+  let trailing = a.clone(); // the not yet factorised lower-right part
+  try {
+    for (let k0 = 0; k0 < n; k0 += blockSize) {
+      const b = Math.min(blockSize, n - k0);
+      const rest = n - k0 - b;
+      const diag = readBlock(trailing, [0, 0], [b, b]);
+      choleskyDense(diag, b, k0);
+      const lkk = tf.tensor2d(Float32Array.from(diag), [b, b]);
+      let column: tf.Tensor2D;
+      if (rest > 0) {
+        const invT = tf.tensor2d(Float32Array.from(transposeSquare(invertLower(diag, b), b)), [b, b]);
+        const next = tf.tidy(() => {
+          const lrk = tf.matMul(trailing.slice([b, 0], [rest, b]), invT); // [rest, b] = A_rk L_kk^-T
+          const update = tf.matMul(lrk, tf.transpose(lrk)); // explicit transpose keeps the fast path
+          return { lrk, a22: tf.sub(trailing.slice([b, b], [rest, rest]), update) as tf.Tensor2D };
+        });
+        invT.dispose();
+        column = tf.tidy(() => tf.concat([tf.zeros([k0, b]), lkk, next.lrk], 0) as tf.Tensor2D);
+        next.lrk.dispose();
+        trailing.dispose();
+        trailing = next.a22;
+      } else {
+        column = tf.tidy(() => tf.concat([tf.zeros([k0, b]), lkk], 0) as tf.Tensor2D);
+      }
+      lkk.dispose();
+      columns.push(column);
+    }
+    return tf.tidy(() => tf.concat(columns, 1) as tf.Tensor2D);
+  } finally {
+    trailing.dispose();
+    tf.dispose(columns);
+  }
+}
+
+function transposeSquare(m: Float64Array, n: number): Float64Array {
+  const t = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = m[i * n + j];
+  return t;
+}
+
+/**
+ * Cholesky of a + jitter * mean(diag(a)) * I, starting from `jitter` and multiplying it by 10 up to
+ * `maxJitter` while the factorisation fails. Returns L and the jitter used.
+ */
+export function choleskyWithJitter(a: tf.Tensor2D, jitter = 0, maxJitter = 1e-2, blockSize = 256): { L: tf.Tensor2D; jitter: number } {
+  const n = checkSquare(a);
+  const meanDiag = tf.tidy(() => tf.mean(diagonal(a)).dataSync()[0]);
+  let j = jitter;
+  for (;;) {
+    const shifted = j > 0 ? tf.tidy(() => tf.add(a, tf.mul(tf.eye(n), j * meanDiag)) as tf.Tensor2D) : a;
+    try {
+      return { L: cholesky(shifted, blockSize), jitter: j };
+    } catch (e) {
+      if (!(e instanceof NotPositiveDefiniteError)) throw e;
+      const next = j === 0 ? 1e-8 : j * 10;
+      if (next > maxJitter) {
+        throw new NotPositiveDefiniteError(`the kernel matrix is not positive definite even with jitter ${j} x mean diagonal (${e.problem})`,
+          'raise the observation noise, remove duplicate inputs, or check the kernel hyperparameters');
+      }
+      j = next;
+    } finally {
+      if (shifted !== a) shifted.dispose();
+    }
+  }
+}
+
+/** Solves L X = B for lower-triangular L [n, n] and B [n, m], blockwise. */
+export function solveLower(L: tf.Tensor2D, B: tf.Tensor2D, blockSize = 256): tf.Tensor2D {
+  const n = checkSquare(L);
+  if (B.shape[0] !== n) throw new ShapeError(`solveLower: L is ${n}x${n} but B has ${B.shape[0]} rows`, 'pass B with as many rows as L');
+  const blocks: tf.Tensor2D[] = [];
+  try {
+    for (let k0 = 0; k0 < n; k0 += blockSize) {
+      const b = Math.min(blockSize, n - k0);
+      const inv = tf.tensor2d(Float32Array.from(invertLower(readBlock(L, [k0, k0], [b, b]), b)), [b, b]);
+      const xk = tf.tidy(() => {
+        let rhs: tf.Tensor2D = B.slice([k0, 0], [b, B.shape[1]]);
+        if (k0 > 0) rhs = tf.sub(rhs, tf.matMul(L.slice([k0, 0], [b, k0]), tf.concat(blocks, 0))) as tf.Tensor2D;
+        return tf.matMul(inv, rhs) as tf.Tensor2D;
+      });
+      inv.dispose();
+      blocks.push(xk);
+    }
+    return tf.tidy(() => tf.concat(blocks, 0) as tf.Tensor2D);
+  } finally {
+    tf.dispose(blocks);
+  }
+}
+
+/** Solves L^T X = B for lower-triangular L [n, n] and B [n, m], blockwise from the bottom. */
+export function solveUpperTransposed(L: tf.Tensor2D, B: tf.Tensor2D, blockSize = 256): tf.Tensor2D {
+  const n = checkSquare(L);
+  if (B.shape[0] !== n) throw new ShapeError(`solveUpperTransposed: L is ${n}x${n} but B has ${B.shape[0]} rows`, 'pass B with as many rows as L');
+  const starts: number[] = [];
+  for (let k0 = 0; k0 < n; k0 += blockSize) starts.push(k0);
+  const blocks: tf.Tensor2D[] = []; // solved blocks, bottom first
+  try {
+    for (const k0 of starts.reverse()) {
+      const b = Math.min(blockSize, n - k0);
+      const invT = tf.tensor2d(Float32Array.from(transposeSquare(invertLower(readBlock(L, [k0, k0], [b, b]), b), b)), [b, b]);
+      const below = n - k0 - b;
+      const xk = tf.tidy(() => {
+        let rhs: tf.Tensor2D = B.slice([k0, 0], [b, B.shape[1]]);
+        if (below > 0) {
+          const lowerPart = tf.transpose(L.slice([k0 + b, k0], [below, b])); // [b, below]
+          rhs = tf.sub(rhs, tf.matMul(lowerPart, tf.concat([...blocks].reverse(), 0))) as tf.Tensor2D;
+        }
+        return tf.matMul(invT, rhs) as tf.Tensor2D;
+      });
+      invT.dispose();
+      blocks.push(xk);
+    }
+    return tf.tidy(() => tf.concat([...blocks].reverse(), 0) as tf.Tensor2D);
+  } finally {
+    tf.dispose(blocks);
+  }
+}
+
+/** The diagonal of a square matrix, [n]. */
+export function diagonal(a: tf.Tensor2D): tf.Tensor1D {
+  const n = checkSquare(a);
+  return tf.tidy(() => tf.gather(tf.reshape(a, [-1]), tf.range(0, n * n, n + 1, 'int32')) as tf.Tensor1D);
+}
