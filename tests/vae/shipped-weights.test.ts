@@ -1,0 +1,22 @@
+// The weights in data/vae-mnist are the ones lectures 1 and 3 build on: check that they load,
+// say how they were made, and meet the lecture's target on test images.
+import { describe, expect, it } from 'vitest';
+import { Key } from '../../lib/core/random';
+import { loadMnist } from '../../lib/data';
+import { Vae, binarizedTestSet, evaluateElbo } from '../../lib/vae';
+
+describe('shipped VAE weights (data/vae-mnist)', () => {
+  it('record their provenance and reach a test negative ELBO below 95 nats', () => {
+    const { vae, meta } = Vae.load('data/vae-mnist');
+    expect(meta.script).toBe('scripts/train-vae.ts');
+    expect(meta.steps).toBeGreaterThan(0);
+    expect(meta.testElbo as number).toBeGreaterThan(-95);
+    expect(meta.testIwae as number).toBeGreaterThan(-91);
+    const test = binarizedTestSet(loadMnist().test);
+    const elbo = evaluateElbo(vae, test, Key.fromSeed(1), 3000);
+    expect(-elbo.mean).toBeLessThan(95);
+    // the script's full-test figure and this subset agree within 4 standard errors
+    expect(Math.abs(elbo.mean - (meta.testElbo as number))).toBeLessThan(4 * elbo.stderr + 0.5);
+    vae.dispose();
+  });
+});
