@@ -8,14 +8,7 @@ import time
 
 import numpy as np
 from scipy import linalg
-
-
-def read_idx(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    rank = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+from idx import read_idx  # bench/idx.py
 
 
 def relu_kernel(x, depth, sw2, sb2):

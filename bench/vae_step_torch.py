@@ -9,14 +9,7 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
-
-
-def read_idx(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    rank = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+from idx import read_idx  # bench/idx.py
 
 
 def mlp(sizes):
