@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { encodePng, heatmap, imageGridPng, lineChart, renderSvg, scatter, show, svgToPng } from '../../lib/plot';
+import { encodePng, heatmap, imageGridPng, lineChart, renderSvg, scatter, show, showPlotly, svgToPng } from '../../lib/plot';
 
 function decodePngGray(png: Buffer): { width: number; height: number; pixels: Uint8Array } {
   expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -57,5 +57,13 @@ describe('vega-lite figures', () => {
     await show(lineChart([{ x: 0, y: 0 }, { x: 1, y: 1 }], { x: 'x', y: 'y' }), { dir, name: 'fig' });
     expect(fs.readFileSync(path.join(dir, 'fig.svg'), 'utf8')).toMatch(/^<svg/);
     expect(fs.statSync(path.join(dir, 'fig.png')).size).toBeGreaterThan(1000);
+  });
+
+  it('outside a notebook, showPlotly writes the plotly JSON beside the static fallback', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plots-'));
+    const figure = { data: [{ type: 'surface', z: [[1, 2], [3, 4]] }], layout: { title: 'surface' } };
+    await showPlotly(figure, heatmap([[1, 2], [3, 4]], [0, 1], [0, 1], { value: 'z' }), { dir, name: 'surf' });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'surf.plotly.json'), 'utf8'))).toEqual(figure);
+    expect(fs.readFileSync(path.join(dir, 'surf.svg'), 'utf8')).toMatch(/^<svg/);
   });
 });
