@@ -5,6 +5,7 @@ import { ParameterError, checkInt, checkNumber } from '../core/errors';
 import { Key, normal } from '../core/random';
 import { Kernel } from './kernel';
 import { gaussHermite } from './quadrature';
+import { affine } from '../nn/dense';
 
 export type Params = tf.Tensor[];
 
@@ -38,7 +39,8 @@ export function Dense(width: number, sigmaW2: number, sigmaB2: number): Layer {
       return { params: [w, b], outputWidth: width };
     },
     apply([w, b], x) {
-      return tf.tidy(() => tf.add(tf.matMul(x, w as tf.Tensor2D), b) as tf.Tensor2D);
+      // the fast-path affine map of lib/nn, so networks built from these layers also train quickly
+      return affine(x, w as tf.Tensor2D, b as tf.Tensor1D);
     },
     kernel(k) {
       return tf.tidy(() => ({
