@@ -9,3 +9,4 @@ export * from './vae';
 export * from './models';
 export * as coding from './coding';
 export * as nngp from './nngp';
+export * as psychometrics from './psychometrics';

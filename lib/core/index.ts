@@ -7,3 +7,4 @@ export * from './train';
 export * from './ops';
 export * from './claims';
 export * from './crc32';
+export * from './special';

@@ -1,0 +1,4 @@
+export * from './functions';
+export * from './optimize';
+export * from './fit';
+export * from './simulate';
