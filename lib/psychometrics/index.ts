@@ -2,3 +2,6 @@ export * from './functions';
 export * from './optimize';
 export * from './fit';
 export * from './simulate';
+export * from './models';
+export * from './model-fit';
+export * from './trial-table';
