@@ -5,3 +5,4 @@ export * from './simulate';
 export * from './models';
 export * from './model-fit';
 export * from './trial-table';
+export * from './bayes';

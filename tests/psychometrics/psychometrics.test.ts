@@ -82,3 +82,34 @@ describe('Nelder-Mead', () => {
     expect(r.x[1]).toBeCloseTo(1, 3);
   });
 });
+
+describe('Bayesian grid fit and parametric bootstrap', () => {
+  const truth = { mu: 0.2, sigma: 0.7, gamma: 0.06, lambda: 0.1 };
+  const levels = [-2, -1.5, -1, -0.5, -0.25, 0, 0.25, 0.5, 1, 1.5, 2];
+  it('credible intervals cover the generating parameters, over several seeds', async () => {
+    const { fitBayesGrid } = await import('../../lib/psychometrics');
+    let covered = 0;
+    let checks = 0;
+    for (const seed of [1, 2, 3]) {
+      const data = simulateChoices(Key.fromSeed(seed), 'normal', truth, levels, 150);
+      const post = fitBayesGrid(data, 'normal', 21);
+      for (const name of ['mu', 'sigma', 'gamma', 'lambda'] as const) {
+        const m = post.marginals[name];
+        expect(m.lower).toBeLessThanOrEqual(m.upper);
+        checks++;
+        if (m.lower <= truth[name] && truth[name] <= m.upper) covered++;
+      }
+    }
+    // 95% intervals on a 21-point grid: at most one miss in 12 checks
+    expect(covered).toBeGreaterThanOrEqual(11);
+  });
+
+  it('bootstrap intervals contain the estimate and shrink with more trials', async () => {
+    const { bootstrap } = await import('../../lib/psychometrics');
+    const few = bootstrap(simulateChoices(Key.fromSeed(7), 'normal', truth, levels, 40), Key.fromSeed(8), 60);
+    const many = bootstrap(simulateChoices(Key.fromSeed(7), 'normal', truth, levels, 400), Key.fromSeed(8), 60);
+    expect(many.mu.upper - many.mu.lower).toBeLessThan(few.mu.upper - few.mu.lower);
+    expect(many.mu.lower).toBeLessThan(truth.mu + 0.05);
+    expect(many.mu.upper).toBeGreaterThan(truth.mu - 0.05);
+  });
+});
