@@ -63,12 +63,19 @@ export function fitBayesGrid(data: ChoiceCounts[], core: Core = 'normal', points
     w.forEach((wi, i) => { mass[index[i][k]] += wi / total; });
     const values = grid[name];
     const mean = mass.reduce((m, p, i) => m + p * values[i], 0);
-    const quantile = (q: number) => {
+    // the grid cell holding quantile q; the interval reaches to that cell's outer edge, so that the
+    // discretisation widens it rather than cutting it short
+    const cell = (q: number) => {
       let acc = 0;
-      for (let i = 0; i < points; i++) { acc += mass[i]; if (acc >= q) return values[i]; }
-      return values[points - 1];
+      for (let i = 0; i < points; i++) { acc += mass[i]; if (acc >= q) return i; }
+      return points - 1;
     };
-    marginals[name] = { mean, lower: quantile((1 - credibility) / 2), upper: quantile(1 - (1 - credibility) / 2) };
+    const edge = (i: number, side: -1 | 1) => {
+      const j = i + side;
+      if (j < 0 || j >= points) return values[i];
+      return name === 'sigma' ? Math.sqrt(values[i] * values[j]) : (values[i] + values[j]) / 2;
+    };
+    marginals[name] = { mean, lower: edge(cell((1 - credibility) / 2), -1), upper: edge(cell(1 - (1 - credibility) / 2), 1) };
   });
   return { marginals, credibility, logEvidence: max + Math.log(total) };
 }
