@@ -90,7 +90,7 @@ describe('Bayesian grid fit and parametric bootstrap', () => {
     const { fitBayesGrid } = await import('../../lib/psychometrics');
     let covered = 0;
     let checks = 0;
-    for (const seed of [1, 2, 3]) {
+    for (let seed = 1; seed <= 20; seed++) {
       const data = simulateChoices(Key.fromSeed(seed), 'normal', truth, levels, 150);
       const post = fitBayesGrid(data, 'normal', 21);
       for (const name of ['mu', 'sigma', 'gamma', 'lambda'] as const) {
@@ -100,8 +100,8 @@ describe('Bayesian grid fit and parametric bootstrap', () => {
         if (m.lower <= truth[name] && truth[name] <= m.upper) covered++;
       }
     }
-    // 95% intervals on a 21-point grid: at most one miss in 12 checks
-    expect(covered).toBeGreaterThanOrEqual(11);
+    // 95% intervals: 80 checks cover about 76 times (sd 2); 68 is four standard deviations below
+    expect(covered).toBeGreaterThanOrEqual(68);
   });
 
   it('bootstrap intervals contain the estimate and shrink with more trials', async () => {
