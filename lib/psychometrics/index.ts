@@ -6,3 +6,4 @@ export * from './models';
 export * from './model-fit';
 export * from './trial-table';
 export * from './bayes';
+export * from './task';

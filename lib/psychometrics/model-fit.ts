@@ -14,17 +14,18 @@ export interface ModelFit {
   bic: number;
 }
 
-interface Cell { condition: Condition; stimulus: number; right: number; total: number }
+/** Right choices out of all trials at one stimulus in one condition. */
+export interface TrialCell { condition: Condition; stimulus: number; right: number; total: number }
 
 /** Counts of Right choices per condition and stimulus. */
-export function aggregateTrials(trials: Trial[], conditions: Condition[]): Cell[] {
+export function aggregateTrials(trials: Trial[], conditions: Condition[]): TrialCell[] {
   const byName = new Map(conditions.map((c) => [c.name, c]));
-  const cells = new Map<string, Cell>();
+  const cells = new Map<string, TrialCell>();
   trials.forEach((t, i) => {
     const c = byName.get(t.condition);
     if (!c) throw new ParameterError(`trial ${i} has unknown condition "${t.condition}"`, `use one of: ${conditions.map((x) => x.name).join(', ')}`);
     const id = `${t.condition}|${t.stimulus}`;
-    const cell = cells.get(id) ?? { condition: c, stimulus: t.stimulus, right: 0, total: 0 };
+    const cell: TrialCell = cells.get(id) ?? { condition: c, stimulus: t.stimulus, right: 0, total: 0 };
     cell.right += t.choice;
     cell.total += 1;
     cells.set(id, cell);
