@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the lectures and tests need; safe to run again (each step is skipped when done).
 #  1. npm dependencies (npm install when package-lock.json changed)
-#  2. Jupyter from Debian (nbclient, nbconvert, ipykernel) and Fashion-MNIST, when missing
+#  2. Jupyter from Debian (nbclient, nbconvert, ipykernel), Fashion-MNIST, bzip2 and xz, when missing
 #  3. the tslab kernel spec in .jupyter/ (JUPYTER_PATH=$PWD/.jupyter/share/jupyter)
 #  4. the compiled library in dist/
 set -euo pipefail

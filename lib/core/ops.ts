@@ -8,21 +8,9 @@ export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
 })) as any) as (x: tf.Tensor) => tf.Tensor;
 
-/** log(sum(exp(x))) over `axis`, stable for large |x|. */
-export function logSumExp(x: tf.Tensor, axis: number): tf.Tensor {
-  return tf.logSumExp(x, axis);
-}
-
 /** Sums the last `k` axes (k = 0 returns the input unchanged). */
 export function sumLastAxes(x: tf.Tensor, k: number): tf.Tensor {
   if (k === 0) return x;
   const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
   return tf.sum(x, axes);
-}
-
-/** Reads a scalar tensor as a number and disposes it. */
-export function takeNumber(x: tf.Tensor): number {
-  const v = x.dataSync()[0];
-  x.dispose();
-  return v;
 }
