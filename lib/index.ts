@@ -10,3 +10,4 @@ export * from './models';
 export * as coding from './coding';
 export * as nngp from './nngp';
 export * as psychometrics from './psychometrics';
+export * as flows from './flows';

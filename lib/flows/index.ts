@@ -1,0 +1,3 @@
+export * from './bijection';
+export * from './layers';
+export * from './flow';
