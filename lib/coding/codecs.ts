@@ -2,7 +2,7 @@
 // and pop(push(m, x)) returns exactly (m, x). Combinators build larger codecs from smaller ones.
 import { ParameterError, checkInt } from '../core/errors';
 import { CodingError, Message, WORD, pushWord, messageBits } from './message';
-import { MAX_PRECISION, peek, popInterval, pushInterval } from './rans';
+import { MAX_PRECISION, peek, popInterval, pushInterval, searchCdf } from './rans';
 
 export interface Codec<T> {
   push(m: Message, x: T): Message;
@@ -71,14 +71,8 @@ export function categorical(freqs: ArrayLike<number>, precision: number): Codec<
       return pushInterval(m, cdf[x], freqs[x], precision);
     },
     pop(m) {
-      const cf = peek(m, precision);
-      let lo = 0;
-      let hi = freqs.length - 1;
-      while (lo < hi) { // largest x with cdf[x] <= cf
-        const mid = (lo + hi + 1) >> 1;
-        if (cdf[mid] <= cf) lo = mid; else hi = mid - 1;
-      }
-      return [popInterval(m, cdf[lo], freqs[lo], precision), lo];
+      const x = searchCdf((k) => cdf[k], freqs.length, peek(m, precision));
+      return [popInterval(m, cdf[x], freqs[x], precision), x];
     },
   };
 }

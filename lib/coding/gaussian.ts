@@ -8,7 +8,7 @@ import { normalCdf, normalQuantile } from '../core/special';
 export { normalCdf, normalQuantile };
 import { Codec, uniform } from './codecs';
 import { CodingError, Message } from './message';
-import { MAX_PRECISION, peek, popInterval, pushInterval } from './rans';
+import { MAX_PRECISION, peek, popInterval, pushInterval, searchCdf } from './rans';
 
 export interface Buckets {
   bits: number;
@@ -61,15 +61,9 @@ export function bucketPosterior(mu: number, sigma: number, buckets: Buckets, pre
       return pushInterval(m, start, cdf(i + 1) - start, precision);
     },
     pop(m: Message): [Message, number] {
-      const cf = peek(m, precision);
-      let lo = 0;
-      let hi = k - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (cdf(mid) <= cf) lo = mid; else hi = mid - 1;
-      }
-      const start = cdf(lo);
-      return [popInterval(m, start, cdf(lo + 1) - start, precision), lo];
+      const i = searchCdf(cdf, k, peek(m, precision));
+      const start = cdf(i);
+      return [popInterval(m, start, cdf(i + 1) - start, precision), i];
     },
   };
 }

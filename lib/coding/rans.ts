@@ -60,3 +60,14 @@ export function popInterval(m: Message, start: number, freq: number, precision: 
   }
   return { head, tail };
 }
+
+/** The symbol k in 0..n-1 whose interval [cdf(k), cdf(k + 1)) holds cf, by binary search (cdf nondecreasing, cdf(0) = 0). */
+export function searchCdf(cdf: (k: number) => number, n: number, cf: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) { // largest k with cdf(k) <= cf
+    const mid = (lo + hi + 1) >> 1;
+    if (cdf(mid) <= cf) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
