@@ -6,6 +6,11 @@ import { Bijection } from './bijection';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
+/** log N(z; 0, I) per row, [batch]. */
+export function baseLogProb(z: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => tf.neg(tf.add(tf.mul(tf.sum(tf.square(z), 1), 0.5), HALF_LOG_2PI * z.shape[1])) as tf.Tensor1D);
+}
+
 export class Flow {
   constructor(readonly toBase: Bijection) {}
 
@@ -13,8 +18,30 @@ export class Flow {
   logProb(x: tf.Tensor2D): tf.Tensor1D {
     return tf.tidy(() => {
       const { value: z, logDet } = this.toBase.forward(x);
-      const base = tf.neg(tf.add(tf.mul(tf.sum(tf.square(z), 1), 0.5), HALF_LOG_2PI * z.shape[1]));
-      return tf.add(base, logDet) as tf.Tensor1D;
+      return tf.add(baseLogProb(z), logDet) as tf.Tensor1D;
+    });
+  }
+
+  /**
+   * n samples with their log-density in one pass through the sampling direction, differentiable in
+   * the flow's parameters (the reparameterization trick): log q(x) = log N(z) - log |det dx/dz|.
+   */
+  sampleWithLogProb(key: Key, n: number): { x: tf.Tensor2D; logProb: tf.Tensor1D } {
+    return tf.tidy(() => {
+      const z = normal(key, [n, this.toBase.dim]) as tf.Tensor2D;
+      const { value: x, logDet } = this.toBase.inverse(z);
+      return { x, logProb: tf.sub(baseLogProb(z), logDet) as tf.Tensor1D };
+    });
+  }
+
+  /**
+   * Reverse KL up to the target's log-normaliser: E_q[log q(x) - logTarget(x)] = KL(q || p) - log Z,
+   * estimated with n samples. Its negative is the ELBO, a lower bound on log Z.
+   */
+  reverseKl(key: Key, n: number, logTarget: (x: tf.Tensor2D) => tf.Tensor1D): tf.Scalar {
+    return tf.tidy(() => {
+      const { x, logProb } = this.sampleWithLogProb(key, n);
+      return tf.mean(tf.sub(logProb, logTarget(x))) as tf.Scalar;
     });
   }
 

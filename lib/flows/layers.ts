@@ -1,14 +1,10 @@
 // Bijections for normalizing flows: a fixed permutation, actnorm with data-dependent
 // initialisation, and the affine coupling layer of RealNVP.
 import * as tf from '../core/tf';
-import { ParameterError, checkShape } from '../core/errors';
+import { ParameterError } from '../core/errors';
 import { Key } from '../core/random';
 import { Mlp } from '../nn';
-import { Bijection, Transformed } from './bijection';
-
-function checkInput(b: { name: string; dim: number }, x: tf.Tensor2D): void {
-  checkShape(`${b.name} input`, x.shape, [-1, b.dim]);
-}
+import { Bijection, Transformed, checkInput, constantLogDet } from './bijection';
 
 /** Reorders the coordinates; log-determinant 0. */
 export function Permutation(perm: number[]): Bijection {
@@ -50,14 +46,14 @@ export function ActNorm(dim: number): Bijection & { initialize(x: tf.Tensor2D): 
       checkInput(self, x);
       return tf.tidy(() => ({
         value: tf.mul(tf.sub(x, shift), tf.exp(tf.neg(logScale))) as tf.Tensor2D,
-        logDet: tf.mul(tf.ones([x.shape[0]]), tf.neg(tf.sum(logScale))) as tf.Tensor1D,
+        logDet: constantLogDet(x.shape[0], tf.neg(tf.sum(logScale))),
       }));
     },
     inverse(y: tf.Tensor2D): Transformed {
       checkInput(self, y);
       return tf.tidy(() => ({
         value: tf.add(tf.mul(y, tf.exp(logScale)), shift) as tf.Tensor2D,
-        logDet: tf.mul(tf.ones([y.shape[0]]), tf.sum(logScale)) as tf.Tensor1D,
+        logDet: constantLogDet(y.shape[0], tf.sum(logScale)),
       }));
     },
   };

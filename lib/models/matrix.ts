@@ -114,3 +114,61 @@ export function principalComponents(x: Matrix, k: number, iterations = 200): { m
   }
   return { mean, directions, variances };
 }
+
+/**
+ * LU with partial pivoting: P A = L U with L unit lower triangular. `perm[i]` is the row of A that
+ * became row i. Throws a ParameterError naming the column when A is singular.
+ */
+export function luDecompose(a: Matrix): { perm: number[]; lower: Matrix; upper: Matrix } {
+  const n = a.length;
+  const u = a.map((r) => r.slice());
+  const lower = identity(n);
+  const perm = Array.from({ length: n }, (_, i) => i);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(u[r][c]) > Math.abs(u[p][c])) p = r;
+    if (!(Math.abs(u[p][c]) > 1e-12 * Math.max(1, Math.abs(u[0][0])))) {
+      throw new ParameterError(`the matrix is singular (no pivot in column ${c})`, 'pass an invertible matrix');
+    }
+    [u[c], u[p]] = [u[p], u[c]];
+    [perm[c], perm[p]] = [perm[p], perm[c]];
+    for (let k = 0; k < c; k++) [lower[c][k], lower[p][k]] = [lower[p][k], lower[c][k]];
+    for (let r = c + 1; r < n; r++) {
+      const f = u[r][c] / u[c][c];
+      lower[r][c] = f;
+      for (let k = c; k < n; k++) u[r][k] -= f * u[c][k];
+    }
+  }
+  return { perm, lower, upper: u };
+}
+
+/** Inverse of a triangular matrix by substitution (lower = true for lower triangular). */
+export function inverseTriangular(t: Matrix, lower: boolean): Matrix {
+  const n = t.length;
+  const inv = zeros(n, n);
+  for (let col = 0; col < n; col++) {
+    const order = Array.from({ length: n }, (_, i) => (lower ? i : n - 1 - i));
+    for (const i of order) {
+      let s = i === col ? 1 : 0;
+      for (let k = 0; k < n; k++) if (k !== i && (lower ? k < i : k > i)) s -= t[i][k] * inv[k][col];
+      inv[i][col] = s / t[i][i];
+    }
+  }
+  return inv;
+}
+
+/** An orthogonal matrix: Gram-Schmidt on the given square matrix's rows. */
+export function orthonormalRows(a: Matrix): Matrix {
+  const q: Matrix = [];
+  for (const row of a) {
+    const v = row.slice();
+    for (const e of q) {
+      const d = dot(v, e);
+      for (let k = 0; k < v.length; k++) v[k] -= d * e[k];
+    }
+    const norm = Math.sqrt(dot(v, v));
+    if (!(norm > 1e-12)) throw new ParameterError('the rows are linearly dependent', 'pass a matrix of full rank');
+    q.push(v.map((x) => x / norm));
+  }
+  return q;
+}
