@@ -11,3 +11,4 @@ export * as coding from './coding';
 export * as nngp from './nngp';
 export * as psychometrics from './psychometrics';
 export * as flows from './flows';
+export * as sde from './sde';

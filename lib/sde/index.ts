@@ -1,0 +1,2 @@
+export * from './euler-maruyama';
+export * from './markov-chain-vae';

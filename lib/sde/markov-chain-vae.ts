@@ -1,0 +1,76 @@
+// The Markov-chain VAE of the flows lecture: a generative chain z_0 ~ N(0, I),
+//   z_{k+1} = z_k + mu(z_k, t_k) dt + sqrt(beta dt) eps   (Euler-Maruyama for dz = mu dt + sqrt(beta) dW),
+// ending at the data z_K = x, and a fixed inference chain that runs backwards from the data,
+//   z_k = a z_{k+1} + sqrt(beta dt) eps,  a = sqrt(1 - beta dt),
+// which forgets x and ends near N(0, I). The KL between the two chains is the negative ELBO:
+//   E_q[log q(z_0..z_{K-1} | x) - log p(z_0, ..., z_K = x)] >= -log p(x).
+import * as tf from '../core/tf';
+import { ParameterError, checkInt, checkNumber } from '../core/errors';
+import { Key, normal } from '../core/random';
+import { eulerMaruyama } from './euler-maruyama';
+
+export interface ChainOptions {
+  /** Number of stochastic layers K. */
+  steps: number;
+  /** Noise rate beta; beta * dt must stay below 1. */
+  beta: number;
+  /** Total time T (default 1), so dt = T / K. */
+  horizon?: number;
+}
+
+/** The drift network's signature: states [n, dim] and their times [n, 1] -> drift [n, dim]. */
+export type ChainDrift = (z: tf.Tensor2D, t: tf.Tensor2D) => tf.Tensor2D;
+
+function constants(options: ChainOptions) {
+  checkInt('steps', options.steps, 1);
+  checkNumber('beta', options.beta, (v) => v > 0, '> 0');
+  const horizon = options.horizon ?? 1;
+  checkNumber('horizon', horizon, (v) => v > 0, '> 0');
+  const dt = horizon / options.steps;
+  if (options.beta * dt >= 1) {
+    throw new ParameterError(`beta * dt = ${options.beta * dt} leaves no signal in one inference step`, 'use more steps or a smaller beta so that beta * T / steps < 1');
+  }
+  return { K: options.steps, dt, variance: options.beta * dt, a: Math.sqrt(1 - options.beta * dt) };
+}
+
+/** Sum over the last axis of log N(x; mean, variance), [n]. */
+function gaussianLogProb(x: tf.Tensor2D, mean: tf.Tensor2D | number, variance: number): tf.Tensor1D {
+  const d = x.shape[1];
+  return tf.sub(tf.div(tf.sum(tf.square(tf.sub(x, mean)), 1), -2 * variance), 0.5 * d * Math.log(2 * Math.PI * variance)) as tf.Tensor1D;
+}
+
+/** The negative ELBO of each example, [batch], from one sampled inference chain per example. */
+export function chainNegativeElbo(key: Key, x: tf.Tensor2D, drift: ChainDrift, options: ChainOptions): tf.Tensor1D {
+  const { K, dt, variance, a } = constants(options);
+  return tf.tidy(() => {
+    const [n, d] = x.shape;
+    // the inference chain, backwards from z_K = x; states[k] = z_k
+    const states: tf.Tensor2D[] = new Array(K + 1);
+    states[K] = x;
+    let logQ = tf.zeros([n]) as tf.Tensor1D;
+    for (let k = K - 1; k >= 0; k--) {
+      const mean = tf.mul(states[k + 1], a) as tf.Tensor2D;
+      states[k] = tf.add(mean, tf.mul(normal(key.foldIn(k), [n, d]), Math.sqrt(variance))) as tf.Tensor2D;
+      logQ = tf.add(logQ, gaussianLogProb(states[k], mean, variance)) as tf.Tensor1D;
+    }
+    // the generative chain's log-density of the same path, with one batched call of the drift
+    const from = tf.concat(states.slice(0, K), 0) as tf.Tensor2D; // [K n, d]
+    const to = tf.concat(states.slice(1), 0) as tf.Tensor2D;
+    const times = tf.tensor2d(Array.from({ length: K * n }, (_, i) => Math.floor(i / n) * dt), [K * n, 1]);
+    const mean = tf.add(from, tf.mul(drift(from, times), dt)) as tf.Tensor2D;
+    const transitions = tf.sum(tf.reshape(gaussianLogProb(to, mean, variance), [K, n]), 0);
+    const logP = tf.add(gaussianLogProb(states[0], 0, 1), transitions);
+    return tf.sub(logQ, logP) as tf.Tensor1D;
+  });
+}
+
+/** Samples of the generative chain (the SDE discretised with K steps), path [K + 1, n, dim] if asked. */
+export function chainSample(key: Key, n: number, dim: number, drift: ChainDrift, options: ChainOptions, keepPath = false) {
+  const { K, dt } = constants(options);
+  const [k0, k1] = key.split(2);
+  const z0 = normal(k0, [n, dim]) as tf.Tensor2D;
+  const atTime = (z: tf.Tensor2D, t: number) => drift(z, tf.fill([z.shape[0], 1], t) as tf.Tensor2D);
+  const result = eulerMaruyama(k1, z0, atTime, { dt, steps: K, sigma: Math.sqrt(options.beta), keepPath });
+  z0.dispose(); // K >= 1, so the result holds later states and a stacked copy, never z0 itself
+  return result;
+}
