@@ -5,3 +5,5 @@ export * from './planar-radial';
 export * from './made';
 export * from './logit';
 export * from './flow';
+export * from './toy-data';
+export * from './deterministic-limit';
