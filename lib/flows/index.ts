@@ -7,3 +7,4 @@ export * from './logit';
 export * from './flow';
 export * from './toy-data';
 export * from './deterministic-limit';
+export * from './image-flow';

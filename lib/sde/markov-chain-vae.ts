@@ -44,22 +44,28 @@ export function chainNegativeElbo(key: Key, x: tf.Tensor2D, drift: ChainDrift, o
   const { K, dt, variance, a } = constants(options);
   return tf.tidy(() => {
     const [n, d] = x.shape;
-    // the inference chain, backwards from z_K = x; states[k] = z_k
-    const states: tf.Tensor2D[] = new Array(K + 1);
-    states[K] = x;
-    let logQ = tf.zeros([n]) as tf.Tensor1D;
-    for (let k = K - 1; k >= 0; k--) {
-      const mean = tf.mul(states[k + 1], a) as tf.Tensor2D;
-      states[k] = tf.add(mean, tf.mul(normal(key.foldIn(k), [n, d]), Math.sqrt(variance))) as tf.Tensor2D;
-      logQ = tf.add(logQ, gaussianLogProb(states[k], mean, variance)) as tf.Tensor1D;
-    }
+    // The inference chain z_k = a z_{k+1} + s eps_k unrolled from z_K = x in closed form,
+    // z_k = a^(K-k) x + s sum_{j>=k} a^(j-k) eps_j, as one matrix product over the step axis.
+    const s = Math.sqrt(variance);
+    const eps = normal(key, [K, n * d]);
+    const mix = tf.tensor2d(Array.from({ length: K * K }, (_, i) => {
+      const k = Math.floor(i / K);
+      const j = i % K;
+      return j >= k ? s * a ** (j - k) : 0;
+    }), [K, K]);
+    const decay = tf.tensor2d(Array.from({ length: K }, (_, k) => a ** (K - k)), [K, 1]);
+    const latent = tf.add(tf.matMul(mix, eps), tf.mul(decay, tf.reshape(x, [1, n * d]))); // [K, n d]: z_0..z_{K-1}
+    const states = tf.concat([latent, tf.reshape(x, [1, n * d])], 0); // [K + 1, n d]
+    // log q(z_0..z_{K-1} | x): each step's residual z_k - a z_{k+1} is exactly s eps_k
+    const logQ = tf.sub(tf.mul(tf.sum(tf.reshape(tf.square(eps), [K, n, d]), [0, 2]), -0.5), 0.5 * K * d * Math.log(2 * Math.PI * variance));
     // the generative chain's log-density of the same path, with one batched call of the drift
-    const from = tf.concat(states.slice(0, K), 0) as tf.Tensor2D; // [K n, d]
-    const to = tf.concat(states.slice(1), 0) as tf.Tensor2D;
+    const from = tf.reshape(tf.slice(states, [0, 0], [K, n * d]), [K * n, d]) as tf.Tensor2D;
+    const to = tf.reshape(tf.slice(states, [1, 0], [K, n * d]), [K * n, d]) as tf.Tensor2D;
     const times = tf.tensor2d(Array.from({ length: K * n }, (_, i) => Math.floor(i / n) * dt), [K * n, 1]);
     const mean = tf.add(from, tf.mul(drift(from, times), dt)) as tf.Tensor2D;
     const transitions = tf.sum(tf.reshape(gaussianLogProb(to, mean, variance), [K, n]), 0);
-    const logP = tf.add(gaussianLogProb(states[0], 0, 1), transitions);
+    const z0 = tf.reshape(tf.slice(states, [0, 0], [1, n * d]), [n, d]) as tf.Tensor2D;
+    const logP = tf.add(gaussianLogProb(z0, 0, 1), transitions);
     return tf.sub(logQ, logP) as tf.Tensor1D;
   });
 }
