@@ -26,8 +26,9 @@ function frame(o: AxisOptions): VegaLiteSpec {
  * Lines of y against x, one per value of `series` (if given), with an optional band between
  * `lo` and `hi` fields (a standard error or a quantile range).
  */
-export function lineChart(rows: Row[], o: AxisOptions & { x: string; y: string; series?: string; lo?: string; hi?: string; points?: boolean; interpolate?: 'linear' | 'step' | 'monotone' }): VegaLiteSpec {
-  const color = o.series ? { color: { field: o.series, type: 'nominal', title: o.series, legend: { labelLimit: 400 } } } : {};
+export function lineChart(rows: Row[], o: AxisOptions & { x: string; y: string; series?: string; lo?: string; hi?: string; points?: boolean; interpolate?: 'linear' | 'step' | 'monotone'; legend?: boolean }): VegaLiteSpec {
+  // legend: false hides the legend (many unnamed series, such as sample paths)
+  const color = o.series ? { color: { field: o.series, type: 'nominal', title: o.series, legend: o.legend === false ? null : { labelLimit: 400 } } } : {};
   const x = axis(o.x, o.xTitle, o.logX);
   const layers: VegaLiteSpec[] = [];
   if (o.lo && o.hi) {
