@@ -12,3 +12,4 @@ export * as nngp from './nngp';
 export * as psychometrics from './psychometrics';
 export * as flows from './flows';
 export * as sde from './sde';
+export * as fk from './fk';

@@ -1,0 +1,5 @@
+export * from './potentials';
+export * from './reference';
+export * from './scalar-mlp';
+export * from './ansatz';
+export * from './feynman-kac';

@@ -1,0 +1,50 @@
+// A small tanh MLP from k inputs to one output that returns its value and its gradient with respect
+// to the inputs in the same pass (forward-mode: one tangent per input), so a drift v = grad log psi
+// can be built from it by the chain rule without second-order autodiff.
+import * as tf from '../core/tf';
+import { checkInt } from '../core/errors';
+import { Key } from '../core/random';
+
+export class ScalarMlp {
+  readonly weights: tf.Variable[] = [];
+  readonly biases: tf.Variable[] = [];
+
+  constructor(readonly inputs: number, hidden: number[], key: Key, outputScale = 0.1) {
+    checkInt('inputs', inputs, 1);
+    const sizes = [inputs, ...hidden, 1];
+    const keys = key.split(sizes.length - 1);
+    sizes.slice(1).forEach((out, l) => {
+      const limit = Math.sqrt(6 / (sizes[l] + out)) * (l === sizes.length - 2 ? outputScale : 1); // start near zero output
+      this.weights.push(tf.variable(tf.randomUniform([sizes[l], out], -limit, limit, 'float32', keys[l].seed())));
+      this.biases.push(tf.variable(tf.zeros([out])));
+    });
+  }
+
+  /** x: [n, inputs] -> value [n] and gradient [n, inputs]. */
+  valueAndGradient(x: tf.Tensor2D): { value: tf.Tensor1D; gradient: tf.Tensor2D } {
+    return tf.tidy(() => {
+      let h: tf.Tensor2D = x;
+      // tangents[j] = d h / d x_j, [n, width]; at the input it is the unit row e_j, [1, inputs], which broadcasts
+      let tangents: tf.Tensor2D[] = Array.from({ length: this.inputs }, (_, j) => tf.tensor2d([Array.from({ length: this.inputs }, (__, i) => (i === j ? 1 : 0))]));
+      const last = this.weights.length - 1;
+      this.weights.forEach((w, l) => {
+        const a = tf.add(tf.matMul(h, w), this.biases[l]) as tf.Tensor2D;
+        const da = tangents.map((t) => tf.matMul(t, w) as tf.Tensor2D);
+        if (l === last) {
+          h = a;
+          tangents = da;
+        } else {
+          h = tf.tanh(a);
+          const slope = tf.sub(1, tf.square(h));
+          tangents = da.map((t) => tf.mul(slope, t) as tf.Tensor2D);
+        }
+      });
+      const n = x.shape[0];
+      return { value: tf.reshape(h, [-1]) as tf.Tensor1D, gradient: tf.concat(tangents.map((t) => tf.broadcastTo(t, [n, 1])), 1) as tf.Tensor2D };
+    });
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.weights, ...this.biases];
+  }
+}
