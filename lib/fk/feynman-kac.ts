@@ -8,6 +8,7 @@ import * as tf from '../core/tf';
 import { checkInt, checkNumber } from '../core/errors';
 import { Key, normal } from '../core/random';
 import { train } from '../core/train';
+import { stopGradient } from '../core/ops';
 import { eulerMaruyama } from '../sde';
 import { DriftModel } from './ansatz';
 import { Potential } from './potentials';
@@ -52,8 +53,10 @@ export interface FkTrainOptions extends FkOptions {
   /**
    * Minimise the boundary-corrected cost (default when the model has log psi). For v = grad log psi,
    * Ito's formula turns it into the time integral of the local energy -(Delta log psi + |v|^2) / 2 + V,
-   * so its mean is a variational upper bound for any T, and short paths suffice. The uncorrected
-   * E[l_T] / T leaves out the cost of where a path ends, which biases the gradient unless T is long.
+   * whose mean over a start r_0 ~ psi^2 (the stationary law of the drift) is a variational upper bound
+   * for any T, so short paths suffice. The population's law depends on the parameters too, so the
+   * gradient gets the score term 2 Cov(cost, grad log psi(r_0)) besides the pathwise one. The
+   * uncorrected E[l_T] / T leaves out the cost of where a path ends, which biases the gradient unless T is long.
    */
   corrected?: boolean;
 }
@@ -76,10 +79,19 @@ export async function trainDrift(key: Key, model: DriftModel, potential: Potenti
   try {
     const result = await train(kTrain, (k) => {
       const { cost, rT } = fkPathCost(k, population, model, potential, options);
-      const objective = corrected ? boundaryCorrected(cost, model, population, rT) : cost;
+      let loss: tf.Scalar;
+      if (corrected) {
+        const perPath = tf.div(boundaryCorrected(cost, model, population, rT), T);
+        const logPsi0 = model.logPsi!(population);
+        // value 0, gradient 2 mean((c - mean c) grad log psi(r_0)): the score of the start's law psi^2
+        const score = tf.mul(2, tf.mean(tf.mul(stopGradient(tf.sub(perPath, tf.mean(perPath))), tf.sub(logPsi0, stopGradient(logPsi0)))));
+        loss = tf.add(tf.mean(perPath), score) as tf.Scalar;
+      } else {
+        loss = tf.div(tf.mean(cost), T) as tf.Scalar;
+      }
       population.dispose();
       population = tf.keep(tf.clone(rT)) as tf.Tensor2D;
-      return tf.div(tf.mean(objective), T) as tf.Scalar;
+      return loss;
     }, { steps: options.iterations, optimizer, variables: model.variables, label: options.label ?? potential.name, progress: options.progress });
     return { energies: result.losses, population, seconds: result.seconds };
   } finally {
