@@ -38,20 +38,23 @@ export function gradientDrift(D: number, hidden: number[], key: Key, alpha0 = 0.
 }
 
 /**
- * log psi = -(alpha / 2) sum_i |r_i|^2 + sum_{i<j} u(|r_i - r_j|^2), u a tanh MLP. Bosons: any
+ * log psi = -(alpha / 2) sum_i |r_i|^2 + sum_{i<j} u(|r_i - r_j|^2), u linear plus a tanh MLP. Bosons: any
  * permutation of the particles permutes the pair terms among themselves, so psi is symmetric.
  */
 export function bosonJastrow(particles: number, dim: number, hidden: number[], key: Key): DriftModel {
   const u = new ScalarMlp(1, hidden, key);
+  // u(rho) = c rho + MLP(rho): the linear part lets u grow at large separation, where tanh units saturate
+  const slope = tf.variable(tf.scalar(0));
   const logAlpha = tf.variable(tf.scalar(0));
   const allPairs = pairs(particles);
   const pairTerms = (r: tf.Tensor2D) => {
     const diffs = allPairs.map(([i, j]) => tf.sub(particle(r, i, dim), particle(r, j, dim)));
     const rho = tf.concat(diffs.map((d) => tf.sum(tf.square(d), 1, true)), 0) as tf.Tensor2D; // [P n, 1]
-    return { diffs, ...u.valueAndGradient(rho) };
+    const { value, gradient } = u.valueAndGradient(rho);
+    return { diffs, value: tf.add(value, tf.mul(slope, tf.reshape(rho, [-1]))) as tf.Tensor1D, gradient: tf.add(gradient, slope) as tf.Tensor2D };
   };
   return {
-    name: 'boson Jastrow', variables: [logAlpha, ...u.variables],
+    name: 'boson Jastrow', variables: [logAlpha, slope, ...u.variables],
     logPsi: (r) => tf.tidy(() => {
       let lp = tf.mul(tf.sum(tf.square(r), 1), tf.mul(tf.exp(logAlpha), -0.5));
       if (allPairs.length > 0) lp = tf.add(lp, tf.sum(tf.reshape(pairTerms(r).value, [allPairs.length, -1]), 0));

@@ -1,0 +1,32 @@
+// Trains the Feynman-Kac drifts of lecture 5 for trapped bosons (s = 0.5, 2-D) and writes each model's
+// weights, settings and measured energies to data/fk/. Usage: npm run train:fk -- --iterations 3000
+import { initBackend } from '../lib/core/backend';
+import { Key } from '../lib/core/random';
+import { saveWeights } from '../lib/nn';
+import { bosonJastrow, estimateEnergy, trainDrift, trappedBosons } from '../lib/fk';
+import { parseArgs } from './args';
+
+async function main() {
+  const args = parseArgs({ iterations: '3000', out: 'data/fk', seed: '1', runs: '2:0,2:1,2:2,2:4,2:6,4:6', dt: '0.02', steps: '10', walkers: '512', lr: '5e-3', hidden: '32,32' });
+  const backend = await initBackend();
+  const hidden = args.hidden.split(',').map(Number);
+  for (const run of args.runs.split(',')) {
+    const [particles, g] = run.split(':').map(Number);
+    const potential = trappedBosons({ particles, g, s: 0.5 });
+    const [kInit, kTrain, kEval] = Key.fromSeed(Number(args.seed)).foldIn(100 * particles + g).split(3);
+    const model = bosonJastrow(particles, 2, hidden, kInit);
+    const options = { dt: Number(args.dt), steps: Number(args.steps), walkers: Number(args.walkers), iterations: Number(args.iterations), learningRate: Number(args.lr), progress: 'lines' as const };
+    const result = await trainDrift(kTrain, model, potential, options);
+    const energies = [0.02, 0.01, 0.005].map((dt) => ({ dt, ...estimateEnergy(kEval.foldIn(Math.round(dt * 1000)), model, potential, result.population, { dt, steps: Math.round(1 / dt), corrected: true }) }));
+    energies.forEach((e) => console.log(`N = ${particles}, g = ${g}, dt = ${e.dt}: E = ${e.mean.toFixed(5)} ± ${e.stderr.toFixed(5)}`));
+    const name = `bosons-N${particles}-g${g}`;
+    saveWeights(`${args.out}/${name}`, model.variables.map((v, i) => [`drift/${i}`, v]), {
+      script: 'scripts/train-fk.ts', command: `npm run train:fk -- ${process.argv.slice(2).join(' ')}`.trim(), backend,
+      particles, dim: 2, g, s: 0.5, hidden, ...options, seed: Number(args.seed), trainSeconds: result.seconds,
+      energies: energies.map(({ dt, mean, stderr }) => ({ dt, mean, stderr })),
+    });
+    result.population.dispose();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
