@@ -7,7 +7,7 @@ import { bosonJastrow, estimateEnergy, trainDrift, trappedBosons } from '../lib/
 import { parseArgs } from './args';
 
 async function main() {
-  const args = parseArgs({ iterations: '3000', out: 'data/fk', seed: '1', runs: '2:0,2:1,2:2,2:4,2:6,4:6', dt: '0.02', steps: '10', walkers: '512', lr: '5e-3', hidden: '32,32' });
+  const args = parseArgs({ iterations: '3000', out: 'data/fk', seed: '1', runs: '2:0,2:1,2:2,2:4,2:6,4:6', dt: '0.02', steps: '10', walkers: '512', lr: '5e-3', hidden: '32,32', 'fine-iterations': '0', 'fine-lr': '1e-3' });
   const backend = await initBackend();
   const hidden = args.hidden.split(',').map(Number);
   for (const run of args.runs.split(',')) {
@@ -16,13 +16,19 @@ async function main() {
     const [kInit, kTrain, kEval] = Key.fromSeed(Number(args.seed)).foldIn(100 * particles + g).split(3);
     const model = bosonJastrow(particles, 2, hidden, kInit);
     const options = { dt: Number(args.dt), steps: Number(args.steps), walkers: Number(args.walkers), iterations: Number(args.iterations), learningRate: Number(args.lr), progress: 'lines' as const };
-    const result = await trainDrift(kTrain, model, potential, options);
+    const coarse = await trainDrift(kTrain, model, potential, options);
+    // an optional second stage at a smaller learning rate, continuing from the same walkers
+    const fineIterations = Number(args['fine-iterations']);
+    const result = fineIterations > 0
+      ? await trainDrift(kTrain.foldIn(1), model, potential, { ...options, iterations: fineIterations, learningRate: Number(args['fine-lr']), initial: coarse.population })
+      : coarse;
+    if (result !== coarse) coarse.population.dispose();
     const energies = [0.02, 0.01, 0.005].map((dt) => ({ dt, ...estimateEnergy(kEval.foldIn(Math.round(dt * 1000)), model, potential, result.population, { dt, steps: Math.round(1 / dt), corrected: true }) }));
     energies.forEach((e) => console.log(`N = ${particles}, g = ${g}, dt = ${e.dt}: E = ${e.mean.toFixed(5)} ± ${e.stderr.toFixed(5)}`));
     const name = `bosons-N${particles}-g${g}`;
     saveWeights(`${args.out}/${name}`, model.variables.map((v, i) => [`drift/${i}`, v]), {
       script: 'scripts/train-fk.ts', command: `npm run train:fk -- ${process.argv.slice(2).join(' ')}`.trim(), backend,
-      particles, dim: 2, g, s: 0.5, hidden, ...options, seed: Number(args.seed), trainSeconds: result.seconds,
+      particles, dim: 2, g, s: 0.5, hidden, ...options, fineIterations, fineLearningRate: Number(args['fine-lr']), seed: Number(args.seed), trainSeconds: coarse.seconds + (result === coarse ? 0 : result.seconds),
       energies: energies.map(({ dt, mean, stderr }) => ({ dt, mean, stderr })),
     });
     result.population.dispose();
