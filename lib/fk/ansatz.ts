@@ -4,7 +4,6 @@
 // exchanging the two electrons (the singlet's spatial part) and under swapping the two protons.
 import * as tf from '../core/tf';
 import { Key } from '../core/random';
-import { Mlp } from '../nn';
 import { ScalarMlp } from './scalar-mlp';
 import { pairs, particle } from './potentials';
 
@@ -15,12 +14,6 @@ export interface DriftModel {
   /** log psi(r) up to a constant, [batch], when v = grad log psi (used by the boundary-corrected estimator). */
   logPsi?(r: tf.Tensor2D): tf.Tensor1D;
   variables: tf.Variable[];
-}
-
-/** An unconstrained MLP vector field R^D -> R^D (no symmetry; used for the single oscillator). */
-export function neuralDrift(D: number, hidden: number[], key: Key): DriftModel {
-  const net = new Mlp({ sizes: [D, ...hidden, D], hidden: 'tanh', output: 'linear' }, key, 'fk-drift');
-  return { name: 'MLP drift', drift: (r) => net.apply(r), variables: net.variables };
 }
 
 /**

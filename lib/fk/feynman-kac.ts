@@ -5,7 +5,7 @@
 // boundary term, with equality only for v = grad log phi_0. Minimising E[l_T] learns the drift;
 // l_T / T estimates the energy.
 import * as tf from '../core/tf';
-import { checkInt, checkNumber } from '../core/errors';
+import { ParameterError, checkInt, checkNumber } from '../core/errors';
 import { Key, normal } from '../core/random';
 import { train } from '../core/train';
 import { stopGradient } from '../core/ops';
@@ -38,7 +38,7 @@ export function fkPathCost(key: Key, r0: tf.Tensor2D, model: DriftModel, potenti
  * exact ground state it equals E_0 T on every path (up to the O(dt) error of the discretisation).
  */
 export function boundaryCorrected(cost: tf.Tensor1D, model: DriftModel, r0: tf.Tensor2D, rT: tf.Tensor2D): tf.Tensor1D {
-  if (!model.logPsi) throw new Error(`${model.name} has no log psi, so the boundary term cannot be corrected`);
+  if (!model.logPsi) throw new ParameterError(`${model.name} has no log psi, so the boundary term cannot be corrected`, 'use a model with v = grad log psi (gradientDrift, bosonJastrow, h2Ansatz) or pass corrected: false');
   return tf.tidy(() => tf.sub(tf.add(cost, model.logPsi!(r0)), model.logPsi!(rT)) as tf.Tensor1D);
 }
 

@@ -34,6 +34,7 @@ describe('potentials', () => {
     const r0 = tf.zeros([4, 1]) as tf.Tensor2D;
     expect(() => fkPathCost(Key.fromSeed(0), r0, model, harmonicOscillator(1), { dt: 0, steps: 10 })).toThrow(/time step dt = 0/);
     expect(() => fkPathCost(Key.fromSeed(0), r0, model, harmonicOscillator(1), { dt: -0.1, steps: 10 })).toThrow(ParameterError);
+    expect(() => estimateEnergy(Key.fromSeed(0), model, harmonicOscillator(1), r0, { dt: 0.1, steps: 2, corrected: true })).toThrow(/no log psi/);
     r0.dispose();
   });
 });
