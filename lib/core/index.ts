@@ -8,3 +8,4 @@ export * from './ops';
 export * from './claims';
 export * from './crc32';
 export * from './special';
+export * from './stats';

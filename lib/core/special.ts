@@ -56,3 +56,8 @@ export function normalQuantile(p: number): number {
   }
   return (lo + hi) / 2;
 }
+
+/** The logistic function 1 / (1 + e^-x), for mapping unconstrained parameters into (0, 1). */
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}

@@ -76,3 +76,9 @@ export function klNormalNormal(p: Normal, q: Normal): tf.Tensor {
     return sumLastAxes(kl, p.eventRank);
   });
 }
+
+/** log N(x; mean, variance I) summed over the last axis, [n], for rows x: [n, d] and one scalar variance. */
+export function isotropicNormalLogProb(x: tf.Tensor2D, mean: tf.Tensor2D | number, variance: number): tf.Tensor1D {
+  const d = x.shape[1];
+  return tf.tidy(() => tf.sub(tf.div(tf.sum(tf.square(tf.sub(x, mean)), 1), -2 * variance), 0.5 * d * Math.log(2 * Math.PI * variance)) as tf.Tensor1D);
+}

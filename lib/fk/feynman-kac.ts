@@ -9,6 +9,7 @@ import { ParameterError, checkInt, checkNumber } from '../core/errors';
 import { Key, normal } from '../core/random';
 import { train } from '../core/train';
 import { stopGradient } from '../core/ops';
+import { meanAndStderr } from '../core/stats';
 import { eulerMaruyama } from '../sde';
 import { DriftModel } from './ansatz';
 import { Potential } from './potentials';
@@ -107,7 +108,5 @@ export function estimateEnergy(key: Key, model: DriftModel, potential: Potential
     const c = options.corrected ? boundaryCorrected(cost, model, r0, rT) : cost;
     return Array.from(tf.div(c, T).dataSync());
   });
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1);
-  return { mean, stderr: Math.sqrt(variance / values.length), values };
+  return { ...meanAndStderr(values), values };
 }

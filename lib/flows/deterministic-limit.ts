@@ -8,6 +8,7 @@ import { checkNumber } from '../core/errors';
 import { Key, normal } from '../core/random';
 import { Bijection } from './bijection';
 import { baseLogProb } from './flow';
+import { isotropicNormalLogProb } from '../distributions/normal';
 
 /** The Jacobian df/dx at each row of x, [batch, d, d] (row i of J[b] is the gradient of output i). */
 export function batchJacobian(f: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tensor2D): tf.Tensor3D {
@@ -45,7 +46,7 @@ export function deterministicLimit(key: Key, x: tf.Tensor2D, f: Bijection, logDe
     }
     const z = tf.add(mu, tf.mul(noise, sigma)) as tf.Tensor2D;
     const reconstruction = f.inverse(z).value;
-    const logLikelihood = tf.sub(tf.div(tf.sum(tf.square(tf.sub(x, reconstruction)), 1), -2 * sigma * sigma), 0.5 * d * Math.log(2 * Math.PI * sigma * sigma));
+    const logLikelihood = isotropicNormalLogProb(x, reconstruction, sigma * sigma);
     const vaeKl = tf.mean(tf.sub(tf.add(logDensity, logQ), tf.add(baseLogProb(z), logLikelihood))).dataSync()[0];
     const flowKl = tf.mean(tf.sub(logDensity, tf.add(baseLogProb(mu), logDet))).dataSync()[0];
     return { vaeKl, flowKl };

@@ -3,12 +3,11 @@
 import * as tf from '../core/tf';
 import { Key, normal } from '../core/random';
 import { Bijection } from './bijection';
-
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+import { isotropicNormalLogProb } from '../distributions/normal';
 
 /** log N(z; 0, I) per row, [batch]. */
 export function baseLogProb(z: tf.Tensor2D): tf.Tensor1D {
-  return tf.tidy(() => tf.neg(tf.add(tf.mul(tf.sum(tf.square(z), 1), 0.5), HALF_LOG_2PI * z.shape[1])) as tf.Tensor1D);
+  return isotropicNormalLogProb(z, 0, 1);
 }
 
 export class Flow {

@@ -9,6 +9,7 @@ import { compose } from './bijection';
 import { Flow } from './flow';
 import { ImageSet, batchIndices, binarizeDynamic, gatherPixels, pixelRange } from '../data';
 import { TrainResult, train } from '../core/train';
+import { meanAndStderr } from '../core/stats';
 
 export interface ImageFlowConfig {
   side: number;
@@ -74,7 +75,5 @@ export function evaluateBitsPerDim(flow: Flow, binaryImages: ImageSet, key: Key,
     const nll = tf.tidy(() => Array.from(tf.neg(flow.logProb(dequantizeBinary(key.foldIn(start), pixelRange(binaryImages, start, n)))).dataSync()));
     perImage.push(...nll.map((v) => bitsPerDim(v, dim)));
   }
-  const mean = perImage.reduce((a, b) => a + b, 0) / perImage.length;
-  const variance = perImage.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, perImage.length - 1);
-  return { mean, stderr: Math.sqrt(variance / perImage.length) };
+  return meanAndStderr(perImage);
 }

@@ -4,6 +4,7 @@
 // information (a finite-difference Hessian of the negative log-likelihood in natural parameters).
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
+import { sigmoid } from '../core/special';
 import { inverseSpd } from '../models/matrix';
 import { ChoiceCounts, Core, PsychometricParams, checkCounts, logLikelihood } from './functions';
 import { nelderMead } from './optimize';
@@ -34,7 +35,6 @@ export interface FitResult {
   options: FitOptions;
 }
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const logit = (p: number) => Math.log(p / (1 - p));
 
 /** Fits mu, sigma (and gamma, lambda unless fixed) to choice counts by maximum likelihood. */

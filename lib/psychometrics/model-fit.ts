@@ -1,6 +1,7 @@
 // Maximum-likelihood fits of the decision models to trial data, for model comparison by AIC/BIC.
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
+import { sigmoid } from '../core/special';
 import { informationCriteria } from './fit';
 import { Condition, DecisionModel, Noise, Trial, choiceProbability } from './models';
 import { nelderMead } from './optimize';
@@ -33,7 +34,6 @@ export function aggregateTrials(trials: Trial[], conditions: Condition[]): Trial
   return [...cells.values()];
 }
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** Fits a model kind (sensory noise and the decision parameters) by maximum likelihood from keyed starts. */
 export function fitDecisionModel(kind: DecisionModel['kind'], trials: Trial[], conditions: Condition[], key: Key, starts = 6): ModelFit {

@@ -8,6 +8,7 @@ import * as tf from '../core/tf';
 import { ParameterError, checkInt, checkNumber } from '../core/errors';
 import { Key, normal } from '../core/random';
 import { eulerMaruyama } from './euler-maruyama';
+import { isotropicNormalLogProb } from '../distributions/normal';
 
 export interface ChainOptions {
   /** Number of stochastic layers K. */
@@ -33,11 +34,6 @@ function constants(options: ChainOptions) {
   return { K: options.steps, dt, variance: options.beta * dt, a: Math.sqrt(1 - options.beta * dt) };
 }
 
-/** Sum over the last axis of log N(x; mean, variance), [n]. */
-function gaussianLogProb(x: tf.Tensor2D, mean: tf.Tensor2D | number, variance: number): tf.Tensor1D {
-  const d = x.shape[1];
-  return tf.sub(tf.div(tf.sum(tf.square(tf.sub(x, mean)), 1), -2 * variance), 0.5 * d * Math.log(2 * Math.PI * variance)) as tf.Tensor1D;
-}
 
 /** The negative ELBO of each example, [batch], from one sampled inference chain per example. */
 export function chainNegativeElbo(key: Key, x: tf.Tensor2D, drift: ChainDrift, options: ChainOptions): tf.Tensor1D {
@@ -63,9 +59,9 @@ export function chainNegativeElbo(key: Key, x: tf.Tensor2D, drift: ChainDrift, o
     const to = tf.reshape(tf.slice(states, [1, 0], [K, n * d]), [K * n, d]) as tf.Tensor2D;
     const times = tf.tensor2d(Array.from({ length: K * n }, (_, i) => Math.floor(i / n) * dt), [K * n, 1]);
     const mean = tf.add(from, tf.mul(drift(from, times), dt)) as tf.Tensor2D;
-    const transitions = tf.sum(tf.reshape(gaussianLogProb(to, mean, variance), [K, n]), 0);
+    const transitions = tf.sum(tf.reshape(isotropicNormalLogProb(to, mean, variance), [K, n]), 0);
     const z0 = tf.reshape(tf.slice(states, [0, 0], [1, n * d]), [n, d]) as tf.Tensor2D;
-    const logP = tf.add(gaussianLogProb(z0, 0, 1), transitions);
+    const logP = tf.add(isotropicNormalLogProb(z0, 0, 1), transitions);
     return tf.sub(logQ, logP) as tf.Tensor1D;
   });
 }

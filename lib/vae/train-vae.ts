@@ -3,6 +3,7 @@
 import * as tf from '../core/tf';
 import { Key } from '../core/random';
 import { train, TrainResult } from '../core/train';
+import { meanAndStderr } from '../core/stats';
 import { ImageSet, batchIndices, binarizeDynamic, binarizeStatic, gatherPixels, pixelRange } from '../data';
 import { Vae } from './vae';
 
@@ -56,10 +57,7 @@ export interface BoundSummary {
 }
 
 function summarise(values: Float32Array): BoundSummary {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(n - 1, 1);
-  return { mean, stderr: Math.sqrt(variance / n), values };
+  return { ...meanAndStderr(values), values };
 }
 
 /** Per-image ELBO (nats) over the first `count` images of a binarized set. */
