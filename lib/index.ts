@@ -13,3 +13,4 @@ export * as psychometrics from './psychometrics';
 export * as flows from './flows';
 export * as sde from './sde';
 export * as fk from './fk';
+export * as vq from './vq';

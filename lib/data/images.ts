@@ -72,3 +72,24 @@ export function head(set: ImageSet, n: number): ImageSet {
   const d = set.rows * set.cols;
   return { ...set, n: m, pixels: set.pixels.subarray(0, m * d), labels: set.labels.subarray(0, m) };
 }
+
+/** Each image shrunk by `factor` in both directions, every output pixel the mean of a factor x factor block. */
+export function downsample(set: ImageSet, factor: number): ImageSet {
+  if (!Number.isInteger(factor) || factor < 1 || set.rows % factor !== 0 || set.cols % factor !== 0) {
+    throw new DataError(`cannot shrink ${set.rows}x${set.cols} images by a factor of ${factor}`, `use an integer factor that divides both ${set.rows} and ${set.cols}`);
+  }
+  const rows = set.rows / factor;
+  const cols = set.cols / factor;
+  const d = set.rows * set.cols;
+  const out = new Uint8Array(set.n * rows * cols);
+  for (let k = 0; k < set.n; k++) {
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        let s = 0;
+        for (let i = 0; i < factor; i++) for (let j = 0; j < factor; j++) s += set.pixels[k * d + (r * factor + i) * set.cols + c * factor + j];
+        out[(k * rows + r) * cols + c] = Math.round(s / (factor * factor));
+      }
+    }
+  }
+  return { ...set, pixels: out, rows, cols };
+}

@@ -6,20 +6,11 @@
 import * as tf from '../core/tf';
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
-import { affine } from '../nn/dense';
+import { affine, glorotUniform } from '../nn/dense';
+import { madeMasks, masksFromDegrees } from '../nn/masked-mlp';
 import { Bijection, checkInput } from './bijection';
 
-/** MADE's masks for sizes [dim, ...hidden, 2 dim]: entry [i][k] is 1 when unit k may see unit i. */
-export function madeMasks(dim: number, hidden: number[]): number[][][] {
-  const inputDegrees = Array.from({ length: dim }, (_, i) => i + 1);
-  const hiddenDegrees = hidden.map((h) => Array.from({ length: h }, (_, k) => (k % (dim - 1)) + 1));
-  const outputDegrees = [...inputDegrees, ...inputDegrees]; // mu then alpha
-  const degrees = [inputDegrees, ...hiddenDegrees, outputDegrees];
-  return degrees.slice(1).map((out, l) => {
-    const last = l === degrees.length - 2;
-    return degrees[l].map((di) => out.map((dk) => (last ? dk > di : dk >= di) ? 1 : 0));
-  });
-}
+export { madeMasks, masksFromDegrees };
 
 export function MaskedAutoregressive(dim: number, hidden: number[], key: Key): Bijection {
   checkInt('dim', dim, 2);
@@ -29,10 +20,7 @@ export function MaskedAutoregressive(dim: number, hidden: number[], key: Key): B
   const sizes = [dim, ...hidden, 2 * dim];
   const masks = madeMasks(dim, hidden).map((m) => tf.keep(tf.tensor2d(m)));
   const keys = key.split(sizes.length - 1);
-  const weights = keys.map((k, l) => {
-    const limit = Math.sqrt(6 / (sizes[l] + sizes[l + 1]));
-    return tf.variable(tf.randomUniform([sizes[l], sizes[l + 1]], -limit, limit, 'float32', k.seed()), true);
-  });
+  const weights = keys.map((k, l) => tf.variable(glorotUniform(k, sizes[l], sizes[l + 1]), true));
   const biases = sizes.slice(1).map((s) => tf.variable(tf.zeros([s]), true));
   const shiftAndLogScale = (x: tf.Tensor2D) => {
     let h = x;

@@ -39,9 +39,19 @@ export function activate(x: tf.Tensor2D, activation: Activation): tf.Tensor2D {
   }
 }
 
-/** A dense layer with trainable weights [in, out] and bias [out]. */
-let nextLayerId = 0;
+/** Glorot-uniform initial weights [in, out]: U(-a, a) with a = sqrt(6 / (in + out)). */
+export function glorotUniform(key: Key, inputSize: number, outputSize: number): tf.Tensor2D {
+  const limit = Math.sqrt(6 / (inputSize + outputSize));
+  return tf.randomUniform([inputSize, outputSize], -limit, limit, 'float32', key.seed()) as tf.Tensor2D;
+}
 
+/** tfjs needs globally unique variable names; a counter keeps re-run notebook cells working. */
+let nextLayerId = 0;
+export function uniqueVariableName(name: string): string {
+  return `${name}#${nextLayerId++}`;
+}
+
+/** A dense layer with trainable weights [in, out] and bias [out]. */
 export class Dense {
   readonly name: string;
   /** Use the fast-path custom gradient (true) or tfjs's own autodiff (false, for comparison). */
@@ -53,11 +63,8 @@ export class Dense {
   constructor(readonly inputSize: number, readonly outputSize: number, readonly activation: Activation, key: Key, name = 'dense') {
     checkInt('inputSize', inputSize, 1);
     checkInt('outputSize', outputSize, 1);
-    const limit = Math.sqrt(6 / (inputSize + outputSize));
-    // tfjs needs globally unique variable names; a counter keeps re-run notebook cells working
-    const id = nextLayerId++;
-    this.weight = tf.variable(tf.randomUniform([inputSize, outputSize], -limit, limit, 'float32', key.seed()), true, `${name}/weight#${id}`);
-    this.bias = tf.variable(tf.zeros([outputSize]), true, `${name}/bias#${id}`);
+    this.weight = tf.variable(glorotUniform(key, inputSize, outputSize), true, uniqueVariableName(`${name}/weight`));
+    this.bias = tf.variable(tf.zeros([outputSize]), true, uniqueVariableName(`${name}/bias`));
     this.name = name;
   }
 

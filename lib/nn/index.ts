@@ -1,3 +1,4 @@
 export * from './dense';
 export * from './mlp';
 export * from './weights';
+export * from './masked-mlp';

@@ -1,0 +1,3 @@
+export * from './quantizer';
+export * from './vq-vae';
+export * from './code-prior';
