@@ -15,6 +15,8 @@ export interface QuantizerOptions {
   commitment: number;
   /** EMA codebook updates instead of the codebook loss: decay gamma and Laplace smoothing epsilon. */
   ema?: { decay: number; epsilon: number };
+  /** Initial codes ~ N(0, initScale^2) per coordinate (default: Glorot-uniform, close to the origin). */
+  initScale?: number;
 }
 
 export interface Quantized {
@@ -49,7 +51,9 @@ export class VectorQuantizer {
       checkNumber('ema.decay', ema.decay, (g) => g >= 0 && g < 1, 'in [0, 1)');
       checkNumber('ema.epsilon', ema.epsilon, (e) => e > 0, '> 0');
     }
-    this.codebook = tf.variable(glorotUniform(key, K, D), !ema, uniqueVariableName('codebook'));
+    if (options.initScale !== undefined) checkNumber('initScale', options.initScale, (s) => s > 0 && Number.isFinite(s), 'a positive scale');
+    const initial = (options.initScale === undefined ? glorotUniform(key, K, D) : tf.randomNormal([K, D], 0, options.initScale, 'float32', key.seed())) as tf.Tensor2D;
+    this.codebook = tf.variable(initial, !ema, uniqueVariableName('codebook'));
     this.usage = new Float64Array(K);
     this.emaCounts = new Float64Array(K).fill(1);
     this.emaSums = Float64Array.from(this.codebook.dataSync());

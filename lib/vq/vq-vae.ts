@@ -20,6 +20,8 @@ export interface VqVaeConfig {
   codeDim: number;
   commitment: number;
   ema?: { decay: number; epsilon: number };
+  /** Scale of the initial codes (see QuantizerOptions.initScale). */
+  initScale?: number;
 }
 
 export type VqVaeTerms = {
@@ -37,12 +39,12 @@ export class VqVae {
 
   constructor(config: Partial<VqVaeConfig> & { dataDim: number }, key: Key) {
     this.config = { hidden: [256], positions: 8, codebookSize: 64, codeDim: 16, commitment: 0.25, ...config };
-    const { dataDim, hidden, positions, codebookSize, codeDim, commitment, ema } = this.config;
+    const { dataDim, hidden, positions, codebookSize, codeDim, commitment, ema, initScale } = this.config;
     checkInt('positions', positions, 1);
     const [ke, kd, kq] = key.split(3);
     this.encoder = new Mlp({ sizes: [dataDim, ...hidden, positions * codeDim], hidden: 'relu', output: 'linear' }, ke, 'vq-encoder');
     this.decoder = new Mlp({ sizes: [positions * codeDim, ...[...hidden].reverse(), dataDim], hidden: 'relu', output: 'linear' }, kd, 'vq-decoder');
-    const q: Partial<QuantizerOptions> & { codebookSize: number; codeDim: number } = { codebookSize, codeDim, commitment, ema };
+    const q: Partial<QuantizerOptions> & { codebookSize: number; codeDim: number } = { codebookSize, codeDim, commitment, ema, initScale };
     this.quantizer = new VectorQuantizer(q, kq);
   }
 

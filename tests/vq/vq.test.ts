@@ -80,6 +80,11 @@ describe('VectorQuantizer', () => {
   it('names bad configurations', () => {
     expect(() => new VectorQuantizer({ codebookSize: 0, codeDim: 2 }, Key.fromSeed(1))).toThrow(/codebookSize/);
     expect(() => new VectorQuantizer({ codebookSize: 4, codeDim: 2, ema: { decay: 1, epsilon: 1e-5 } }, Key.fromSeed(1))).toThrow(/decay/);
+    expect(() => new VectorQuantizer({ codebookSize: 4, codeDim: 2, initScale: 0 }, Key.fromSeed(1))).toThrow(/initScale/);
+    // a wide initialisation draws N(0, s^2) codes
+    const wide = new VectorQuantizer({ codebookSize: 400, codeDim: 5, initScale: 3 }, Key.fromSeed(2));
+    const sd = Math.sqrt(values(wide.codebook).reduce((a, v) => a + v * v, 0) / 2000);
+    expect(Math.abs(sd - 3)).toBeLessThan(0.15);
     const q = new VectorQuantizer({ codebookSize: 4, codeDim: 2 }, Key.fromSeed(1));
     expect(() => q.quantize(tf.zeros([3, 5]) as tf.Tensor2D)).toThrow(/z_e/);
     expect(() => new VqVae({ dataDim: 16, positions: 0 }, Key.fromSeed(1))).toThrow(/positions/);
