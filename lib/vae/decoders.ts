@@ -69,6 +69,7 @@ export class AutoregressiveDecoder implements BinaryDecoder {
 
   /** All pixel logits in one pass (teacher forcing): [batch, dataDim]. */
   logits(x: tf.Tensor2D, z: tf.Tensor2D): tf.Tensor2D {
+    checkShape('z', z.shape, [x.shape[0], this.latentDim]);
     return this.net.apply(x, z);
   }
 

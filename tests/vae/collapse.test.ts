@@ -136,6 +136,11 @@ describe('LatentVae', () => {
     const t = model.terms(tf.randomUniform([50, 6], 0, 1, 'float32', 3).round() as tf.Tensor2D, Key.fromSeed(11));
     expect(Math.min(...values(t.klPerDim))).toBeGreaterThanOrEqual(0.2 - 1e-6);
     expect(() => new LatentVae(new FactorizedDecoder(4, 6, [8], Key.fromSeed(9)), [8], Key.fromSeed(10), 1.5)).toThrow(/posteriorScale/);
+    // a latent of the wrong size is named, for both decoders and for the encoder's input
+    const x = tf.zeros([3, 6]) as tf.Tensor2D;
+    expect(() => model.decoder.logProb(x, tf.zeros([3, 5]) as tf.Tensor2D)).toThrow(/z/);
+    expect(() => new AutoregressiveDecoder(4, 6, [8], Key.fromSeed(1)).logProb(x, tf.zeros([3, 2]) as tf.Tensor2D)).toThrow(/^z /);
+    expect(() => model.terms(tf.zeros([3, 7]) as tf.Tensor2D, Key.fromSeed(2))).toThrow(/x/);
   });
 
   it('rotating the latent space leaves the ELBO unchanged, with the rotated posterior\'s full-covariance KL', () => {
