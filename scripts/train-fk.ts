@@ -1,9 +1,11 @@
-// Trains the Feynman-Kac drifts of lecture 5 for trapped bosons (s = 0.5, 2-D) and writes each model's
-// weights, settings and measured energies to data/fk/. Usage: npm run train:fk -- --iterations 3000
+// Trains the Feynman-Kac drifts of lecture 5 for trapped bosons (s = 0.5, 2-D; runs "N:g") and for the
+// 1-D harmonic oscillator (run "osc"), and writes each model's weights, settings and measured energies
+// to data/fk/. Usage: npm run train:fk -- --iterations 3000 [--runs osc,2:6]
 import { initBackend } from '../lib/core/backend';
 import { Key } from '../lib/core/random';
 import { saveWeights } from '../lib/nn';
-import { bosonJastrow, estimateEnergy, trainDrift, trappedBosons } from '../lib/fk';
+import * as tf from '../lib/core/tf';
+import { bosonJastrow, estimateEnergy, gradientDrift, harmonicOscillator, trainDrift, trappedBosons } from '../lib/fk';
 import { parseArgs } from './args';
 
 async function main() {
@@ -11,10 +13,11 @@ async function main() {
   const backend = await initBackend();
   const hidden = args.hidden.split(',').map(Number);
   for (const run of args.runs.split(',')) {
-    const [particles, g] = run.split(':').map(Number);
-    const potential = trappedBosons({ particles, g, s: 0.5 });
-    const [kInit, kTrain, kEval] = Key.fromSeed(Number(args.seed)).foldIn(100 * particles + g).split(3);
-    const model = bosonJastrow(particles, 2, hidden, kInit);
+    const oscillator = run === 'osc';
+    const [particles, g] = oscillator ? [1, 0] : run.split(':').map(Number);
+    const potential = oscillator ? harmonicOscillator(1) : trappedBosons({ particles, g, s: 0.5 });
+    const [kInit, kTrain, kEval] = Key.fromSeed(Number(args.seed)).foldIn(oscillator ? 9999 : 100 * particles + g).split(3);
+    const model = oscillator ? gradientDrift(1, hidden, kInit, 0.3) : bosonJastrow(particles, 2, hidden, kInit);
     const options = { dt: Number(args.dt), steps: Number(args.steps), walkers: Number(args.walkers), iterations: Number(args.iterations), learningRate: Number(args.lr), progress: 'lines' as const };
     const coarse = await trainDrift(kTrain, model, potential, options);
     // an optional second stage at a smaller learning rate, continuing from the same walkers
@@ -23,12 +26,16 @@ async function main() {
       ? await trainDrift(kTrain.foldIn(1), model, potential, { ...options, iterations: fineIterations, learningRate: Number(args['fine-lr']), initial: coarse.population })
       : coarse;
     if (result !== coarse) coarse.population.dispose();
-    const energies = [0.02, 0.01, 0.005].map((dt) => ({ dt, ...estimateEnergy(kEval.foldIn(Math.round(dt * 1000)), model, potential, result.population, { dt, steps: Math.round(1 / dt), corrected: true }) }));
-    energies.forEach((e) => console.log(`N = ${particles}, g = ${g}, dt = ${e.dt}: E = ${e.mean.toFixed(5)} ± ${e.stderr.toFixed(5)}`));
-    const name = `bosons-N${particles}-g${g}`;
+    // the oscillator is evaluated on 16 copies of the population with paths of T = 4, as in the notebook
+    const evalPopulation = oscillator ? tf.tidy(() => tf.tile(result.population, [16, 1]) as tf.Tensor2D) : result.population;
+    const horizon = oscillator ? 4 : 1;
+    const energies = [0.02, 0.01, 0.005].map((dt) => ({ dt, ...estimateEnergy(kEval.foldIn(Math.round(dt * 1000)), model, potential, evalPopulation, { dt, steps: Math.round(horizon / dt), corrected: true }) }));
+    if (oscillator) evalPopulation.dispose();
+    energies.forEach((e) => console.log(`${oscillator ? 'oscillator' : `N = ${particles}, g = ${g}`}, dt = ${e.dt}: E = ${e.mean.toFixed(5)} ± ${e.stderr.toFixed(5)}`));
+    const name = oscillator ? 'oscillator-1d' : `bosons-N${particles}-g${g}`;
     saveWeights(`${args.out}/${name}`, model.variables.map((v, i) => [`drift/${i}`, v]), {
       script: 'scripts/train-fk.ts', command: `npm run train:fk -- ${process.argv.slice(2).join(' ')}`.trim(), backend,
-      particles, dim: 2, g, s: 0.5, hidden, ...options, fineIterations, fineLearningRate: Number(args['fine-lr']), seed: Number(args.seed), trainSeconds: coarse.seconds + (result === coarse ? 0 : result.seconds),
+      ...(oscillator ? { system: 'harmonic oscillator', dim: 1, alpha0: 0.3, horizon } : { particles, dim: 2, g, s: 0.5 }), hidden, ...options, fineIterations, fineLearningRate: Number(args['fine-lr']), seed: Number(args.seed), trainSeconds: coarse.seconds + (result === coarse ? 0 : result.seconds),
       energies: energies.map(({ dt, mean, stderr }) => ({ dt, mean, stderr })),
     });
     result.population.dispose();
