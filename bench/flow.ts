@@ -1,0 +1,80 @@
+// Benchmark: one Adam training step of three more lecture models, tfjs against the same models in
+// PyTorch (bench/flow_torch.py), in one run: lecture 4's 2-D RealNVP (8 couplings, 64x64, batch 256)
+// and MNIST coupling flow (logit + 4 couplings of 256, batch 64), and lecture 2's strong-decoder VAE
+// (MADE decoder over 196 pixels, batch 128). With --profile, the kernels of one step of each model,
+// summed by name, so that the next bottleneck is visible.
+// Usage: node dist/bench/flow.js [--steps 30] [--profile true]
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { initBackend } from '../lib/core/backend';
+import * as tf from '../lib/core/tf';
+import { Key } from '../lib/core/random';
+import { AffineCoupling, Flow, compose, imageFlow } from '../lib/flows';
+import { buildCollapseModel, collapseRuns, vaeLoss } from '../lib/vae';
+import { parseArgs } from '../scripts/args';
+
+interface Case { key: string; name: string; variables: tf.Variable[]; loss: (step: number) => tf.Scalar; learningRate: number }
+
+function timeSteps(c: Case, steps: number): number {
+  const optimizer = tf.train.adam(c.learningRate);
+  const step = (i: number) => { const l = optimizer.minimize(() => c.loss(i), true, c.variables); l?.dataSync(); l?.dispose(); };
+  for (let i = 0; i < 3; i++) step(i); // warm-up
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step(3 + i);
+  const seconds = (performance.now() - t0) / 1000 / steps;
+  optimizer.dispose();
+  return seconds;
+}
+
+/** Kernel time of one step by kernel name (a kernel inside a custom gradient counts once, under its own name). */
+async function profileStep(c: Case): Promise<[string, number, number][]> {
+  const optimizer = tf.train.adam(c.learningRate);
+  const info = await tf.profile(() => { const l = optimizer.minimize(() => c.loss(0), true, c.variables); l?.dispose(); });
+  optimizer.dispose();
+  const byName = new Map<string, [number, number]>();
+  for (const k of info.kernels) {
+    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    const [t, n] = byName.get(k.name) ?? [0, 0];
+    byName.set(k.name, [t + ms, n + 1]);
+  }
+  return [...byName.entries()].map(([name, [ms, n]]) => [name, ms, n] as [string, number, number]).sort((a, b) => b[1] - a[1]);
+}
+
+async function main() {
+  const args = parseArgs({ steps: '30', 'torch-threads': '2', profile: 'false' });
+  const steps = Number(args.steps);
+  const backend = await initBackend({ quiet: true });
+  const x2 = tf.keep(tf.randomNormal([256, 2], 0, 1, 'float32', 1) as tf.Tensor2D);
+  const flow2d = new Flow(compose('realnvp', Array.from({ length: 8 }, (_, l) => AffineCoupling(l % 2 ? [1, 0] : [0, 1], [64, 64], Key.fromSeed(l)))));
+  const images = tf.keep(tf.tidy(() => tf.div(tf.add(tf.cast(tf.less(tf.randomUniform([64, 784], 0, 1, 'float32', 2), 0.13), 'float32'), tf.randomUniform([64, 784], 0, 1, 'float32', 3)), 2)) as tf.Tensor2D);
+  const { flow: mnistFlow } = imageFlow({ side: 28, couplings: 4, hidden: 256, lambda: 0.05 }, Key.fromSeed(4));
+  const binary = tf.keep(tf.tidy(() => tf.cast(tf.less(tf.randomUniform([128, 196], 0, 1, 'float32', 5), 0.2), 'float32')) as tf.Tensor2D);
+  const madeVae = buildCollapseModel(collapseRuns(1).find((r) => r.name === 'elbo')!, Key.fromSeed(6));
+  const cases: Case[] = [
+    { key: 'realnvp2d', name: '2-D RealNVP, 8 x (64, 64), batch 256', variables: flow2d.variables, loss: () => flow2d.forwardKl(x2), learningRate: 3e-3 },
+    { key: 'imageflow', name: 'MNIST flow, 4 x 256, batch 64', variables: mnistFlow.variables, loss: () => mnistFlow.forwardKl(images), learningRate: 1e-3 },
+    { key: 'madevae', name: 'VAE + MADE decoder (196 px), batch 128', variables: madeVae.variables, loss: (i) => tf.tidy(() => vaeLoss(madeVae.terms(binary, Key.fromSeed(100 + i)), { beta: 1 })), learningRate: 2e-3 },
+  ];
+  const ours = cases.map((c) => ({ c, seconds: timeSteps(c, steps) }));
+  const ref = spawnSync('/usr/bin/python3', [path.resolve(__dirname, '../../bench/flow_torch.py'), '--steps', String(steps), '--threads', args['torch-threads']], { encoding: 'utf8' });
+  const torch: Record<string, number> = ref.status === 0 ? JSON.parse(ref.stdout) : {};
+  if (ref.status !== 0) console.error(`PyTorch reference failed (apt-get install python3-torch):\n${ref.stderr}`);
+  console.log(`\nTraining step with Adam: flows (lecture 4) and the strong-decoder VAE (lecture 2); ${steps} timed steps\n`);
+  console.log(`${'model'.padEnd(42)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch ms'.padStart(12)}${'tfjs steps/s'.padStart(14)}${'PyTorch steps/s'.padStart(17)}${'ratio'.padStart(8)}`);
+  for (const { c, seconds } of ours) {
+    const t = torch[c.key];
+    console.log(`${c.name.padEnd(42)}${(1000 * seconds).toFixed(1).padStart(16)}${(t ? (1000 * t).toFixed(1) : 'n/a').padStart(12)}${(1 / seconds).toFixed(1).padStart(14)}${(t ? (1 / t).toFixed(1) : 'n/a').padStart(17)}${(t ? (t / seconds).toFixed(3) : 'n/a').padStart(8)}`);
+  }
+  console.log(`(ratio = tfjs steps/s ÷ PyTorch steps/s, PyTorch on ${args['torch-threads']} threads)`);
+  if (args.profile === 'true') {
+    for (const c of cases) {
+      const rows = await profileStep(c);
+      const total = rows.reduce((a, r) => a + r[1], 0);
+      console.log(`\nprofile of one step, ${c.name}: ${total.toFixed(1)} ms of kernel time (nested scopes counted again)`);
+      rows.slice(0, 8).forEach(([name, ms, n]) => console.log(`  ${name.padEnd(24)}${ms.toFixed(2).padStart(9)} ms${String(n).padStart(6)} calls`));
+    }
+  }
+  tf.dispose([x2, images, binary]);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
