@@ -2,7 +2,8 @@
 # Sets up everything the lectures and tests need; safe to run again (each step is skipped when done).
 #  1. npm dependencies (npm install when package-lock.json changed)
 #  2. Jupyter from Debian (nbclient, nbconvert, ipykernel), Fashion-MNIST, bzip2 and xz, when missing
-#  3. the tslab kernel spec in .jupyter/ (JUPYTER_PATH=$PWD/.jupyter/share/jupyter)
+#  3. the tslab kernel spec in .jupyter/ (JUPYTER_PATH=$PWD/.jupyter/share/jupyter), and tslab's
+#     kernel messages sent one at a time (scripts/patch-tslab.js)
 #  4. the compiled library in dist/
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,7 @@ if [ ! -f "$KDIR/share/jupyter/kernels/tslab/kernel.json" ] || ! grep -q "$PWD/n
 else
   say "tslab kernel registered"
 fi
+node scripts/patch-tslab.js
 
 # 4. compiled library (tsc from typescript@5, not tslab's bundled one)
 say "compiling lib/ to dist/"
