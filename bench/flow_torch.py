@@ -2,6 +2,7 @@
 # Prints {"realnvp2d": seconds, "imageflow": seconds, "madevae": seconds} (per step) as JSON.
 import argparse, json, math, time
 import torch
+from torch_nn import mlp  # bench/torch_nn.py
 
 p = argparse.ArgumentParser()
 p.add_argument('--steps', type=int, default=50)
@@ -9,15 +10,6 @@ p.add_argument('--threads', type=int, default=2)
 args = p.parse_args()
 torch.set_num_threads(args.threads)
 torch.manual_seed(0)
-
-
-def mlp(sizes):
-    layers = []
-    for i in range(len(sizes) - 1):
-        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
-        if i < len(sizes) - 2:
-            layers.append(torch.nn.ReLU())
-    return torch.nn.Sequential(*layers)
 
 
 class Coupling(torch.nn.Module):

@@ -10,15 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from idx import read_idx  # bench/idx.py
-
-
-def mlp(sizes):
-    layers = []
-    for i in range(len(sizes) - 1):
-        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
-        if i < len(sizes) - 2:
-            layers.append(torch.nn.ReLU())
-    return torch.nn.Sequential(*layers)
+from torch_nn import mlp  # bench/torch_nn.py
 
 
 def main():

@@ -1,34 +1,18 @@
 // The ELBO cannot see a rotation of the latent space. For an orthogonal R, the model with decoder
 // z -> p(x | R^T z) and posterior N(R mu, R diag(s^2) R^T) has the same ELBO as the original, because
 // the N(0, I) prior is rotation invariant. The rotated posterior is no longer diagonal, so its KL is
-// computed here from the full covariance (trace, log-determinant by Cholesky, in float64): nothing
+// computed here from the full covariance (trace, log-determinant by Cholesky, in float64, with the
+// matrix helpers of lib/models): nothing
 // in the computation assumes the answer.
 import * as tf from '../core/tf';
 import { ParameterError } from '../core/errors';
 import { Key, normal } from '../core/random';
-import { orthonormalRows } from '../models/matrix';
+import { Matrix, dot, logDetSpd, matmul, matvec, orthonormalRows, trace, transpose } from '../models/matrix';
 import { LatentVae } from './latent-vae';
 
 /** KL(N(m, C) || N(0, I)) = (tr C + |m|^2 - d - log det C) / 2, with log det C from a Cholesky factor. */
-export function fullCovarianceKl(mean: ArrayLike<number>, cov: number[][]): number {
-  const d = mean.length;
-  const l = cov.map((row) => row.slice());
-  let logDet = 0;
-  for (let j = 0; j < d; j++) {
-    for (let k = 0; k < j; k++) l[j][j] -= l[j][k] * l[j][k];
-    if (!(l[j][j] > 0)) throw new ParameterError('the covariance is not positive definite', 'pass a symmetric positive definite matrix');
-    l[j][j] = Math.sqrt(l[j][j]);
-    logDet += 2 * Math.log(l[j][j]);
-    for (let i = j + 1; i < d; i++) {
-      for (let k = 0; k < j; k++) l[i][j] -= l[i][k] * l[j][k];
-      l[i][j] /= l[j][j];
-    }
-    for (let i = 0; i < j; i++) l[i][j] = 0;
-  }
-  let trace = 0;
-  let norm = 0;
-  for (let i = 0; i < d; i++) { trace += cov[i][i]; norm += mean[i] * mean[i]; }
-  return 0.5 * (trace + norm - d - logDet);
+export function fullCovarianceKl(mean: number[], cov: Matrix): number {
+  return 0.5 * (trace(cov) + dot(mean, mean) - mean.length - logDetSpd(cov));
 }
 
 /**
@@ -54,9 +38,8 @@ export function rotatedElbo(model: LatentVae, x: tf.Tensor2D, key: Key, rotation
   tf.dispose([loc, scale]);
   const out = new Float64Array(batch);
   for (let b = 0; b < batch; b++) {
-    const m = rotation.map((row) => row.reduce((acc, v, j) => acc + v * mu[b][j], 0));
-    const cov = rotation.map((ri) => rotation.map((rj) => ri.reduce((acc, v, k) => acc + v * s[b][k] * s[b][k] * rj[k], 0)));
-    out[b] = reconstruction[b] - fullCovarianceKl(m, cov);
+    const cov = matmul(matmul(rotation, s[b].map((v, k) => rotation.map((_, j) => (j === k ? v * v : 0)))), transpose(rotation));
+    out[b] = reconstruction[b] - fullCovarianceKl(matvec(rotation, mu[b]), cov);
   }
   return out;
 }
