@@ -1,11 +1,14 @@
 // Drift models for Feynman-Kac learning. The optimal drift is grad log phi_0, so the symmetric models
 // parameterise log psi and return its gradient in closed form (ScalarMlp gives the inner derivatives):
 // a boson model symmetric under any relabelling of the particles, and an H2 model symmetric under
-// exchanging the two electrons (the singlet's spatial part) and under swapping the two protons.
+// exchanging the two electrons (the singlet's spatial part) and under swapping the two protons, which
+// also gives its Laplacian (a Jet) for the exact local energy.
 import * as tf from '../core/tf';
 import { Key } from '../core/random';
 import { ScalarMlp } from './scalar-mlp';
+import { ParameterError } from '../core/errors';
 import { pairs, particle } from './potentials';
+import { Jet, concatJets, coordinatesJet, distanceJet, jetGradient, logSumExpJet, mapJet, stackJets, sumJet, sumStacked } from './jet';
 
 export interface DriftModel {
   name: string;
@@ -16,17 +19,28 @@ export interface DriftModel {
   variables: tf.Variable[];
 }
 
+/** A drift model v = grad log psi whose log psi also comes as a Jet, so that its local energy is exact. */
+export interface WaveFunction extends DriftModel {
+  logPsi(r: tf.Tensor2D): tf.Tensor1D;
+  logPsiJet(r: tf.Tensor2D): Jet;
+}
+
 /**
  * log psi = -(alpha / 2) |r|^2 + MLP(r), so v = grad log psi (forward-mode); no symmetry. The Gaussian
  * envelope (alpha learned, starting at `alpha0`) keeps psi normalisable, so walkers cannot drift away.
  */
-export function gradientDrift(D: number, hidden: number[], key: Key, alpha0 = 0.5): DriftModel {
+export function gradientDrift(D: number, hidden: number[], key: Key, alpha0 = 0.5): WaveFunction {
   const net = new ScalarMlp(D, hidden, key, 1);
   const logAlpha = tf.variable(tf.scalar(Math.log(alpha0)));
   return {
     name: 'gradient MLP', variables: [logAlpha, ...net.variables],
     logPsi: (r) => tf.tidy(() => tf.sub(net.valueAndGradient(r).value, tf.mul(tf.sum(tf.square(r), 1), tf.mul(tf.exp(logAlpha), 0.5))) as tf.Tensor1D),
     drift: (r) => tf.tidy(() => tf.sub(net.valueAndGradient(r).gradient, tf.mul(r, tf.exp(logAlpha))) as tf.Tensor2D),
+    logPsiJet: (r) => tf.tidy(() => {
+      const alpha = tf.exp(logAlpha);
+      const envelope = mapJet(coordinatesJet(r), (x) => tf.mul(tf.square(x), tf.mul(alpha, -0.5)), (x) => tf.mul(x, tf.neg(alpha)), () => tf.neg(alpha));
+      return sumJet(concatJets([sumJet(envelope), net.jet(coordinatesJet(r))]));
+    }),
   };
 }
 
@@ -70,68 +84,71 @@ export function bosonJastrow(particles: number, dim: number, hidden: number[], k
 }
 
 /**
- * H2 (electrons r_1, r_2; protons A, B on the z axis):
- *   log psi = sum_i [ log(e^{-a r_iA} + e^{-a r_iB}) + w(r_iA + r_iB, (r_iA - r_iB)^2) ]
- *             + r_12 / (2 (1 + b r_12)) + u(r_12^2),
- * a molecular orbital with a learned exponent a, a one-body correction w in elliptic coordinates, and a
- * Jastrow factor with the electron-electron cusp 1/2 plus a learned correction u.
+ * The orbital exponent a that satisfies the electron-proton cusp of e^{-a r_A} + e^{-a r_B}: on proton A,
+ * d log phi / d r_A = -a / (1 + e^{-a R}) must be -1, so a = 1 + e^{-a R} (a fixed point, found by iteration).
  */
-export function h2Ansatz(protons: [number, number, number][], hidden: number[], key: Key): DriftModel {
-  const [kw, ku] = key.split(2);
-  const w = new ScalarMlp(2, hidden, kw);
-  const u = new ScalarMlp(1, hidden, ku);
-  const logA = tf.variable(tf.scalar(Math.log(1.2)));
+export function cuspExponent(R: number): number {
+  let a = 1;
+  for (let i = 0; i < 200; i++) a = 1 + Math.exp(-a * R);
+  return a;
+}
+
+// relabellings of the H2 features [r1A, r1B, r2A, r2B, r12]: identity, proton swap, electron exchange, both
+const H2_SYMMETRIES = [[0, 1, 2, 3, 4], [1, 0, 3, 2, 4], [2, 3, 0, 1, 4], [3, 2, 1, 0, 4]];
+
+/**
+ * H2 (electrons r_1, r_2; protons A, B):
+ *   log psi = sum_i log(e^{-a r_iA} + e^{-a r_iB}) - c sum_{i,A} sqrt(1 + r_iA^2) + r_12 / (2 (1 + b r_12))
+ *             + sum_{g in G} u(g . phi),   phi = log(1 + [r_1A^2, r_1B^2, r_2A^2, r_2B^2, r_12^2]).
+ * The molecular orbital's exponent a is fixed by the proton cusp (cuspExponent) and the Jastrow factor has
+ * the electron-electron cusp 1/2; every other term is smooth at the cusps, so the local energy stays finite
+ * there. c adjusts the decay far out, and the network u of all five squared distances, summed over the
+ * group G of proton swaps and electron exchanges, makes psi symmetric under both and lets it learn
+ * correlation (for example, fewer configurations with both electrons on one proton).
+ */
+export function h2Ansatz(protons: [number, number, number][], hidden: number[], key: Key): WaveFunction {
+  const R = Math.hypot(...protons[0].map((x, i) => x - protons[1][i]));
+  if (!(R > 0)) throw new ParameterError('the two protons coincide', 'pass protons R > 0 apart, e.g. h2Molecule(1.4).protons');
+  const a = cuspExponent(R);
+  const net = new ScalarMlp(5, hidden, key);
   const logB = tf.variable(tf.scalar(0));
-  const [pA, pB] = protons.map((p) => tf.keep(tf.tensor1d(p)));
-  const electron = (r: tf.Tensor2D, i: number) => {
-    const x = particle(r, i, 3);
-    const dA = tf.sub(x, pA);
-    const dB = tf.sub(x, pB);
-    const rA = tf.sqrt(tf.add(tf.sum(tf.square(dA), 1, true), 1e-12));
-    const rB = tf.sqrt(tf.add(tf.sum(tf.square(dB), 1, true), 1e-12));
-    return { unitA: tf.div(dA, rA), unitB: tf.div(dB, rB), rA, rB };
-  };
-  const parts = (r: tf.Tensor2D) => {
-    const a = tf.exp(logA);
+  const decay = tf.variable(tf.scalar(0));
+  const targets = [{ point: protons[0] }, { point: protons[1] }];
+  const distances = (r: tf.Tensor2D, squared: boolean) =>
+    [...[0, 1].flatMap((i) => targets.map((t) => distanceJet(r, i, t, 3, squared))), distanceJet(r, 0, { particle: 1 }, 3, squared)];
+  const permuteColumns = (x: tf.Tensor2D, perm: number[]) => tf.concat(perm.map((c) => tf.slice(x, [0, c], [-1, 1])), 1) as tf.Tensor2D;
+  const logPsiJet = (r: tf.Tensor2D): Jet => tf.tidy(() => {
     const b = tf.exp(logB);
-    const e = [electron(r, 0), electron(r, 1)];
-    const n = r.shape[0];
-    const features = tf.concat(e.map(({ rA, rB }) => tf.concat([tf.add(rA, rB), tf.square(tf.sub(rA, rB))], 1)), 0) as tf.Tensor2D; // [2n, 2]
-    const oneBody = w.valueAndGradient(features);
-    const r12Vec = tf.sub(particle(r, 0, 3), particle(r, 1, 3));
-    const r12sq = tf.sum(tf.square(r12Vec), 1, true);
-    const r12 = tf.sqrt(tf.add(r12sq, 1e-12));
-    const twoBody = u.valueAndGradient(r12sq as tf.Tensor2D);
-    return { a, b, e, n, oneBody, r12Vec, r12, twoBody };
-  };
+    const [d1A, d1B, d2A, d2B, d12] = distances(r, false);
+    const squaredJets = distances(r, true);
+    const orbital = (dA: Jet, dB: Jet) => logSumExpJet(mapJet(concatJets([dA, dB]), (x) => tf.mul(x, -a), () => tf.scalar(-a), () => tf.scalar(0)));
+    const decayTerm = mapJet(concatJets(squaredJets.slice(0, 4)), (x) => tf.mul(tf.sqrt(tf.add(x, 1)), tf.neg(decay)),
+      (x) => tf.div(tf.neg(decay), tf.mul(2, tf.sqrt(tf.add(x, 1)))), (x) => tf.div(decay, tf.mul(4, tf.pow(tf.add(x, 1), 1.5))));
+    const jastrow = mapJet(d12, (x) => tf.div(x, tf.mul(2, tf.add(1, tf.mul(b, x)))),
+      (x) => tf.div(0.5, tf.square(tf.add(1, tf.mul(b, x)))), (x) => tf.div(tf.neg(b), tf.pow(tf.add(1, tf.mul(b, x)), 3)));
+    const phi = mapJet(concatJets(squaredJets), (x) => tf.log1p(x), (x) => tf.reciprocal(tf.add(x, 1)), (x) => tf.neg(tf.reciprocal(tf.square(tf.add(x, 1)))));
+    const relabelled = stackJets(H2_SYMMETRIES.map((perm) => ({
+      value: permuteColumns(phi.value, perm),
+      grad: tf.concat(perm.map((c) => tf.slice(phi.grad, [0, 0, c], [-1, -1, 1])), 2) as tf.Tensor3D,
+      lap: permuteColumns(phi.lap, perm),
+    })));
+    const correlation = sumStacked(net.jet(relabelled), H2_SYMMETRIES.length);
+    return sumJet(concatJets([orbital(d1A, d1B), orbital(d2A, d2B), sumJet(decayTerm), jastrow, correlation]));
+  });
   return {
-    name: 'H2 ansatz', variables: [logA, logB, ...w.variables, ...u.variables],
+    name: 'H2 ansatz', variables: [logB, decay, ...net.variables], logPsiJet,
+    // the value alone (for the training loss), without the gradient and Laplacian
     logPsi: (r) => tf.tidy(() => {
-      const { a, b, e, oneBody, r12, twoBody, n } = parts(r);
-      let lp: tf.Tensor = tf.add(tf.div(r12, tf.mul(2, tf.add(1, tf.mul(b, r12)))), tf.reshape(twoBody.value, [-1, 1]));
-      e.forEach(({ rA, rB }, i) => {
-        const orbital = tf.logSumExp(tf.concat([tf.mul(rA, tf.neg(a)), tf.mul(rB, tf.neg(a))], 1), 1, true);
-        lp = tf.add(lp, tf.add(orbital, tf.reshape(tf.slice(oneBody.value, [i * n], [n]), [-1, 1])));
-      });
-      return tf.reshape(lp, [-1]) as tf.Tensor1D;
+      const b = tf.exp(logB);
+      const [d1A, d1B, d2A, d2B, d12] = distances(r, false).map((j) => j.value);
+      const squared = tf.concat(distances(r, true).map((j) => j.value), 1) as tf.Tensor2D;
+      const orbital = (dA: tf.Tensor2D, dB: tf.Tensor2D) => tf.logSumExp(tf.mul(tf.concat([dA, dB], 1), -a), 1, true);
+      const decayTerm = tf.mul(tf.sum(tf.sqrt(tf.add(tf.slice(squared, [0, 0], [-1, 4]), 1)), 1, true), tf.neg(decay));
+      const jastrow = tf.div(d12, tf.mul(2, tf.add(1, tf.mul(b, d12))));
+      const phi = tf.log1p(squared) as tf.Tensor2D;
+      const correlation = H2_SYMMETRIES.map((perm) => net.value(permuteColumns(phi, perm))).reduce((s, v) => tf.add(s, v));
+      return tf.reshape(tf.add(tf.add(tf.add(orbital(d1A, d1B), orbital(d2A, d2B)), tf.add(decayTerm, jastrow)), tf.reshape(correlation, [-1, 1])), [-1]) as tf.Tensor1D;
     }),
-    drift: (r) => tf.tidy(() => {
-      const { a, b, e, oneBody, r12Vec, r12, twoBody, n } = parts(r);
-      // d/dr_1 of the Jastrow: (1 / (2 (1 + b r)^2)) (r_1 - r_2) / r + 2 u'(r^2) (r_1 - r_2)
-      const jastrowSlope = tf.div(0.5, tf.square(tf.add(1, tf.mul(b, r12))));
-      const ee = tf.add(tf.mul(tf.div(jastrowSlope, r12), r12Vec), tf.mul(tf.mul(twoBody.gradient, 2), r12Vec));
-      const perElectron = e.map(({ unitA, unitB, rA, rB }, i) => {
-        // orbital: -a (wA unitA + wB unitB) with softmax weights of -a rA, -a rB
-        const weights = tf.softmax(tf.concat([tf.mul(rA, tf.neg(a)), tf.mul(rB, tf.neg(a))], 1));
-        const [wA, wB] = tf.split(weights, 2, 1);
-        const orbital = tf.mul(tf.neg(a), tf.add(tf.mul(wA, unitA), tf.mul(wB, unitB)));
-        const g = tf.slice(oneBody.gradient, [i * n, 0], [n, 2]);
-        const [ds, dt] = tf.split(g, 2, 1);
-        // s = rA + rB, t = (rA - rB)^2: grad s = unitA + unitB, grad t = 2 (rA - rB)(unitA - unitB)
-        const correction = tf.add(tf.mul(ds, tf.add(unitA, unitB)), tf.mul(tf.mul(dt, tf.mul(2, tf.sub(rA, rB))), tf.sub(unitA, unitB)));
-        return tf.add(orbital, correction);
-      });
-      return tf.concat([tf.add(perElectron[0], ee), tf.sub(perElectron[1], ee)], 1) as tf.Tensor2D;
-    }),
+    drift: (r) => tf.tidy(() => jetGradient(logPsiJet(r))),
   };
 }

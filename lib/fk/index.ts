@@ -3,3 +3,5 @@ export * from './reference';
 export * from './scalar-mlp';
 export * from './ansatz';
 export * from './feynman-kac';
+export * from './jet';
+export * from './local-energy';

@@ -4,6 +4,7 @@
 import * as tf from '../core/tf';
 import { checkInt } from '../core/errors';
 import { Key } from '../core/random';
+import { Jet, linearJet, tanhJet } from './jet';
 
 export class ScalarMlp {
   readonly weights: tf.Variable[] = [];
@@ -17,6 +18,18 @@ export class ScalarMlp {
       const limit = Math.sqrt(6 / (sizes[l] + out)) * (l === sizes.length - 2 ? outputScale : 1); // start near zero output
       this.weights.push(tf.variable(tf.randomUniform([sizes[l], out], -limit, limit, 'float32', keys[l].seed())));
       this.biases.push(tf.variable(tf.zeros([out])));
+    });
+  }
+
+  /** x: [n, inputs] -> value [n]. */
+  value(x: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => {
+      let h: tf.Tensor2D = x;
+      this.weights.forEach((w, l) => {
+        const a = tf.add(tf.matMul(h, w), this.biases[l]) as tf.Tensor2D;
+        h = l === this.weights.length - 1 ? a : tf.tanh(a) as tf.Tensor2D;
+      });
+      return tf.reshape(h, [-1]) as tf.Tensor1D;
     });
   }
 
@@ -41,6 +54,19 @@ export class ScalarMlp {
       });
       const n = x.shape[0];
       return { value: tf.reshape(h, [-1]) as tf.Tensor1D, gradient: tf.concat(tangents.map((t) => tf.broadcastTo(t, [n, 1])), 1) as tf.Tensor2D };
+    });
+  }
+
+  /** The network applied to k input fields: its output as one field with gradient and Laplacian. */
+  jet(x: Jet): Jet {
+    return tf.tidy(() => {
+      let h = x;
+      const last = this.weights.length - 1;
+      this.weights.forEach((w, l) => {
+        const a = linearJet(h, w as tf.Tensor2D, this.biases[l] as tf.Tensor1D);
+        h = l === last ? a : tanhJet(a);
+      });
+      return h;
     });
   }
 
