@@ -18,28 +18,44 @@ import { Potential } from './potentials';
 /** E_L(r) = V(r) - (Delta log psi + |grad log psi|^2) / 2 per walker, [n]. */
 export function localEnergy(model: WaveFunction, potential: Potential, r: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => {
-    const jet = model.logPsiJet(r);
-    const kinetic = tf.mul(tf.add(tf.reshape(jet.lap, [-1]), tf.sum(tf.square(jet.grad), [0, 2])), -0.5);
-    return tf.add(potential.energy(r), kinetic) as tf.Tensor1D;
+    const w = walkers(model, r);
+    return walkerEnergy(w, potential);
   });
 }
 
-/** Walkers with their log psi and drift, so that a MALA step evaluates the model once (at the proposal). */
-export interface Walkers {
+/** E_L at walkers whose log psi, drift and Laplacian are already known (no model evaluation). */
+export function walkerEnergy(w: Walkers, potential: Potential): tf.Tensor1D {
+  return tf.tidy(() => tf.add(potential.energy(w.r), tf.mul(tf.add(w.laplacian, tf.sum(tf.square(w.drift), 1)), -0.5)) as tf.Tensor1D);
+}
+
+/**
+ * Walkers with log psi, its gradient (the drift) and its Laplacian, so that a MALA step evaluates the model
+ * once (at the proposal) and the local energy of the walkers costs no further evaluation.
+ */
+export type Walkers = {
   r: tf.Tensor2D;
   logPsi: tf.Tensor1D;
   drift: tf.Tensor2D;
-}
+  laplacian: tf.Tensor1D;
+};
 
 export function walkers(model: WaveFunction, r: tf.Tensor2D): Walkers {
   return tf.tidy(() => {
     const jet = model.logPsiJet(r);
-    return { r: tf.clone(r), logPsi: tf.reshape(jet.value, [-1]) as tf.Tensor1D, drift: jetGradient(jet) };
+    return { r: tf.clone(r), logPsi: tf.reshape(jet.value, [-1]) as tf.Tensor1D, drift: jetGradient(jet), laplacian: tf.reshape(jet.lap, [-1]) as tf.Tensor1D };
   });
 }
 
 export function disposeWalkers(w: Walkers): void {
-  tf.dispose([w.r, w.logPsi, w.drift]);
+  tf.dispose([w.r, w.logPsi, w.drift, w.laplacian]);
+}
+
+function selectWalkers(accept: tf.Tensor, yes: Walkers, no: Walkers): Walkers {
+  const column = tf.expandDims(accept, 1);
+  return {
+    r: tf.where(column, yes.r, no.r) as tf.Tensor2D, logPsi: tf.where(accept, yes.logPsi, no.logPsi) as tf.Tensor1D,
+    drift: tf.where(column, yes.drift, no.drift) as tf.Tensor2D, laplacian: tf.where(accept, yes.laplacian, no.laplacian) as tf.Tensor1D,
+  };
 }
 
 /**
@@ -57,11 +73,7 @@ export function malaStep(key: Key, model: WaveFunction, w: Walkers, tau: number)
     const logQ = (to: tf.Tensor2D, from: tf.Tensor2D, drift: tf.Tensor2D) => tf.div(tf.sum(tf.square(tf.sub(tf.sub(to, from), tf.mul(drift, tau))), 1), -2 * tau);
     const logRatio = tf.add(tf.mul(tf.sub(next.logPsi, w.logPsi), 2), tf.sub(logQ(w.r, proposal, next.drift), logQ(proposal, w.r, w.drift)));
     const accept = tf.less(tf.log(uniform(kAccept, [w.r.shape[0]])), logRatio);
-    const column = tf.expandDims(accept, 1);
-    return {
-      walkers: { r: tf.where(column, next.r, w.r) as tf.Tensor2D, logPsi: tf.where(accept, next.logPsi, w.logPsi) as tf.Tensor1D, drift: tf.where(column, next.drift, w.drift) as tf.Tensor2D },
-      accepted: tf.mean(tf.cast(accept, 'float32')),
-    };
+    return { walkers: selectWalkers(accept, next, w), accepted: tf.mean(tf.cast(accept, 'float32')) };
   });
   const acceptance = out.accepted.dataSync()[0];
   out.accepted.dispose();
@@ -79,7 +91,7 @@ export function malaSteps(key: Key, model: WaveFunction, w: Walkers, tau: number
     current = next.walkers;
     accepted += next.acceptance;
   }
-  if (steps === 0 && !consume) current = { r: tf.clone(w.r), logPsi: tf.clone(w.logPsi), drift: tf.clone(w.drift) };
+  if (steps === 0 && !consume) current = tf.tidy(() => selectWalkers(tf.onesLike(w.logPsi).cast('bool'), w, w));
   return { walkers: current, acceptance: steps > 0 ? accepted / steps : NaN };
 }
 
@@ -114,7 +126,7 @@ export async function trainLocalEnergy(key: Key, model: WaveFunction, potential:
     : tf.tidy(() => tf.mul(normal(kInit, [options.walkers, D]), (options.initial as number | undefined) ?? 1) as tf.Tensor2D);
   let state = malaSteps(kBurn, model, walkers(model, r0), options.tau, options.burnIn ?? 0, true).walkers;
   r0.dispose();
-  let eL = localEnergy(model, potential, state.r);
+  let eL = walkerEnergy(state, potential);
   const acceptance: number[] = [];
   const optimizer = tf.train.adam(options.learningRate ?? 3e-3);
   try {
@@ -125,7 +137,7 @@ export async function trainLocalEnergy(key: Key, model: WaveFunction, potential:
       return tf.add(tf.mean(eL), tf.mul(2, tf.mean(tf.mul(centred, tf.sub(logPsi, stopGradient(logPsi)))))) as tf.Scalar;
     }), {
       steps: options.iterations, optimizer, variables: model.variables, label: options.label ?? potential.name, progress: options.progress,
-      // the parameters changed: refresh log psi and the drift at the walkers, move them, and recompute E_L outside the tape
+      // the parameters changed: refresh the walkers' log psi, drift and Laplacian, move them, and take E_L outside the tape
       onStep: (step) => {
         const refreshed = walkers(model, state.r);
         disposeWalkers(state);
@@ -133,7 +145,7 @@ export async function trainLocalEnergy(key: Key, model: WaveFunction, potential:
         state = moved.walkers;
         acceptance.push(moved.acceptance);
         eL.dispose();
-        eL = localEnergy(model, potential, state.r);
+        eL = walkerEnergy(state, potential);
       },
     });
     const population = tf.clone(state.r);
@@ -161,7 +173,7 @@ export function estimateLocalEnergy(key: Key, model: WaveFunction, potential: Po
     const moved = malaSteps(kRun.foldIn(s), model, state, options.tau, options.thin ?? 1, true);
     state = moved.walkers;
     accepted += moved.acceptance;
-    const e = localEnergy(model, potential, state.r);
+    const e = walkerEnergy(state, potential);
     e.dataSync().forEach((v, i) => { sums[i] += v; });
     e.dispose();
   }
