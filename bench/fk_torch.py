@@ -1,5 +1,7 @@
-"""PyTorch reference for bench/fk.ts: the same models, potentials and boundary-corrected Feynman-Kac
-training iteration (walkers x Euler-Maruyama steps, backward, Adam). Prints seconds per iteration as JSON."""
+"""PyTorch reference for bench/fk.ts: the same models, potentials and training iterations. Two bosons: the
+boundary-corrected Feynman-Kac iteration (walkers x Euler-Maruyama steps, backward, Adam). H2: the
+local-energy iteration (Adam on the covariance gradient, then 5 MALA steps with autograd Laplacians).
+Prints seconds per iteration as JSON."""
 import argparse, json, math, time
 import torch
 
@@ -35,23 +37,31 @@ class Bosons(torch.nn.Module):
 
 
 class H2(torch.nn.Module):
+    """lib/fk's h2Ansatz: cusp-fixed molecular orbital, decay term, e-e Jastrow, and a network of the five
+    squared distances summed over proton swaps and electron exchanges."""
+    SYMMETRIES = [[0, 1, 2, 3, 4], [1, 0, 3, 2, 4], [2, 3, 0, 1, 4], [3, 2, 1, 0, 4]]
+
     def __init__(self, R=1.4):
         super().__init__()
-        self.w, self.u = mlp(2), mlp(1)
-        self.log_a, self.log_b = torch.nn.Parameter(torch.tensor(math.log(1.2))), torch.nn.Parameter(torch.zeros(()))
+        self.u = mlp(5)
+        self.log_b, self.decay = torch.nn.Parameter(torch.zeros(())), torch.nn.Parameter(torch.zeros(()))
         self.protons, self.R = torch.tensor([[0, 0, R / 2], [0, 0, -R / 2]]), R
+        a = 1.0
+        for _ in range(200):
+            a = 1 + math.exp(-a * R)
+        self.a = a
 
     def log_psi(self, r):
-        a, b = self.log_a.exp(), self.log_b.exp()
-        total = 0
-        for i in range(2):
-            x = r[:, 3 * i:3 * i + 3]
-            ra = ((x - self.protons[0]) ** 2).sum(1, keepdim=True).add(1e-12).sqrt()
-            rb = ((x - self.protons[1]) ** 2).sum(1, keepdim=True).add(1e-12).sqrt()
-            total = total + torch.logsumexp(torch.cat([-a * ra, -a * rb], 1), 1) + self.w(torch.cat([ra + rb, (ra - rb) ** 2], 1)).squeeze(1)
-        r12sq = ((r[:, 0:3] - r[:, 3:6]) ** 2).sum(1, keepdim=True)
-        r12 = r12sq.add(1e-12).sqrt()
-        return total + (r12 / (2 * (1 + b * r12)) + self.u(r12sq)).squeeze(1)
+        b = self.log_b.exp()
+        sq = [((r[:, 3 * i:3 * i + 3] - q) ** 2).sum(1, keepdim=True) for i in range(2) for q in self.protons]
+        sq.append(((r[:, 0:3] - r[:, 3:6]) ** 2).sum(1, keepdim=True))
+        d = [s.sqrt() for s in sq]
+        orbital = torch.logsumexp(torch.cat([-self.a * d[0], -self.a * d[1]], 1), 1) + torch.logsumexp(torch.cat([-self.a * d[2], -self.a * d[3]], 1), 1)
+        decay = -self.decay * sum((1 + s).sqrt() for s in sq[:4]).squeeze(1)
+        jastrow = (d[4] / (2 * (1 + b * d[4]))).squeeze(1)
+        phi = torch.log1p(torch.cat(sq, 1))
+        correlation = sum(self.u(phi[:, g]).squeeze(1) for g in self.SYMMETRIES)
+        return orbital + decay + jastrow + correlation
 
     def potential(self, r):
         v = torch.full((r.shape[0],), 1 / self.R)
@@ -59,6 +69,43 @@ class H2(torch.nn.Module):
             for q in self.protons:
                 v = v - ((r[:, 3 * i:3 * i + 3] - q) ** 2).sum(1).clamp_min(1e-8).rsqrt()
         return v + ((r[:, 0:3] - r[:, 3:6]) ** 2).sum(1).clamp_min(1e-8).rsqrt()
+
+
+def walkers(model, r):
+    """log psi, its gradient and its Laplacian at r (autograd: one backward for the gradient, one per coordinate)."""
+    with torch.enable_grad():
+        r = r.detach().requires_grad_(True)
+        lp = model.log_psi(r)
+        g = torch.autograd.grad(lp.sum(), r, create_graph=True)[0]
+        lap = sum(torch.autograd.grad(g[:, j].sum(), r, retain_graph=True)[0][:, j] for j in range(r.shape[1]))
+    return r.detach(), lp.detach(), g.detach(), lap.detach()
+
+
+def local_energy_seconds(model, tau=0.2, mala_steps=5):
+    """lib/fk's trainLocalEnergy iteration: Adam on 2 Cov(E_L, log psi), then refresh the walkers and take 5 MALA steps."""
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    state = walkers(model, torch.randn(a.walkers, 6))
+    def iteration(state):
+        r, lp, g, lap = state
+        e_l = model.potential(r) - 0.5 * (lap + (g ** 2).sum(1))
+        logpsi = model.log_psi(r)
+        loss = e_l.mean() + 2 * ((e_l - e_l.mean()) * (logpsi - logpsi.detach())).mean()
+        opt.zero_grad(); loss.backward(); opt.step()
+        state = walkers(model, r)
+        for _ in range(mala_steps):
+            r, lp, g, lap = state
+            prop = r + tau * g + math.sqrt(tau) * torch.randn_like(r)
+            pr, plp, pg, plap = walkers(model, prop)
+            log_q = lambda to, frm, v: -((to - frm - tau * v) ** 2).sum(1) / (2 * tau)
+            log_ratio = 2 * (plp - lp) + log_q(r, pr, pg) - log_q(pr, r, g)
+            acc = torch.log(torch.rand(r.shape[0])) < log_ratio
+            state = tuple(torch.where(acc.unsqueeze(1) if x.dim() == 2 else acc, y, x) for x, y in zip(state, (pr, plp, pg, plap)))
+        return state
+    state = iteration(state)  # warm-up
+    t0 = time.perf_counter()
+    for _ in range(a.iterations):
+        state = iteration(state)
+    return (time.perf_counter() - t0) / a.iterations
 
 
 def drift(model, r):
@@ -92,4 +139,4 @@ def seconds_per_iteration(model, dim, dt=0.01):
 
 
 torch.manual_seed(0)
-print(json.dumps({'bosons': seconds_per_iteration(Bosons(), 4), 'h2': seconds_per_iteration(H2(), 6)}))
+print(json.dumps({'bosons': seconds_per_iteration(Bosons(), 4), 'h2': local_energy_seconds(H2())}))

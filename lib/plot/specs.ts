@@ -26,15 +26,17 @@ function frame(o: AxisOptions): VegaLiteSpec {
  * Lines of y against x, one per value of `series` (if given), with an optional band between
  * `lo` and `hi` fields (a standard error or a quantile range).
  */
-export function lineChart(rows: Row[], o: AxisOptions & { x: string; y: string; series?: string; lo?: string; hi?: string; points?: boolean; interpolate?: 'linear' | 'step' | 'monotone'; legend?: boolean }): VegaLiteSpec {
-  // legend: false hides the legend (many unnamed series, such as sample paths)
+export function lineChart(rows: Row[], o: AxisOptions & { x: string; y: string; series?: string; lo?: string; hi?: string; points?: boolean; interpolate?: 'linear' | 'step' | 'monotone'; legend?: boolean; order?: string }): VegaLiteSpec {
+  // legend: false hides the legend (many unnamed series, such as sample paths); order: connect points in
+  // the order of this field instead of along x (a trajectory in a plane)
   const color = o.series ? { color: { field: o.series, type: 'nominal', title: o.series, legend: o.legend === false ? null : { labelLimit: 400 } } } : {};
   const x = axis(o.x, o.xTitle, o.logX);
   const layers: VegaLiteSpec[] = [];
   if (o.lo && o.hi) {
     layers.push({ mark: { type: 'area', opacity: 0.25 }, encoding: { x, y: axis(o.lo, o.yTitle, o.logY), y2: { field: o.hi }, ...color } });
   }
-  layers.push({ mark: { type: 'line', point: o.points ?? false, interpolate: o.interpolate ?? 'linear' }, encoding: { x, y: axis(o.y, o.yTitle, o.logY), ...color } });
+  const order = o.order ? { order: { field: o.order, type: 'quantitative' } } : {};
+  layers.push({ mark: { type: 'line', point: o.points ?? false, interpolate: o.interpolate ?? 'linear' }, encoding: { x, y: axis(o.y, o.yTitle, o.logY), ...color, ...order } });
   return { ...frame(o), data: { values: rows }, layer: layers };
 }
 
