@@ -36,19 +36,20 @@ export function gradientDrift(D: number, hidden: number[], key: Key, alpha0 = 0.
     name: 'gradient MLP', variables: [logAlpha, ...net.variables],
     logPsi: (r) => tf.tidy(() => tf.sub(net.valueAndGradient(r).value, tf.mul(tf.sum(tf.square(r), 1), tf.mul(tf.exp(logAlpha), 0.5))) as tf.Tensor1D),
     drift: (r) => tf.tidy(() => tf.sub(net.valueAndGradient(r).gradient, tf.mul(r, tf.exp(logAlpha))) as tf.Tensor2D),
-    logPsiJet: (r) => tf.tidy(() => {
-      const alpha = tf.exp(logAlpha);
-      const envelope = mapJet(coordinatesJet(r), (x) => tf.mul(tf.square(x), tf.mul(alpha, -0.5)), (x) => tf.mul(x, tf.neg(alpha)), () => tf.neg(alpha));
-      return sumJet(concatJets([sumJet(envelope), net.jet(coordinatesJet(r))]));
-    }),
+    logPsiJet: (r) => tf.tidy(() => sumJet(concatJets([gaussianEnvelopeJet(r, tf.exp(logAlpha)), net.jet(coordinatesJet(r))]))),
   };
+}
+
+/** -(alpha / 2) |r|^2 as one field. */
+function gaussianEnvelopeJet(r: tf.Tensor2D, alpha: tf.Scalar): Jet {
+  return tf.tidy(() => sumJet(mapJet(coordinatesJet(r), (x) => tf.mul(tf.square(x), tf.mul(alpha, -0.5)), (x) => tf.mul(x, tf.neg(alpha)), () => tf.neg(alpha))));
 }
 
 /**
  * log psi = -(alpha / 2) sum_i |r_i|^2 + sum_{i<j} u(|r_i - r_j|^2), u linear plus a tanh MLP. Bosons: any
  * permutation of the particles permutes the pair terms among themselves, so psi is symmetric.
  */
-export function bosonJastrow(particles: number, dim: number, hidden: number[], key: Key): DriftModel {
+export function bosonJastrow(particles: number, dim: number, hidden: number[], key: Key): WaveFunction {
   const u = new ScalarMlp(1, hidden, key);
   // u(rho) = c rho + MLP(rho): the linear part lets u grow at large separation, where tanh units saturate
   const slope = tf.variable(tf.scalar(0));
@@ -79,6 +80,14 @@ export function bosonJastrow(particles: number, dim: number, hidden: number[], k
         });
       }
       return tf.concat(perParticle, 1) as tf.Tensor2D;
+    }),
+    logPsiJet: (r) => tf.tidy(() => {
+      const envelope = gaussianEnvelopeJet(r, tf.exp(logAlpha));
+      if (allPairs.length === 0) return envelope;
+      const rho = stackJets(allPairs.map(([i, j]) => distanceJet(r, i, { particle: j }, dim, true)));
+      const linear = mapJet(rho, (x) => tf.mul(x, slope), () => slope, () => tf.scalar(0));
+      const pairSum = sumStacked(sumJet(concatJets([u.jet(rho), linear])), allPairs.length);
+      return sumJet(concatJets([envelope, pairSum]));
     }),
   };
 }

@@ -3,7 +3,7 @@ import * as tf from '../../lib/core/tf';
 import { Key, normal } from '../../lib/core/random';
 import { ParameterError } from '../../lib/core/errors';
 import {
-  Jet, ScalarMlp, WaveFunction, coordinatesJet, cuspExponent, distanceJet, estimateLocalEnergy, gradientDrift, h2Ansatz, h2Molecule,
+  Jet, ScalarMlp, WaveFunction, bosonJastrow, coordinatesJet, cuspExponent, distanceJet, estimateLocalEnergy, gradientDrift, h2Ansatz, h2Molecule,
   harmonicOscillator, jetGradient, localEnergy, logSumExpJet, malaStep, trainLocalEnergy, walkers, disposeWalkers,
 } from '../../lib/fk';
 import { expectClose, values } from '../helpers';
@@ -46,6 +46,19 @@ describe('jets (value, gradient and Laplacian in one pass)', () => {
     expectClose(values(jetGradient(jet)), values(auto), 1e-5, 1e-4);
     expectClose(values(jet.lap), laplacianByDifferences((x) => net.value(x), r), 2e-3, 2e-3);
     tf.dispose([r, auto]);
+  });
+
+  it('the oscillator and boson models have jets that agree with their value, their drift and differences', () => {
+    const models: [WaveFunction, number][] = [[gradientDrift(2, [8, 8], Key.fromSeed(21), 0.7), 2], [bosonJastrow(3, 2, [8, 8], Key.fromSeed(22)), 6]];
+    for (const [model, D] of models) {
+      model.variables.forEach((v, i) => v.assign(tf.tidy(() => tf.add(v, tf.mul(normal(Key.fromSeed(200 + i), v.shape), 0.2)))));
+      const r = tf.tidy(() => normal(Key.fromSeed(23), [5, D]) as tf.Tensor2D);
+      const jet = model.logPsiJet(r);
+      expectClose(values(jet.value), values(model.logPsi(r)), 1e-5, 1e-5);
+      expectClose(values(jetGradient(jet)), values(model.drift(r)), 1e-5, 1e-4);
+      expectClose(values(jet.lap), laplacianByDifferences((x) => model.logPsi(x), r), 5e-3, 5e-3);
+      r.dispose();
+    }
   });
 
   it("the H2 ansatz's jet agrees with its value path, autodiff and differences, and has both symmetries", () => {
