@@ -39,6 +39,14 @@ export class Key {
     return new Key(threefry2x32(0, 0, seed >>> 0, hi));
   }
 
+  /** The key with these two 32-bit words (to pass a key to another thread). */
+  static fromWords(w0: number, w1: number): Key {
+    if (![w0, w1].every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
+      throw new ParameterError(`key words ${w0}, ${w1} are not 32-bit unsigned integers`, 'pass key.words of an existing key');
+    }
+    return new Key([w0, w1]);
+  }
+
   /** `n` independent keys. */
   split(n = 2): Key[] {
     checkInt('n', n, 1);

@@ -1,0 +1,171 @@
+// Data-parallel training on both cores. The tfjs wasm backend runs on one thread, so a training step
+// uses one core. Here the batch is split into shards: the main thread computes the gradient of its shard
+// while worker threads, each with its own wasm backend and its own copy of the model, compute theirs.
+// Weights go out and gradients come back through SharedArrayBuffers (no copies through messages), and
+// the main thread sums the shards' gradients and takes the optimizer step.
+//
+// A model is built in every thread by the same factory (a module path, an exported function name and
+// JSON options), so a worker needs no code from the caller. Each shard's loss is its share of the batch
+// mean, and its noise is keyed by example, not by shard, so the summed gradient equals the one-thread
+// gradient up to float rounding, whatever the number of workers.
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import * as tf from '../core/tf';
+import { Key } from '../core/random';
+import { ParameterError, checkInt } from '../core/errors';
+
+/** Examples start..end-1 of a batch of `batch` examples. */
+export interface Shard {
+  start: number;
+  end: number;
+  batch: number;
+}
+
+export interface ShardedModel {
+  variables: tf.Variable[];
+  /**
+   * The shard's part of the batch loss: the sum over its examples of their losses divided by the batch
+   * size, so that the shards' losses and gradients add up to the batch mean. Randomness must be keyed by
+   * the example's position in the batch (key.foldIn(i)), never by the shard.
+   */
+  shardLoss(key: Key, step: number, shard: Shard): tf.Scalar;
+  dispose?(): void;
+}
+
+/** How every thread builds the model: require(module)[name](options). */
+export interface ModelFactory {
+  module: string;
+  name: string;
+  options: unknown;
+}
+
+export async function buildModel(factory: ModelFactory): Promise<ShardedModel> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const mod = require(factory.module) as Record<string, (o: unknown) => ShardedModel | Promise<ShardedModel>>;
+  if (typeof mod[factory.name] !== 'function') throw new ParameterError(`${factory.module} exports no function ${factory.name}`, 'pass the compiled module path and the name of its model factory');
+  return mod[factory.name](factory.options);
+}
+
+/** The shards of a batch split between `parts` threads, as evenly as possible. */
+export function shards(batch: number, parts: number): Shard[] {
+  checkInt('batch', batch, parts);
+  return Array.from({ length: parts }, (_, i) => ({ start: Math.floor((i * batch) / parts), end: Math.floor(((i + 1) * batch) / parts), batch }));
+}
+
+// control words in the shared Int32Array
+export const CONTROL = { sequence: 0, step: 1, key0: 2, key1: 3, batch: 4, stop: 5, failed: 6, done: 8 } as const;
+export const ERROR_BYTES = 2048;
+
+export interface SharedBuffers {
+  control: SharedArrayBuffer;
+  weights: SharedArrayBuffer;
+  gradients: SharedArrayBuffer;
+  losses: SharedArrayBuffer;
+  error: SharedArrayBuffer;
+}
+
+export class DataParallel {
+  private sequence = 0;
+  private readonly control: Int32Array;
+  private readonly weights: Float32Array;
+  private readonly gradients: Float32Array;
+  private readonly losses: Float64Array;
+  private readonly error: Uint8Array;
+  private readonly offsets: number[];
+  private readonly total: number;
+
+  private constructor(readonly model: ShardedModel, private readonly workers: Worker[], buffers: SharedBuffers) {
+    this.control = new Int32Array(buffers.control);
+    this.weights = new Float32Array(buffers.weights);
+    this.gradients = new Float32Array(buffers.gradients);
+    this.losses = new Float64Array(buffers.losses);
+    this.error = new Uint8Array(buffers.error);
+    this.offsets = [];
+    let offset = 0;
+    for (const v of model.variables) { this.offsets.push(offset); offset += v.size; }
+    this.total = offset;
+  }
+
+  /**
+   * Builds the model here and in `workers` worker threads (0 runs everything on this thread). The worker
+   * threads run the compiled library, so `factory.module` must be a compiled .js module.
+   */
+  static async start(factory: ModelFactory, workers = 1): Promise<DataParallel> {
+    checkInt('workers', workers, 0);
+    const model = await buildModel(factory);
+    const total = model.variables.reduce((s, v) => s + v.size, 0);
+    const buffers: SharedBuffers = {
+      control: new SharedArrayBuffer(4 * (CONTROL.done + workers)),
+      weights: new SharedArrayBuffer(4 * total),
+      gradients: new SharedArrayBuffer(4 * total * workers),
+      losses: new SharedArrayBuffer(8 * Math.max(1, workers)),
+      error: new SharedArrayBuffer(ERROR_BYTES),
+    };
+    const script = path.join(__dirname, 'worker.js');
+    const threads = Array.from({ length: workers }, (_, index) => new Worker(script, { workerData: { factory, buffers, index } }));
+    // each worker reports once its backend and model are ready
+    await Promise.all(threads.map((w) => new Promise<void>((resolve, reject) => {
+      w.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(`worker failed to start: ${m.error}`))));
+      w.once('error', reject);
+    })));
+    return new DataParallel(model, threads, buffers);
+  }
+
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /** One optimizer step on a batch of `batch` examples; returns the batch loss. */
+  step(key: Key, step: number, batch: number, optimizer: tf.Optimizer): number {
+    const parts = shards(batch, this.threads);
+    const vars = this.model.variables;
+    if (this.workers.length > 0) {
+      vars.forEach((v, i) => this.weights.set(v.dataSync() as Float32Array, this.offsets[i]));
+      const c = this.control;
+      Atomics.store(c, CONTROL.step, step);
+      Atomics.store(c, CONTROL.key0, key.words[0] | 0);
+      Atomics.store(c, CONTROL.key1, key.words[1] | 0);
+      Atomics.store(c, CONTROL.batch, batch);
+      this.sequence += 1;
+      Atomics.store(c, CONTROL.sequence, this.sequence);
+      Atomics.notify(c, CONTROL.sequence);
+    }
+    const own = tf.variableGrads(() => this.model.shardLoss(key, step, parts[0]), vars);
+    let loss = own.value.dataSync()[0];
+    own.value.dispose();
+    for (let w = 0; w < this.workers.length; w++) {
+      const slot = CONTROL.done + w;
+      while (Atomics.load(this.control, slot) !== this.sequence) Atomics.wait(this.control, slot, Atomics.load(this.control, slot), 100);
+      if (Atomics.load(this.control, CONTROL.failed) !== 0) {
+        const text = new TextDecoder().decode(this.error.slice()).replace(/\0+$/, '');
+        tf.dispose(Object.values(own.grads));
+        throw new Error(`a data-parallel worker failed: ${text}`);
+      }
+      loss += this.losses[w];
+    }
+    const grads: tf.NamedTensorMap = {};
+    vars.forEach((v, i) => {
+      grads[v.name] = tf.tidy(() => {
+        let g: tf.Tensor = own.grads[v.name];
+        for (let w = 0; w < this.workers.length; w++) {
+          const start = w * this.total + this.offsets[i];
+          g = tf.add(g, tf.tensor(this.gradients.slice(start, start + v.size), v.shape));
+        }
+        return g;
+      });
+    });
+    optimizer.applyGradients(grads);
+    tf.dispose([...Object.values(grads), ...Object.values(own.grads)]);
+    return loss;
+  }
+
+  /** Stops the workers (and disposes the model here). */
+  async stop(): Promise<void> {
+    Atomics.store(this.control, CONTROL.stop, 1);
+    this.sequence += 1;
+    Atomics.store(this.control, CONTROL.sequence, this.sequence);
+    Atomics.notify(this.control, CONTROL.sequence);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.model.dispose?.();
+  }
+}
