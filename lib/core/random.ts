@@ -77,6 +77,26 @@ export class Key {
     return out;
   }
 
+  /**
+   * `n` uniforms in [0, 1) (24 random bits each, exact in float32) for bulk JavaScript-side draws, about
+   * ten times faster than `uniforms`: threefry seeds a small-state generator (sfc32) instead of hashing
+   * every counter.
+   */
+  streamUniforms(n: number): Float32Array {
+    let [a, b] = this.words.map((w) => w | 0);
+    let [c, d] = threefry2x32(this.words[0], this.words[1], 0, 4).map((w) => w | 0);
+    const out = new Float32Array(n);
+    for (let i = -12; i < n; i++) { // the first 12 outputs only mix the seed
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (((c << 21) | (c >>> 11)) + t) | 0;
+      if (i >= 0) out[i] = (t >>> 8) / 16777216;
+    }
+    return out;
+  }
+
   /** `n` standard normal doubles (Box-Muller on keyed uniforms) for JavaScript-side draws. */
   normals(n: number): Float64Array {
     const u = this.uniforms(2 * Math.ceil(n / 2));

@@ -23,7 +23,7 @@ function exampleDraws(key: Key, pixels: Float32Array, dataDim: number, latentDim
   const eps = new Float32Array(n * latentDim);
   for (let j = 0; j < n; j++) {
     const i = shard.start + j;
-    const u = kBin.foldIn(i).uniforms(dataDim);
+    const u = kBin.foldIn(i).streamUniforms(dataDim);
     for (let p = 0; p < dataDim; p++) x[j * dataDim + p] = u[p] < pixels[j * dataDim + p] ? 1 : 0;
     eps.set(kEps.foldIn(i).normals(latentDim), j * latentDim);
   }

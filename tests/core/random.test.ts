@@ -46,6 +46,31 @@ describe('Key', () => {
     }
   });
 
+  it('streams uniforms: repeatable per key, independent across keys, right moments, lag-1 uncorrelated', () => {
+    expect(Array.from(Key.fromSeed(4).streamUniforms(7))).toEqual(Array.from(Key.fromSeed(4).streamUniforms(7)));
+    for (const seed of [1, 2, 3]) {
+      const u = Key.fromSeed(seed).streamUniforms(100_000);
+      const v = Key.fromSeed(seed).foldIn(1).streamUniforms(100_000);
+      const mean = u.reduce((a, b) => a + b, 0) / u.length;
+      const variance = u.reduce((a, b) => a + (b - mean) ** 2, 0) / u.length;
+      expect(Math.abs(mean - 0.5)).toBeLessThan(5 * Math.sqrt(1 / 12 / u.length));
+      expect(Math.abs(variance - 1 / 12)).toBeLessThan(0.002);
+      expect(Math.min(...u)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...u)).toBeLessThan(1);
+      // correlations are about N(0, 1 / n): 5 standard errors is 0.016
+      const corr = (a: ArrayLike<number>, b: ArrayLike<number>, lag: number) => {
+        let s = 0;
+        for (let i = 0; i + lag < a.length; i++) s += (a[i] - 0.5) * (b[i + lag] - 0.5);
+        return (s / (a.length - lag)) * 12;
+      };
+      expect(Math.abs(corr(u, u, 1))).toBeLessThan(0.016);
+      expect(Math.abs(corr(u, v, 0))).toBeLessThan(0.016);
+    }
+    const fromWords = Key.fromWords(...(Key.fromSeed(5).words as [number, number]));
+    expect(Array.from(fromWords.uniforms(3))).toEqual(Array.from(Key.fromSeed(5).uniforms(3)));
+    expect(() => Key.fromWords(-1, 0)).toThrow(/not 32-bit unsigned/);
+  });
+
   it('rejects bad seeds and counts with a clear error', () => {
     expect(() => Key.fromSeed(1.5)).toThrow(ParameterError);
     expect(() => Key.fromSeed(0).split(0)).toThrow(/n = 0/);
