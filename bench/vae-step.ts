@@ -8,6 +8,7 @@ import { Key } from '../lib/core/random';
 import * as tf from '../lib/core/tf';
 import { loadMnist } from '../lib/data';
 import { Vae, VaeConfig, defaultVaeConfig, trainVae } from '../lib/vae';
+import { DataParallel } from '../lib/parallel';
 import { parseArgs } from '../scripts/args';
 
 interface Row { model: string; backend: string; msPerStep: number; stepsPerSecond: number }
@@ -28,6 +29,24 @@ async function timeTfjs(config: VaeConfig, backend: BackendName, steps: number, 
   vae.dispose();
   const ms = (1000 * r.seconds) / steps;
   return { model: modelName(config), backend: `tfjs ${backend}${fastGradient ? '' : ' (autodiff dense)'}`, msPerStep: ms, stepsPerSecond: 1000 / ms };
+}
+
+/**
+ * The same step through lib/parallel: the sharded VAE (noise keyed by example, drawn on the JavaScript
+ * side) on this thread alone (workers = 0) and split with `workers` worker threads.
+ */
+async function timeDataParallel(config: VaeConfig, workers: number, steps: number): Promise<Row> {
+  await initBackend({ backend: 'wasm', quiet: true });
+  const dp = await DataParallel.start({ module: path.resolve(__dirname, '../lib/vae/sharded-vae.js'), name: 'shardedVae', options: { config, seed: 0 } }, workers);
+  const optimizer = tf.train.adam(1e-3);
+  const key = Key.fromSeed(2);
+  for (let s = 0; s < 3; s++) dp.step(key.foldIn(s), s, 128, optimizer); // warm-up
+  const t0 = performance.now();
+  for (let s = 3; s < 3 + steps; s++) dp.step(key.foldIn(s), s, 128, optimizer);
+  const ms = (performance.now() - t0) / steps;
+  optimizer.dispose();
+  await dp.stop();
+  return { model: modelName(config), backend: workers === 0 ? 'tfjs wasm, sharded loss, 1 thread' : `tfjs wasm, data-parallel, ${workers + 1} threads`, msPerStep: ms, stepsPerSecond: 1000 / ms };
 }
 
 function timeTorch(configs: VaeConfig[], steps: number, threads: number): Row[] {
@@ -52,6 +71,11 @@ async function main() {
       const row = await timeTfjs(config, backend, n, fast);
       if (row) rows.push(row);
       console.error(row ? `${row.model} ${row.backend}: ${row.msPerStep.toFixed(1)} ms/step` : `${modelName(config)} tfjs ${backend}: not available`);
+    }
+    for (const workers of [0, 1]) {
+      const row = await timeDataParallel(config, workers, steps);
+      rows.push(row);
+      console.error(`${row.model} ${row.backend}: ${row.msPerStep.toFixed(1)} ms/step`);
     }
   }
   const torch = timeTorch(configs, steps, Number(args['torch-threads']));
