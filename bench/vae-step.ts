@@ -44,6 +44,9 @@ async function timeDataParallel(config: VaeConfig, workers: number, steps: numbe
   const t0 = performance.now();
   for (let s = 3; s < 3 + steps; s++) dp.step(key.foldIn(s), s, 128, optimizer);
   const ms = (performance.now() - t0) / steps;
+  // where a step goes: publishing weights, this thread's shard, waiting for the workers, summing and applying
+  const per = Object.entries(dp.timings).map(([k, v]) => `${k} ${(v / (steps + 3)).toFixed(1)}`).join(', ');
+  console.error(`  ${modelName(config)}, ${workers + 1} thread(s), ms per step: ${per}`);
   optimizer.dispose();
   await dp.stop();
   return { model: modelName(config), backend: workers === 0 ? 'tfjs wasm, sharded loss, 1 thread' : `tfjs wasm, data-parallel, ${workers + 1} threads`, msPerStep: ms, stepsPerSecond: 1000 / ms };

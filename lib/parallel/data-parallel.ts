@@ -73,6 +73,8 @@ export class DataParallel {
   private readonly error: Uint8Array;
   private readonly offsets: number[];
   private readonly total: number;
+  /** Milliseconds spent so far in this thread's shard, waiting for the workers, and summing and applying gradients. */
+  readonly timings = { publish: 0, own: 0, wait: 0, combine: 0 };
 
   private constructor(readonly model: ShardedModel, private readonly workers: Worker[], buffers: SharedBuffers) {
     this.control = new Int32Array(buffers.control);
@@ -119,6 +121,8 @@ export class DataParallel {
   step(key: Key, step: number, batch: number, optimizer: tf.Optimizer): number {
     const parts = shards(batch, this.threads);
     const vars = this.model.variables;
+    let t = performance.now();
+    const lap = (field: keyof DataParallel['timings']) => { const now = performance.now(); this.timings[field] += now - t; t = now; };
     if (this.workers.length > 0) {
       vars.forEach((v, i) => this.weights.set(v.dataSync() as Float32Array, this.offsets[i]));
       const c = this.control;
@@ -130,9 +134,11 @@ export class DataParallel {
       Atomics.store(c, CONTROL.sequence, this.sequence);
       Atomics.notify(c, CONTROL.sequence);
     }
+    lap('publish');
     const own = tf.variableGrads(() => this.model.shardLoss(key, step, parts[0]), vars);
     let loss = own.value.dataSync()[0];
     own.value.dispose();
+    lap('own');
     for (let w = 0; w < this.workers.length; w++) {
       const slot = CONTROL.done + w;
       while (Atomics.load(this.control, slot) !== this.sequence) Atomics.wait(this.control, slot, Atomics.load(this.control, slot), 100);
@@ -143,6 +149,7 @@ export class DataParallel {
       }
       loss += this.losses[w];
     }
+    lap('wait');
     const grads: tf.NamedTensorMap = {};
     vars.forEach((v, i) => {
       grads[v.name] = tf.tidy(() => {
@@ -156,6 +163,7 @@ export class DataParallel {
     });
     optimizer.applyGradients(grads);
     tf.dispose([...Object.values(grads), ...Object.values(own.grads)]);
+    lap('combine');
     return loss;
   }
 
