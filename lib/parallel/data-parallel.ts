@@ -62,6 +62,8 @@ export interface SharedBuffers {
   gradients: SharedArrayBuffer;
   losses: SharedArrayBuffer;
   error: SharedArrayBuffer;
+  /** Each worker's tf.memory().numTensors after its last step, so that leaks in a worker are visible. */
+  tensors: SharedArrayBuffer;
 }
 
 export class DataParallel {
@@ -71,6 +73,7 @@ export class DataParallel {
   private readonly gradients: Float32Array;
   private readonly losses: Float64Array;
   private readonly error: Uint8Array;
+  private readonly tensors: Int32Array;
   private readonly offsets: number[];
   private readonly total: number;
   /** Milliseconds spent so far in this thread's shard, waiting for the workers, and summing and applying gradients. */
@@ -82,6 +85,7 @@ export class DataParallel {
     this.gradients = new Float32Array(buffers.gradients);
     this.losses = new Float64Array(buffers.losses);
     this.error = new Uint8Array(buffers.error);
+    this.tensors = new Int32Array(buffers.tensors);
     this.offsets = [];
     let offset = 0;
     for (const v of model.variables) { this.offsets.push(offset); offset += v.size; }
@@ -102,6 +106,7 @@ export class DataParallel {
       gradients: new SharedArrayBuffer(4 * total * workers),
       losses: new SharedArrayBuffer(8 * Math.max(1, workers)),
       error: new SharedArrayBuffer(ERROR_BYTES),
+      tensors: new SharedArrayBuffer(4 * Math.max(1, workers)),
     };
     const script = path.join(__dirname, 'worker.js');
     const threads = Array.from({ length: workers }, (_, index) => new Worker(script, { workerData: { factory, buffers, index } }));
@@ -165,6 +170,11 @@ export class DataParallel {
     tf.dispose([...Object.values(grads), ...Object.values(own.grads)]);
     lap('combine');
     return loss;
+  }
+
+  /** The number of live tensors in each worker after its last step. */
+  workerTensors(): number[] {
+    return Array.from(this.tensors.slice(0, this.workers.length));
   }
 
   /** Stops the workers (and disposes the model here). */

@@ -32,7 +32,9 @@ async function main() {
     try {
       let offset = 0;
       for (const v of vars) {
-        v.assign(tf.tidy(() => tf.tensor(weights.slice(offset, offset + v.size), v.shape)));
+        const value = tf.tensor(weights.slice(offset, offset + v.size), v.shape);
+        v.assign(value); // the variable now holds the data; the temporary handle goes
+        value.dispose();
         offset += v.size;
       }
       const key = Key.fromWords(Atomics.load(control, CONTROL.key0) >>> 0, Atomics.load(control, CONTROL.key1) >>> 0);
@@ -46,6 +48,7 @@ async function main() {
         offset += v.size;
       }
       tf.dispose([value, ...Object.values(grads)]);
+      Atomics.store(new Int32Array(buffers.tensors), index, tf.memory().numTensors);
     } catch (e) {
       const text = new TextEncoder().encode(String(e instanceof Error ? e.stack ?? e.message : e)).slice(0, 2047);
       new Uint8Array(buffers.error).set(text);

@@ -12,11 +12,13 @@ async function run(workers: number, steps: number) {
   const optimizer = tf.train.adam(1e-2);
   const losses: number[] = [];
   let before = 0;
+  let workersBefore: number[] = [];
   for (let s = 0; s < steps; s++) {
     losses.push(dp.step(L.Key.fromSeed(9).foldIn(s), s, 24, optimizer));
-    if (s === 0) before = tf.memory().numTensors; // after Adam has created its moment slots
+    if (s === 0) [before, workersBefore] = [tf.memory().numTensors, dp.workerTensors()]; // after Adam has created its moment slots
   }
   const leaked = tf.memory().numTensors - before;
+  expect(dp.workerTensors()).toEqual(workersBefore); // no leak inside the workers either
   const weights = dp.model.variables.map((v) => Array.from(v.dataSync()));
   optimizer.dispose();
   await dp.stop();
