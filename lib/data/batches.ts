@@ -23,15 +23,20 @@ export function batchIndices(key: Key, n: number, batchSize: number, step: numbe
 // An epoch's permutation is reused by all of its batches.
 let cachedPermutation: { id: string; perm: Int32Array } = { id: '', perm: new Int32Array(0) };
 
-/** Pixels of the chosen images scaled to [0, 1]: a [indices.length, rows*cols] tensor. */
-export function gatherPixels(set: ImageSet, indices: ArrayLike<number>): tf.Tensor2D {
+/** Pixels of the chosen images scaled to [0, 1], row after row (for work on the JavaScript side). */
+export function pixelValues(set: ImageSet, indices: ArrayLike<number>): Float32Array {
   const d = set.rows * set.cols;
   const out = new Float32Array(indices.length * d);
   for (let i = 0; i < indices.length; i++) {
     const src = set.pixels.subarray(indices[i] * d, (indices[i] + 1) * d);
     for (let j = 0; j < d; j++) out[i * d + j] = src[j] / 255;
   }
-  return tf.tensor2d(out, [indices.length, d]);
+  return out;
+}
+
+/** Pixels of the chosen images scaled to [0, 1]: a [indices.length, rows*cols] tensor. */
+export function gatherPixels(set: ImageSet, indices: ArrayLike<number>): tf.Tensor2D {
+  return tf.tensor2d(pixelValues(set, indices), [indices.length, set.rows * set.cols]);
 }
 
 /** Consecutive images start..start+count as a [count, rows*cols] tensor in [0, 1]. */

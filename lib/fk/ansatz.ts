@@ -8,7 +8,7 @@ import { Key } from '../core/random';
 import { ScalarMlp } from './scalar-mlp';
 import { ParameterError } from '../core/errors';
 import { pairs, particle } from './potentials';
-import { Jet, concatJets, coordinatesJet, distanceJet, jetGradient, logSumExpJet, mapJet, stackJets, sumJet, sumStacked } from './jet';
+import { Jet, concatJets, coordinatesJet, distanceJet, jetGradient, logSumExpJet, mapJet, selectColumns, stackJets, sumJet, sumStacked } from './jet';
 
 export interface DriftModel {
   name: string;
@@ -136,11 +136,7 @@ export function h2Ansatz(protons: [number, number, number][], hidden: number[], 
     const jastrow = mapJet(d12, (x) => tf.div(x, tf.mul(2, tf.add(1, tf.mul(b, x)))),
       (x) => tf.div(0.5, tf.square(tf.add(1, tf.mul(b, x)))), (x) => tf.div(tf.neg(b), tf.pow(tf.add(1, tf.mul(b, x)), 3)));
     const phi = mapJet(concatJets(squaredJets), (x) => tf.log1p(x), (x) => tf.reciprocal(tf.add(x, 1)), (x) => tf.neg(tf.reciprocal(tf.square(tf.add(x, 1)))));
-    const relabelled = stackJets(H2_SYMMETRIES.map((perm) => ({
-      value: permuteColumns(phi.value, perm),
-      grad: tf.concat(perm.map((c) => tf.slice(phi.grad, [0, 0, c], [-1, -1, 1])), 2) as tf.Tensor3D,
-      lap: permuteColumns(phi.lap, perm),
-    })));
+    const relabelled = stackJets(H2_SYMMETRIES.map((perm) => selectColumns(phi, perm)));
     const correlation = sumStacked(net.jet(relabelled), H2_SYMMETRIES.length);
     return sumJet(concatJets([orbital(d1A, d1B), orbital(d2A, d2B), sumJet(decayTerm), jastrow, correlation]));
   });

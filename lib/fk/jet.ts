@@ -101,6 +101,15 @@ export function concatJets(parts: Jet[]): Jet {
   }));
 }
 
+/** The fields `columns` (in that order, repeats allowed) of u. */
+export function selectColumns(u: Jet, columns: number[]): Jet {
+  return tf.tidy(() => ({
+    value: tf.concat(columns.map((c) => tf.slice(u.value, [0, c], [-1, 1])), 1) as tf.Tensor2D,
+    grad: tf.concat(columns.map((c) => tf.slice(u.grad, [0, 0, c], [-1, -1, 1])), 2) as tf.Tensor3D,
+    lap: tf.concat(columns.map((c) => tf.slice(u.lap, [0, c], [-1, 1])), 1) as tf.Tensor2D,
+  }));
+}
+
 /** Batches stacked: n = the sum of the parts' n (to evaluate one network on several relabellings at once). */
 export function stackJets(parts: Jet[]): Jet {
   return tf.tidy(() => ({

@@ -91,7 +91,7 @@ export function malaSteps(key: Key, model: WaveFunction, w: Walkers, tau: number
     current = next.walkers;
     accepted += next.acceptance;
   }
-  if (steps === 0 && !consume) current = tf.tidy(() => selectWalkers(tf.onesLike(w.logPsi).cast('bool'), w, w));
+  if (steps === 0 && !consume) current = tf.tidy(() => ({ r: tf.clone(w.r), logPsi: tf.clone(w.logPsi), drift: tf.clone(w.drift), laplacian: tf.clone(w.laplacian) }));
   return { walkers: current, acceptance: steps > 0 ? accepted / steps : NaN };
 }
 

@@ -4,7 +4,7 @@
 import * as tf from '../core/tf';
 import { Key } from '../core/random';
 import { checkInt } from '../core/errors';
-import { loadMnist, batchIndices, ImageSet } from '../data';
+import { loadMnist, batchIndices, pixelValues } from '../data';
 import { kl } from '../distributions';
 import type { Shard, ShardedModel } from '../parallel/data-parallel';
 import { Vae, VaeConfig } from './vae';
@@ -30,13 +30,6 @@ function exampleDraws(key: Key, pixels: Float32Array, dataDim: number, latentDim
   return { x: tf.tensor2d(x, [n, dataDim]), eps: tf.tensor2d(eps, [n, latentDim]) };
 }
 
-function shardPixels(set: ImageSet, indices: ArrayLike<number>): Float32Array {
-  const d = set.rows * set.cols;
-  const out = new Float32Array(indices.length * d);
-  for (let j = 0; j < indices.length; j++) for (let p = 0; p < d; p++) out[j * d + p] = set.pixels[indices[j] * d + p] / 255;
-  return out;
-}
-
 /** A VAE on MNIST whose loss splits across threads: the shards' losses add up to the negative mean ELBO. */
 export function shardedVae(options: ShardedVaeOptions): ShardedModel & { vae: Vae } {
   checkInt('seed', options.seed, 0);
@@ -49,7 +42,7 @@ export function shardedVae(options: ShardedVaeOptions): ShardedModel & { vae: Va
     variables: vae.variables,
     shardLoss: (key, step, shard) => tf.tidy(() => {
       const indices = batchIndices(kOrder, data.n, shard.batch, step).slice(shard.start, shard.end);
-      const { x, eps } = exampleDraws(key, shardPixels(data, indices), dataDim, latentDim, shard);
+      const { x, eps } = exampleDraws(key, pixelValues(data, indices), dataDim, latentDim, shard);
       const q = vae.encode(x);
       const z = tf.add(q.loc, tf.mul(q.scale, eps)) as tf.Tensor2D;
       const elbo = tf.sub(vae.decode(z).logProb(x), kl(q, vae.prior(x.shape[0])));
