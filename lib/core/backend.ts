@@ -2,6 +2,7 @@
 // JavaScript. VI_BACKEND=tensorflow|wasm|cpu overrides the order. The choice is reported once.
 import * as tf from './tf';
 import { BackendError } from './errors';
+import { defaultWasmThreads, wasmThreadCount, withWasmThreads } from './wasm-threads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -25,6 +26,19 @@ export interface BackendOptions {
   backend?: BackendName;
   /** Do not print the choice. */
   quiet?: boolean;
+  /**
+   * Threads for the wasm backend (else VI_WASM_THREADS, else one per core, at most 4). 1 selects
+   * the single-threaded build. Takes effect only at the wasm backend's first initialisation.
+   */
+  threads?: number;
+}
+
+/** Switches to a backend, starting the threaded wasm build the first time wasm is chosen with threads > 1. */
+async function select(name: BackendName, threads?: number): Promise<boolean> {
+  const wasmStarted = tf.engine().registry.wasm !== undefined;
+  const n = threads ?? defaultWasmThreads();
+  if (name !== 'wasm' || wasmStarted || n <= 1) return tf.setBackend(name);
+  return withWasmThreads(n, () => tf.setBackend(name));
 }
 
 /** Picks and initialises the backend; call it (and await it) before the first tensor op. */
@@ -36,10 +50,10 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   const candidates = requested ? [requested] : ORDER;
   for (const name of candidates) {
     if (!register(name)) continue;
-    if (tf.getBackend() === name || (await tf.setBackend(name))) {
+    if (tf.getBackend() === name || (await select(name, options.threads))) {
       await tf.ready();
       if (reported !== name && !options.quiet) {
-        console.log(`tfjs backend: ${name}` + (name === 'wasm' ? ' (single-threaded, SIMD)' : ''));
+        console.log(`tfjs backend: ${name}` + (name === 'wasm' ? ` (SIMD, ${wasmThreadCount()} thread${wasmThreadCount() > 1 ? 's' : ''})` : ''));
       }
       reported = name;
       return name;
@@ -52,3 +66,4 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
 }
 
 export { tf };
+export { wasmThreadCount } from './wasm-threads';

@@ -14,7 +14,7 @@ async function main() {
   const losses = new Float64Array(buffers.losses);
   let model;
   try {
-    await initBackend({ quiet: true });
+    await initBackend({ quiet: true, threads: 1 }); // the workers are the threads
     model = await buildModel(factory);
   } catch (e) {
     parentPort!.postMessage({ error: String(e) });
