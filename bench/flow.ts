@@ -12,11 +12,12 @@ import { Key } from '../lib/core/random';
 import { AffineCoupling, Flow, compose, imageFlow } from '../lib/flows';
 import { buildCollapseModel, collapseRuns, vaeLoss } from '../lib/vae';
 import { parseArgs } from '../scripts/args';
+import { adam } from '../lib/core/adam';
 
 interface Case { key: string; name: string; variables: tf.Variable[]; loss: (step: number) => tf.Scalar; learningRate: number }
 
 function timeSteps(c: Case, steps: number): number {
-  const optimizer = tf.train.adam(c.learningRate);
+  const optimizer = adam(c.learningRate);
   const step = (i: number) => { const l = optimizer.minimize(() => c.loss(i), true, c.variables); l?.dataSync(); l?.dispose(); };
   for (let i = 0; i < 3; i++) step(i); // warm-up
   const t0 = performance.now();
@@ -28,7 +29,7 @@ function timeSteps(c: Case, steps: number): number {
 
 /** Kernel time of one step by kernel name (a kernel inside a custom gradient counts once, under its own name). */
 async function profileStep(c: Case): Promise<[string, number, number][]> {
-  const optimizer = tf.train.adam(c.learningRate);
+  const optimizer = adam(c.learningRate);
   const info = await tf.profile(() => { const l = optimizer.minimize(() => c.loss(0), true, c.variables); l?.dispose(); });
   optimizer.dispose();
   const byName = new Map<string, [number, number]>();

@@ -10,6 +10,7 @@ import { loadMnist } from '../lib/data';
 import { Vae, VaeConfig, defaultVaeConfig, trainVae } from '../lib/vae';
 import { DataParallel } from '../lib/parallel';
 import { parseArgs } from '../scripts/args';
+import { adam } from '../lib/core/adam';
 
 interface Row { model: string; backend: string; msPerStep: number; stepsPerSecond: number }
 
@@ -38,7 +39,7 @@ async function timeTfjs(config: VaeConfig, backend: BackendName, steps: number, 
 async function timeDataParallel(config: VaeConfig, workers: number, steps: number): Promise<Row> {
   await initBackend({ backend: 'wasm', quiet: true });
   const dp = await DataParallel.start({ module: path.resolve(__dirname, '../lib/vae/sharded-vae.js'), name: 'shardedVae', options: { config, seed: 0 } }, workers);
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = adam(1e-3);
   const key = Key.fromSeed(2);
   for (let s = 0; s < 3; s++) dp.step(key.foldIn(s), s, 128, optimizer); // warm-up
   const t0 = performance.now();

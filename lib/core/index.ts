@@ -9,3 +9,4 @@ export * from './claims';
 export * from './crc32';
 export * from './special';
 export * from './stats';
+export * from './adam';

@@ -14,3 +14,11 @@ export function sumLastAxes(x: tf.Tensor, k: number): tf.Tensor {
   const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
   return tf.sum(x, axes);
 }
+
+/**
+ * A variable made from a tensor that only it keeps: tf.variable(t) leaves t allocated beside the
+ * variable, one leaked tensor per variable created.
+ */
+export function variableFrom<R extends tf.Rank>(make: () => tf.Tensor<R>, trainable = true, name?: string): tf.Variable<R> {
+  return tf.tidy(() => make().variable(trainable, name));
+}

@@ -7,7 +7,7 @@ import { progressBar } from './progress';
 export interface TrainOptions {
   /** Number of optimizer steps. */
   steps: number;
-  /** The optimizer (e.g. tf.train.adam(1e-3)); the loop does not dispose it. */
+  /** The optimizer (e.g. adam(1e-3) from ./adam); the loop does not dispose it. */
   optimizer: tf.Optimizer;
   /** Variables to train; default: every trainable variable the loss touches. */
   variables?: tf.Variable[];

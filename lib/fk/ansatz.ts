@@ -9,6 +9,7 @@ import { ScalarMlp } from './scalar-mlp';
 import { ParameterError } from '../core/errors';
 import { pairs, particle } from './potentials';
 import { Jet, concatJets, coordinatesJet, distanceJet, jetGradient, logSumExpJet, mapJet, selectColumns, stackJets, sumJet, sumStacked } from './jet';
+import { variableFrom } from '../core/ops';
 
 export interface DriftModel {
   name: string;
@@ -31,7 +32,7 @@ export interface WaveFunction extends DriftModel {
  */
 export function gradientDrift(D: number, hidden: number[], key: Key, alpha0 = 0.5): WaveFunction {
   const net = new ScalarMlp(D, hidden, key, 1);
-  const logAlpha = tf.variable(tf.scalar(Math.log(alpha0)));
+  const logAlpha = variableFrom(() => tf.scalar(Math.log(alpha0)));
   return {
     name: 'gradient MLP', variables: [logAlpha, ...net.variables],
     logPsi: (r) => tf.tidy(() => tf.sub(net.valueAndGradient(r).value, tf.mul(tf.sum(tf.square(r), 1), tf.mul(tf.exp(logAlpha), 0.5))) as tf.Tensor1D),
@@ -52,8 +53,8 @@ function gaussianEnvelopeJet(r: tf.Tensor2D, alpha: tf.Scalar): Jet {
 export function bosonJastrow(particles: number, dim: number, hidden: number[], key: Key): WaveFunction {
   const u = new ScalarMlp(1, hidden, key);
   // u(rho) = c rho + MLP(rho): the linear part lets u grow at large separation, where tanh units saturate
-  const slope = tf.variable(tf.scalar(0));
-  const logAlpha = tf.variable(tf.scalar(0));
+  const slope = variableFrom(() => tf.scalar(0));
+  const logAlpha = variableFrom(() => tf.scalar(0));
   const allPairs = pairs(particles);
   const pairTerms = (r: tf.Tensor2D) => {
     const diffs = allPairs.map(([i, j]) => tf.sub(particle(r, i, dim), particle(r, j, dim)));
@@ -120,8 +121,8 @@ export function h2Ansatz(protons: [number, number, number][], hidden: number[], 
   if (!(R > 0)) throw new ParameterError('the two protons coincide', 'pass protons R > 0 apart, e.g. h2Molecule(1.4).protons');
   const a = cuspExponent(R);
   const net = new ScalarMlp(5, hidden, key);
-  const logB = tf.variable(tf.scalar(0));
-  const decay = tf.variable(tf.scalar(0));
+  const logB = variableFrom(() => tf.scalar(0));
+  const decay = variableFrom(() => tf.scalar(0));
   const targets = [{ point: protons[0] }, { point: protons[1] }];
   const distances = (r: tf.Tensor2D, squared: boolean) =>
     [...[0, 1].flatMap((i) => targets.map((t) => distanceJet(r, i, t, 3, squared))), distanceJet(r, 0, { particle: 1 }, 3, squared)];

@@ -13,6 +13,7 @@ import { meanAndStderr } from '../core/stats';
 import { eulerMaruyama } from '../sde';
 import { DriftModel } from './ansatz';
 import { Potential } from './potentials';
+import { adam } from '../core/adam';
 
 export interface FkOptions {
   /** Time step, > 0. */
@@ -76,7 +77,7 @@ export async function trainDrift(key: Key, model: DriftModel, potential: Potenti
     : tf.tidy(() => tf.mul(normal(kInit, [options.walkers, D]), (options.initial as number | undefined) ?? 1) as tf.Tensor2D);
   const T = options.dt * options.steps;
   const corrected = options.corrected ?? model.logPsi !== undefined;
-  const optimizer = tf.train.adam(options.learningRate ?? 3e-3);
+  const optimizer = adam(options.learningRate ?? 3e-3);
   try {
     const result = await train(kTrain, (k) => {
       const { cost, rT } = fkPathCost(k, population, model, potential, options);

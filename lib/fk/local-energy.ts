@@ -14,6 +14,7 @@ import { meanAndStderr } from '../core/stats';
 import { WaveFunction } from './ansatz';
 import { jetGradient } from './jet';
 import { Potential } from './potentials';
+import { adam } from '../core/adam';
 
 /** E_L(r) = V(r) - (Delta log psi + |grad log psi|^2) / 2 per walker, [n]. */
 export function localEnergy(model: WaveFunction, potential: Potential, r: tf.Tensor2D): tf.Tensor1D {
@@ -128,7 +129,7 @@ export async function trainLocalEnergy(key: Key, model: WaveFunction, potential:
   r0.dispose();
   let eL = walkerEnergy(state, potential);
   const acceptance: number[] = [];
-  const optimizer = tf.train.adam(options.learningRate ?? 3e-3);
+  const optimizer = adam(options.learningRate ?? 3e-3);
   try {
     const result = await train(kTrain, () => tf.tidy(() => {
       const logPsi = model.logPsi(state.r);

@@ -5,6 +5,7 @@ import * as tf from '../core/tf';
 import { checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { Jet, linearJet, tanhJet } from './jet';
+import { variableFrom } from '../core/ops';
 
 export class ScalarMlp {
   readonly weights: tf.Variable[] = [];
@@ -16,8 +17,8 @@ export class ScalarMlp {
     const keys = key.split(sizes.length - 1);
     sizes.slice(1).forEach((out, l) => {
       const limit = Math.sqrt(6 / (sizes[l] + out)) * (l === sizes.length - 2 ? outputScale : 1); // start near zero output
-      this.weights.push(tf.variable(tf.randomUniform([sizes[l], out], -limit, limit, 'float32', keys[l].seed())));
-      this.biases.push(tf.variable(tf.zeros([out])));
+      this.weights.push(variableFrom(() => tf.randomUniform([sizes[l], out], -limit, limit, 'float32', keys[l].seed())));
+      this.biases.push(variableFrom(() => tf.zeros([out])));
     });
   }
 

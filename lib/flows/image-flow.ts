@@ -10,6 +10,7 @@ import { Flow } from './flow';
 import { ImageSet, batchIndices, binarizeDynamic, gatherPixels, pixelRange } from '../data';
 import { TrainResult, train } from '../core/train';
 import { meanAndStderr } from '../core/stats';
+import { adam } from '../core/adam';
 
 export interface ImageFlowConfig {
   side: number;
@@ -57,7 +58,7 @@ export function imageFlowLoss(flow: Flow, images: ImageSet, key: Key, batchSize:
 }
 
 export async function trainImageFlow(flow: Flow, images: ImageSet, key: Key, options: { steps: number; batchSize?: number; learningRate?: number; progress?: 'auto' | 'lines' | 'off'; onStep?: (step: number, loss: number) => void }): Promise<TrainResult> {
-  const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
+  const optimizer = adam(options.learningRate ?? 1e-3);
   try {
     return await train(key, (k) => imageFlowLoss(flow, images, k, options.batchSize ?? 64),
       { steps: options.steps, optimizer, variables: flow.variables, label: 'image flow', progress: options.progress, onStep: options.onStep });

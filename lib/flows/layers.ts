@@ -5,6 +5,7 @@ import { ParameterError } from '../core/errors';
 import { Key } from '../core/random';
 import { Mlp } from '../nn';
 import { Bijection, Transformed, checkInput, constantLogDet } from './bijection';
+import { variableFrom } from '../core/ops';
 
 /** Reorders the coordinates; log-determinant 0. */
 export function Permutation(perm: number[]): Bijection {
@@ -30,8 +31,8 @@ export function Permutation(perm: number[]): Bijection {
  * `initialize(x)` sets shift and logScale so that a batch comes out with zero mean and unit variance.
  */
 export function ActNorm(dim: number): Bijection & { initialize(x: tf.Tensor2D): void } {
-  const shift = tf.variable(tf.zeros([dim]));
-  const logScale = tf.variable(tf.zeros([dim]));
+  const shift = variableFrom(() => tf.zeros([dim]));
+  const logScale = variableFrom(() => tf.zeros([dim]));
   const self = {
     name: 'ActNorm', dim, variables: [shift, logScale],
     initialize(x: tf.Tensor2D) {

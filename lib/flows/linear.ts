@@ -6,6 +6,7 @@ import { checkInt, checkShape } from '../core/errors';
 import { Key } from '../core/random';
 import * as matrix from '../models/matrix';
 import { Bijection, Transformed, checkInput, constantLogDet } from './bijection';
+import { variableFrom } from '../core/ops';
 
 /**
  * `initial` is the starting W (it must be invertible); by default a random rotation drawn with `key`,
@@ -25,9 +26,9 @@ export function LULinear(dim: number, key: Key, initial?: matrix.Matrix): Biject
   const strictUpper = tf.keep(tf.transpose(strictLower));
   const eye = tf.keep(tf.eye(dim));
   const sign = tf.keep(tf.tensor1d(upper.map((row, i) => Math.sign(row[i]))));
-  const lowerVar = tf.variable(tf.tensor2d(lower), true);
-  const upperVar = tf.variable(tf.tensor2d(upper), true);
-  const logScale = tf.variable(tf.tensor1d(upper.map((row, i) => Math.log(Math.abs(row[i])))), true);
+  const lowerVar = variableFrom(() => tf.tensor2d(lower), true);
+  const upperVar = variableFrom(() => tf.tensor2d(upper), true);
+  const logScale = variableFrom(() => tf.tensor1d(upper.map((row, i) => Math.log(Math.abs(row[i])))), true);
 
   const factors = () => ({
     l: tf.add(tf.mul(lowerVar, strictLower), eye) as tf.Tensor2D,

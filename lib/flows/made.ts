@@ -9,6 +9,7 @@ import { Key } from '../core/random';
 import { affine, glorotUniform } from '../nn/dense';
 import { madeMasks, masksFromDegrees } from '../nn/masked-mlp';
 import { Bijection, checkInput } from './bijection';
+import { variableFrom } from '../core/ops';
 
 export { madeMasks, masksFromDegrees };
 
@@ -20,8 +21,8 @@ export function MaskedAutoregressive(dim: number, hidden: number[], key: Key): B
   const sizes = [dim, ...hidden, 2 * dim];
   const masks = madeMasks(dim, hidden).map((m) => tf.keep(tf.tensor2d(m)));
   const keys = key.split(sizes.length - 1);
-  const weights = keys.map((k, l) => tf.variable(glorotUniform(k, sizes[l], sizes[l + 1]), true));
-  const biases = sizes.slice(1).map((s) => tf.variable(tf.zeros([s]), true));
+  const weights = keys.map((k, l) => variableFrom(() => glorotUniform(k, sizes[l], sizes[l + 1]), true));
+  const biases = sizes.slice(1).map((s) => variableFrom(() => tf.zeros([s]), true));
   const shiftAndLogScale = (x: tf.Tensor2D) => {
     let h = x;
     weights.forEach((w, l) => {

@@ -6,6 +6,7 @@ import * as tf from '../core/tf';
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { Bijection, Transformed, checkInput } from './bijection';
+import { variableFrom } from '../core/ops';
 
 const rows = (t: tf.Tensor2D) => t.arraySync() as number[][];
 
@@ -25,9 +26,9 @@ export function Planar(dim: number, key: Key, initial?: { u: number[]; w: number
     throw new ParameterError(`u and w need ${dim} entries, got ${init.u.length} and ${init.w.length}`, `pass vectors of length ${dim}`);
   }
   if (!(init.w.some((v) => v !== 0))) throw new ParameterError('w = 0 makes the planar flow the identity with no direction to invert along', 'pass a nonzero w');
-  const u = tf.variable(tf.tensor1d(init.u), true);
-  const w = tf.variable(tf.tensor1d(init.w), true);
-  const b = tf.variable(tf.scalar(init.b), true);
+  const u = variableFrom(() => tf.tensor1d(init.u), true);
+  const w = variableFrom(() => tf.tensor1d(init.w), true);
+  const b = variableFrom(() => tf.scalar(init.b), true);
 
   const uHat = () => tf.tidy(() => {
     const wu = tf.sum(tf.mul(w, u));
@@ -90,9 +91,9 @@ export function Radial(dim: number, key: Key, initial?: { center: number[]; alph
     throw new ParameterError(`alpha = ${init.alpha}, beta = ${init.beta} do not give an invertible radial flow`, 'choose alpha > 0 and beta > -alpha');
   }
   const inverseSoftplus = (v: number) => Math.log(Math.expm1(v));
-  const center = tf.variable(tf.tensor1d(init.center), true);
-  const rawAlpha = tf.variable(tf.scalar(inverseSoftplus(init.alpha)), true);
-  const rawBeta = tf.variable(tf.scalar(inverseSoftplus(init.beta + init.alpha)), true);
+  const center = variableFrom(() => tf.tensor1d(init.center), true);
+  const rawAlpha = variableFrom(() => tf.scalar(inverseSoftplus(init.alpha)), true);
+  const rawBeta = variableFrom(() => tf.scalar(inverseSoftplus(init.beta + init.alpha)), true);
   const params = () => {
     const alpha = tf.softplus(rawAlpha);
     return { alpha, beta: tf.sub(tf.softplus(rawBeta), alpha) };

@@ -4,6 +4,7 @@
 import * as tf from '../core/tf';
 import { checkInt, checkShape, fmtShape, ShapeError } from '../core/errors';
 import { Key } from '../core/random';
+import { variableFrom } from '../core/ops';
 
 /** y = x W + b with a custom gradient that multiplies explicit transposes. x: [batch, in], W: [in, out], b: [out]. */
 export const affine = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
@@ -63,8 +64,8 @@ export class Dense {
   constructor(readonly inputSize: number, readonly outputSize: number, readonly activation: Activation, key: Key, name = 'dense') {
     checkInt('inputSize', inputSize, 1);
     checkInt('outputSize', outputSize, 1);
-    this.weight = tf.variable(glorotUniform(key, inputSize, outputSize), true, uniqueVariableName(`${name}/weight`));
-    this.bias = tf.variable(tf.zeros([outputSize]), true, uniqueVariableName(`${name}/bias`));
+    this.weight = variableFrom(() => glorotUniform(key, inputSize, outputSize), true, uniqueVariableName(`${name}/weight`));
+    this.bias = variableFrom(() => tf.zeros([outputSize]), true, uniqueVariableName(`${name}/bias`));
     this.name = name;
   }
 

@@ -5,6 +5,7 @@ import * as tf from '../core/tf';
 import { ParameterError, checkShape } from '../core/errors';
 import { Key } from '../core/random';
 import { affine, glorotUniform, uniqueVariableName } from './dense';
+import { variableFrom } from '../core/ops';
 
 /**
  * MADE's masks for sizes [dim, ...hidden, outputsPerInput * dim]: entry [i][k] is 1 when unit k may
@@ -64,16 +65,16 @@ export class MaskedMlp {
     });
     this.biases = this.sizes.slice(1).map((s, l) => {
       this.names.push(`${name}/${l}/bias`);
-      return tf.variable(tf.zeros([s]), true, uniqueVariableName(`${name}/${l}/bias`));
+      return variableFrom(() => tf.zeros([s]), true, uniqueVariableName(`${name}/${l}/bias`));
     });
     this.contextWeights = contextSize > 0 ? this.sizes.slice(1, 1 + contextLayers).map((s, l) => {
       this.names.push(`${name}/${l}/context`);
-      return tf.variable(glorotUniform(keys[masks.length + l], contextSize, s), true, uniqueVariableName(`${name}/${l}/context`));
+      return variableFrom(() => glorotUniform(keys[masks.length + l], contextSize, s), true, uniqueVariableName(`${name}/${l}/context`));
     }) : [];
     if (directMask) {
       // direct input-to-output connections (MADE's "direct" variant): a logistic regression on x_<i
       this.names.push(`${name}/direct`);
-      this.direct = { weight: tf.variable(tf.zeros([this.sizes[0], this.sizes[this.sizes.length - 1]]), true, uniqueVariableName(`${name}/direct`)),
+      this.direct = { weight: variableFrom(() => tf.zeros([this.sizes[0], this.sizes[this.sizes.length - 1]]), true, uniqueVariableName(`${name}/direct`)),
         mask: tf.keep(tf.tensor2d(directMask)) };
     }
   }

@@ -6,6 +6,7 @@ import { train } from '../core/train';
 import { ImageSet, batchIndices, binarizeDynamic, gatherPixels } from '../data';
 import { LatentVae } from './latent-vae';
 import { KlSchedule, klWeight, vaeLoss } from './objectives';
+import { adam } from '../core/adam';
 
 export interface LatentVaeTrainOptions {
   steps: number;
@@ -35,7 +36,7 @@ export async function trainLatentVae(model: LatentVae, data: ImageSet, key: Key,
   const o: LatentVaeTrainOptions = { steps: 1000, batchSize: 128, learningRate: 1e-3, schedule: { kind: 'constant', beta: 1 },
     freeBits: 0, freeBitsGroup: 1, label: 'VAE training', progress: 'auto', ...options };
   klWeight(o.schedule, 0); // names a bad schedule before any work
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = adam(o.learningRate);
   const [batchKey, noiseKey] = key.split(2);
   const kl: number[] = [];
   const reconstruction: number[] = [];

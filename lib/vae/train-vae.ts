@@ -6,6 +6,7 @@ import { train, TrainResult } from '../core/train';
 import { meanAndStderr } from '../core/stats';
 import { ImageSet, batchIndices, binarizeDynamic, binarizeStatic, gatherPixels, pixelRange } from '../data';
 import { Vae } from './vae';
+import { adam } from '../core/adam';
 
 export interface VaeTrainOptions {
   steps: number;
@@ -25,7 +26,7 @@ export function defaultVaeTrainOptions(): VaeTrainOptions {
 /** Trains `vae` on `data` with Adam; step i uses batch i of epochs shuffled by `key`. */
 export async function trainVae(vae: Vae, data: ImageSet, key: Key, options: Partial<VaeTrainOptions> = {}): Promise<TrainResult> {
   const o = { ...defaultVaeTrainOptions(), ...options };
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = adam(o.learningRate);
   const [batchKey, noiseKey] = key.split(2);
   const decaySteps = o.decayAt.map((f) => Math.round(f * o.steps));
   try {

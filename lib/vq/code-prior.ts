@@ -6,6 +6,7 @@ import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { train, TrainResult } from '../core/train';
 import { MaskedMlp, masksFromDegrees } from '../nn';
+import { adam } from '../core/adam';
 
 export class CodePrior {
   private readonly net: MaskedMlp;
@@ -67,7 +68,7 @@ export class CodePrior {
   async fit(codes: Int32Array, key: Key, options: { steps: number; batchSize: number; learningRate: number; progress?: 'auto' | 'lines' | 'off' }): Promise<TrainResult> {
     const rows = this.checkCodes(codes);
     const M = this.positions;
-    const optimizer = tf.train.adam(options.learningRate);
+    const optimizer = adam(options.learningRate);
     try {
       return await train(key, (k) => {
         const u = k.uniforms(options.batchSize);

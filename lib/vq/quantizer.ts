@@ -7,6 +7,7 @@ import { ParameterError, checkInt, checkNumber, checkShape } from '../core/error
 import { Key } from '../core/random';
 import { stopGradient } from '../core/ops';
 import { glorotUniform, uniqueVariableName } from '../nn/dense';
+import { variableFrom } from '../core/ops';
 
 export interface QuantizerOptions {
   codebookSize: number;
@@ -52,8 +53,8 @@ export class VectorQuantizer {
       checkNumber('ema.epsilon', ema.epsilon, (e) => e > 0, '> 0');
     }
     if (options.initScale !== undefined) checkNumber('initScale', options.initScale, (s) => s > 0 && Number.isFinite(s), 'a positive scale');
-    const initial = (options.initScale === undefined ? glorotUniform(key, K, D) : tf.randomNormal([K, D], 0, options.initScale, 'float32', key.seed())) as tf.Tensor2D;
-    this.codebook = tf.variable(initial, !ema, uniqueVariableName('codebook'));
+    const initial = () => (options.initScale === undefined ? glorotUniform(key, K, D) : tf.randomNormal([K, D], 0, options.initScale, 'float32', key.seed())) as tf.Tensor2D;
+    this.codebook = variableFrom(initial, !ema, uniqueVariableName('codebook'));
     this.usage = new Float64Array(K);
     this.emaCounts = new Float64Array(K).fill(1);
     this.emaSums = Float64Array.from(this.codebook.dataSync());

@@ -10,6 +10,7 @@ import { ImageSet, batchIndices, binarizeDynamic, gatherPixels } from '../data';
 import { Bernoulli } from '../distributions';
 import { Mlp } from '../nn';
 import { QuantizerOptions, VectorQuantizer } from './quantizer';
+import { adam } from '../core/adam';
 
 export interface VqVaeConfig {
   dataDim: number;
@@ -136,7 +137,7 @@ export interface VqHistory {
 export async function trainVqVae(model: VqVae, data: ImageSet, key: Key, options: Partial<VqTrainOptions> = {}): Promise<VqHistory> {
   const o: VqTrainOptions = { steps: 1000, batchSize: 128, learningRate: 1e-3, restartEvery: 0, label: 'VQ-VAE training', progress: 'auto', ...options };
   checkInt('restartEvery', o.restartEvery, 0);
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = adam(o.learningRate);
   const [batchKey, noiseKey, restartKey] = key.split(3);
   const restarts: number[] = [];
   let last: { ze: tf.Tensor2D; indices: Int32Array } | null = null;

@@ -64,3 +64,13 @@ describe('Dense and Mlp', () => {
     [a, b, c].forEach((m) => m.dispose());
   });
 });
+
+describe('layer construction', () => {
+  it('leaves no tensor behind once the layers are disposed (tf.variable would keep each initial value)', () => {
+    const before = tf.memory().numTensors;
+    const mlp = new Mlp({ sizes: [5, 7, 3], hidden: 'relu', output: 'linear' }, Key.fromSeed(1));
+    expect(tf.memory().numTensors).toBe(before + 4);
+    mlp.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
