@@ -53,7 +53,8 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     if (tf.getBackend() === name || (await select(name, options.threads))) {
       await tf.ready();
       if (reported !== name && !options.quiet) {
-        console.log(`tfjs backend: ${name}` + (name === 'wasm' ? ` (SIMD, ${wasmThreadCount()} thread${wasmThreadCount() > 1 ? 's' : ''})` : ''));
+        const threads = wasmThreadCount();
+        console.log(`tfjs backend: ${name}` + (name === 'wasm' ? ` (SIMD, ${threads} thread${threads > 1 ? 's' : ''})` : ''));
       }
       reported = name;
       return name;

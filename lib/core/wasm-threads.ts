@@ -170,7 +170,7 @@ const MATMULS = new Set(['BatchMatMul', '_FusedMatMul']);
 export const parallelThresholds = { matMulFlops: 4e6, elements: 65536 };
 
 type Info = { shape: number[] };
-const size = (t: Info) => t.shape.reduce((a, b) => a * b, 1);
+const size = (t: Info) => tf.util.sizeFromShape(t.shape);
 
 /** Whether one kernel call is big enough for the multi-threaded pool. */
 export function wantsThreads(kernel: string, inputs: Record<string, Info | undefined>, attrs: Record<string, unknown> = {}): boolean {
