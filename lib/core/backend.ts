@@ -3,6 +3,7 @@
 import * as tf from './tf';
 import { BackendError } from './errors';
 import { defaultWasmThreads, wasmThreadCount, withWasmThreads } from './wasm-threads';
+import { installHeapSlice } from './wasm-slice';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -14,7 +15,10 @@ function register(name: BackendName): boolean {
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     if (name === 'tensorflow') require('@tensorflow/tfjs-node');
-    if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
+    if (name === 'wasm') {
+      require('@tensorflow/tfjs-backend-wasm');
+      installHeapSlice();
+    }
     return tf.findBackendFactory(name) != null;
   } catch {
     return false;

@@ -22,3 +22,18 @@ export function sumLastAxes(x: tf.Tensor, k: number): tf.Tensor {
 export function variableFrom<R extends tf.Rank>(make: () => tf.Tensor<R>, trainable = true, name?: string): tf.Variable<R> {
   return tf.tidy(() => make().variable(trainable, name));
 }
+
+/**
+ * Applies element-wise steps in turn, disposing each intermediate as soon as the next exists, so
+ * that at most two results are alive at once (a tidy keeps all of them until it ends). For large
+ * tensors, such as an n x n kernel matrix, this bounds the peak memory. The input is kept.
+ */
+export function pipe(x: tf.Tensor, ...steps: ((t: tf.Tensor) => tf.Tensor)[]): tf.Tensor {
+  let current = x;
+  for (const step of steps) {
+    const next = step(current);
+    if (current !== x) current.dispose();
+    current = next;
+  }
+  return current === x ? x.clone() : current;
+}

@@ -110,15 +110,19 @@ function erfScalar(v: number): number {
 }
 
 describe('kernels against an independent numpy implementation', () => {
-  it('depth-2 ReLU NNGP matches', () => {
+  it('depth-2 ReLU NNGP matches, and the kernel map leaves no tensor behind', async () => {
     const net = fullyConnected(2, 1, Relu, 1.6, 0.1);
     const xTrain = tf.tensor2d(G.gp.x_train);
     const xTest = tf.tensor2d(G.gp.x_test);
-    const kTrain = net.kernel(inputKernel(xTrain));
-    const kCross = net.kernel(inputKernel(xTest, xTrain));
-    expectClose(values(kTrain.nngp), G.gp.k_train.flat(), 1e-5, 1e-4);
-    expectClose(values(kCross.nngp), G.gp.k_cross.flat(), 1e-5, 1e-4);
-    expectClose(values(kCross.var1), G.gp.k_test_diag, 1e-5, 1e-4);
+    await expectNoLeak(() => {
+      const inputs = [inputKernel(xTrain), inputKernel(xTest, xTrain)];
+      const [kTrain, kCross] = inputs.map((k) => net.kernel(k));
+      expectClose(values(kTrain.nngp), G.gp.k_train.flat(), 1e-5, 1e-4);
+      expectClose(values(kCross.nngp), G.gp.k_cross.flat(), 1e-5, 1e-4);
+      expectClose(values(kCross.var1), G.gp.k_test_diag, 1e-5, 1e-4);
+      [...inputs, kTrain, kCross].forEach(disposeKernel);
+    });
+    tf.dispose([xTrain, xTest]);
   });
 
   it('bad hyperparameters and inputs get clear errors', () => {
