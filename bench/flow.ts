@@ -1,11 +1,10 @@
 // Benchmark: one Adam training step of three more lecture models, tfjs against the same models in
 // PyTorch (bench/flow_torch.py), in one run: lecture 4's 2-D RealNVP (8 couplings, 64x64, batch 256)
 // and MNIST coupling flow (logit + 4 couplings of 256, batch 64), and lecture 2's strong-decoder VAE
-// (MADE decoder over 196 pixels, batch 128). With --profile, the kernels of one step of each model,
-// summed by name, so that the next bottleneck is visible.
-// Usage: node dist/bench/flow.js [--steps 30] [--profile true]
-import { spawnSync } from 'child_process';
-import * as path from 'path';
+// (MADE decoder over 196 pixels, batch 128). Rounds of ours and PyTorch's alternate (bench/rounds);
+// the table gives medians. With --profile, the kernels of one step of each model, summed by name,
+// so that the next bottleneck is visible.
+// Usage: node dist/bench/flow.js [--steps 10] [--rounds 7] [--profile true]
 import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
 import { Key } from '../lib/core/random';
@@ -13,18 +12,21 @@ import { AffineCoupling, Flow, compose, imageFlow } from '../lib/flows';
 import { buildCollapseModel, collapseRuns, vaeLoss } from '../lib/vae';
 import { parseArgs } from '../scripts/args';
 import { adam } from '../lib/core/adam';
+import { Reference, formatRatio, interleave } from './rounds';
 
 interface Case { key: string; name: string; variables: tf.Variable[]; loss: (step: number) => tf.Scalar; learningRate: number }
 
-function timeSteps(c: Case, steps: number): number {
+/** A function timing `steps` Adam steps of the case (after 3 warm-up steps on first use). */
+function stepper(c: Case, steps: number): () => number {
   const optimizer = adam(c.learningRate);
-  const step = (i: number) => { const l = optimizer.minimize(() => c.loss(i), true, c.variables); l?.dataSync(); l?.dispose(); };
-  for (let i = 0; i < 3; i++) step(i); // warm-up
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) step(3 + i);
-  const seconds = (performance.now() - t0) / 1000 / steps;
-  optimizer.dispose();
-  return seconds;
+  let i = 0;
+  const step = () => { const l = optimizer.minimize(() => c.loss(i++), true, c.variables); l?.dataSync(); l?.dispose(); };
+  for (let w = 0; w < 3; w++) step();
+  return () => {
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) step();
+    return (performance.now() - t0) / 1000 / steps;
+  };
 }
 
 /** Kernel time of one step by kernel name (a kernel inside a custom gradient counts once, under its own name). */
@@ -42,7 +44,7 @@ async function profileStep(c: Case): Promise<[string, number, number][]> {
 }
 
 async function main() {
-  const args = parseArgs({ steps: '30', 'torch-threads': '2', profile: 'false' });
+  const args = parseArgs({ steps: '10', rounds: '7', 'torch-threads': '2', profile: 'false' });
   const steps = Number(args.steps);
   const backend = await initBackend({ quiet: true });
   const x2 = tf.keep(tf.randomNormal([256, 2], 0, 1, 'float32', 1) as tf.Tensor2D);
@@ -56,17 +58,19 @@ async function main() {
     { key: 'imageflow', name: 'MNIST flow, 4 x 256, batch 64', variables: mnistFlow.variables, loss: () => mnistFlow.forwardKl(images), learningRate: 1e-3 },
     { key: 'madevae', name: 'VAE + MADE decoder (196 px), batch 128', variables: madeVae.variables, loss: (i) => tf.tidy(() => vaeLoss(madeVae.terms(binary, Key.fromSeed(100 + i)), { beta: 1 })), learningRate: 2e-3 },
   ];
-  const ours = cases.map((c) => ({ c, seconds: timeSteps(c, steps) }));
-  const ref = spawnSync('/usr/bin/python3', [path.resolve(__dirname, '../../bench/flow_torch.py'), '--steps', String(steps), '--threads', args['torch-threads']], { encoding: 'utf8' });
-  const torch: Record<string, number> = ref.status === 0 ? JSON.parse(ref.stdout) : {};
-  if (ref.status !== 0) console.error(`PyTorch reference failed (apt-get install python3-torch):\n${ref.stderr}`);
-  console.log(`\nTraining step with Adam: flows (lecture 4) and the strong-decoder VAE (lecture 2); ${steps} timed steps\n`);
-  console.log(`${'model'.padEnd(42)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch ms'.padStart(12)}${'tfjs steps/s'.padStart(14)}${'PyTorch steps/s'.padStart(17)}${'ratio'.padStart(8)}`);
-  for (const { c, seconds } of ours) {
-    const t = torch[c.key];
-    console.log(`${c.name.padEnd(42)}${(1000 * seconds).toFixed(1).padStart(16)}${(t ? (1000 * t).toFixed(1) : 'n/a').padStart(12)}${(1 / seconds).toFixed(1).padStart(14)}${(t ? (1 / t).toFixed(1) : 'n/a').padStart(17)}${(t ? (t / seconds).toFixed(3) : 'n/a').padStart(8)}`);
+  const timers = cases.map((c) => ({ key: c.key, timed: stepper(c, steps) }));
+  const reference = await Reference.start('flow_torch.py', ['--steps', String(steps), '--threads', args['torch-threads']]);
+  const rounds = Number(args.rounds);
+  const result = await interleave(rounds, () => Object.fromEntries(timers.map((t) => [t.key, t.timed()])), reference,
+    (r) => console.error(`round ${r + 1}/${rounds} done`));
+  console.log(`\nTraining step with Adam: flows (lecture 4) and the strong-decoder VAE (lecture 2); medians of ${rounds} alternating rounds of ${steps} steps\n`);
+  console.log(`${'model'.padEnd(42)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch ms'.padStart(12)}${'tfjs steps/s'.padStart(14)}${'PyTorch steps/s'.padStart(17)}${'ratio (range)'.padStart(22)}`);
+  for (const c of cases) {
+    const r = result[c.key];
+    const t = r.reference;
+    console.log(`${c.name.padEnd(42)}${(1000 * r.ours).toFixed(1).padStart(16)}${(t ? (1000 * t).toFixed(1) : 'n/a').padStart(12)}${(1 / r.ours).toFixed(1).padStart(14)}${(t ? (1 / t).toFixed(1) : 'n/a').padStart(17)}${formatRatio(r).padStart(22)}`);
   }
-  console.log(`(ratio = tfjs steps/s ÷ PyTorch steps/s, PyTorch on ${args['torch-threads']} threads)`);
+  console.log(`(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians, PyTorch on ${args['torch-threads']} threads; range = lowest and highest ratio of one round pair)`);
   if (args.profile === 'true') {
     for (const c of cases) {
       const rows = await profileStep(c);

@@ -1,12 +1,15 @@
 # PyTorch reference for bench/flow.ts: one Adam step of the same models on the same batch sizes.
-# Prints {"realnvp2d": seconds, "imageflow": seconds, "madevae": seconds} (per step) as JSON.
-import argparse, json, math, time
+# Prints {"realnvp2d": seconds, "imageflow": seconds, "madevae": seconds} (per step) as JSON, once,
+# or once per round with --serve (bench/rounds.py).
+import argparse, math, time
 import torch
 from torch_nn import mlp  # bench/torch_nn.py
+from rounds import serve  # bench/rounds.py
 
 p = argparse.ArgumentParser()
 p.add_argument('--steps', type=int, default=50)
 p.add_argument('--threads', type=int, default=2)
+p.add_argument('--serve', action='store_true')
 args = p.parse_args()
 torch.set_num_threads(args.threads)
 torch.manual_seed(0)
@@ -79,7 +82,8 @@ class MadeVae(torch.nn.Module):
         return (kl - rec).mean()
 
 
-def time_steps(model, loss_fn, lr):
+def stepper(model, loss_fn, lr):
+    """A function timing args.steps Adam steps of the model (after 3 warm-up steps on first use)."""
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     def step():
         opt.zero_grad()
@@ -88,23 +92,24 @@ def time_steps(model, loss_fn, lr):
         opt.step()
     for _ in range(3):
         step()
-    t = time.perf_counter()
-    for _ in range(args.steps):
-        step()
-    return (time.perf_counter() - t) / args.steps
+    def timed():
+        t = time.perf_counter()
+        for _ in range(args.steps):
+            step()
+        return (time.perf_counter() - t) / args.steps
+    return timed
 
 
-out = {}
 x2 = torch.randn(256, 2)
 flow2d = Flow([Coupling([0, 1] if l % 2 == 0 else [1, 0], [64, 64]) for l in range(8)])
-out['realnvp2d'] = time_steps(flow2d, lambda: -flow2d.log_prob(x2).mean(), 3e-3)
-
 board = [((i // 28) + (i % 28)) % 2 for i in range(784)]
 images = ((torch.rand(64, 784) < 0.13).float() + torch.rand(64, 784)) / 2
 image_flow = Flow([Coupling([1 - m for m in board] if i % 2 == 0 else board, [256]) for i in range(4)], logit_margin=0.05)
-out['imageflow'] = time_steps(image_flow, lambda: -image_flow.log_prob(images).mean(), 1e-3)
-
 binary = (torch.rand(128, 196) < 0.2).float()
 vae = MadeVae()
-out['madevae'] = time_steps(vae, lambda: vae.loss(binary), 2e-3)
-print(json.dumps(out))
+timers = {
+    'realnvp2d': stepper(flow2d, lambda: -flow2d.log_prob(x2).mean(), 3e-3),
+    'imageflow': stepper(image_flow, lambda: -image_flow.log_prob(images).mean(), 1e-3),
+    'madevae': stepper(vae, lambda: vae.loss(binary), 2e-3),
+}
+serve(lambda: {key: timed() for key, timed in timers.items()})
