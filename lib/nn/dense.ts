@@ -23,6 +23,19 @@ export const affine = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tens
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 }) as any) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
+/** y = x W without a bias, with the same explicit-transpose gradient as `affine`. x: [batch, in], W: [in, out]. */
+export const linear = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: tf.matMul(x, w),
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy)];
+    },
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+}) as any) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+
 /** The same affine map with tfjs's own gradient: the reference the tests compare against. */
 export function affinePlain(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
   return tf.add(tf.matMul(x, w), b);

@@ -4,7 +4,7 @@
 import * as tf from '../core/tf';
 import { ParameterError, checkShape } from '../core/errors';
 import { Key } from '../core/random';
-import { affine, glorotUniform, uniqueVariableName } from './dense';
+import { affine, glorotUniform, linear, uniqueVariableName } from './dense';
 import { variableFrom } from '../core/ops';
 
 /**
@@ -61,7 +61,7 @@ export class MaskedMlp {
       this.names.push(`${name}/${l}/weight`);
       // scale by the mask's density so a sparse layer starts with the variance of a dense one
       const density = masks[l].flat().reduce((a, b) => a + b, 0) / (this.sizes[l] * this.sizes[l + 1]);
-      return tf.variable(tf.tidy(() => tf.div(glorotUniform(keys[l], this.sizes[l], this.sizes[l + 1]), Math.sqrt(Math.max(density, 1e-3)))), true, uniqueVariableName(`${name}/${l}/weight`));
+      return variableFrom(() => tf.div(glorotUniform(keys[l], this.sizes[l], this.sizes[l + 1]), Math.sqrt(Math.max(density, 1e-3))) as tf.Tensor2D, true, uniqueVariableName(`${name}/${l}/weight`));
     });
     this.biases = this.sizes.slice(1).map((s, l) => {
       this.names.push(`${name}/${l}/bias`);
@@ -90,10 +90,10 @@ export class MaskedMlp {
       let h = x;
       this.weights.forEach((w, l) => {
         h = affine(h, tf.mul(w, this.masks[l]) as tf.Tensor2D, this.biases[l] as tf.Tensor1D);
-        if (context && l < this.contextWeights.length) h = tf.add(h, tf.matMul(context, this.contextWeights[l] as tf.Tensor2D));
+        if (context && l < this.contextWeights.length) h = tf.add(h, linear(context, this.contextWeights[l] as tf.Tensor2D));
         if (l < this.weights.length - 1) h = tf.relu(h);
       });
-      if (this.direct) h = tf.add(h, tf.matMul(x, tf.mul(this.direct.weight, this.direct.mask) as tf.Tensor2D));
+      if (this.direct) h = tf.add(h, linear(x, tf.mul(this.direct.weight, this.direct.mask) as tf.Tensor2D));
       return h;
     });
   }

@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as tf from '../../lib/core/tf';
 import { Key, normal } from '../../lib/core/random';
 import { ShapeError } from '../../lib/core/errors';
-import { Dense, Mlp, affine, affinePlain, loadWeights, saveWeights } from '../../lib/nn';
+import { Dense, Mlp, affine, affinePlain, linear, loadWeights, saveWeights } from '../../lib/nn';
 import { expectClose, expectNoLeak, values } from '../helpers';
 
 describe('affine with the fast-path gradient', () => {
@@ -22,6 +22,23 @@ describe('affine with the fast-path gradient', () => {
       expectClose(values(affine(x, w, b)), values(affinePlain(x, w, b)), 1e-5, 1e-5);
       const fast = tf.grads(lossOf(affine))([x, w, b]);
       const plain = tf.grads(lossOf(affinePlain))([x, w, b]);
+      fast.forEach((g, i) => expectClose(values(g), values(plain[i]), 1e-5, 1e-4));
+    }));
+  });
+});
+
+describe('linear (no bias) with the fast-path gradient', () => {
+  it('has the same value and gradients as tfjs autodiff of tf.matMul', async () => {
+    await expectNoLeak(() => tf.tidy(() => {
+      const k = Key.fromSeed(2).split(3);
+      const x = normal(k[0], [6, 4]) as tf.Tensor2D;
+      const w = normal(k[1], [4, 5]) as tf.Tensor2D;
+      const dy = normal(k[2], [6, 5]);
+      const lossOf = (f: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor) => (xx: tf.Tensor, ww: tf.Tensor) =>
+        tf.sum(tf.mul(tf.tanh(f(xx as tf.Tensor2D, ww as tf.Tensor2D)), dy));
+      expectClose(values(linear(x, w)), values(tf.matMul(x, w)), 1e-5, 1e-5);
+      const fast = tf.grads(lossOf(linear))([x, w]);
+      const plain = tf.grads(lossOf((a, b) => tf.matMul(a, b)))([x, w]);
       fast.forEach((g, i) => expectClose(values(g), values(plain[i]), 1e-5, 1e-4));
     }));
   });
