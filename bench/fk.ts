@@ -3,62 +3,79 @@
 // cost, backpropagation and Adam; reports SDE steps per second (walkers x steps / s). H2: the local-energy
 // iteration (Adam on the covariance gradient, then a refresh and 5 MALA steps, each needing log psi, its
 // gradient and its Laplacian: a forward-mode Jet here, autograd in PyTorch); reports walker moves per second.
-// Usage: node dist/bench/fk.js [--iterations 30]
-import { spawnSync } from 'child_process';
-import * as path from 'path';
+// Rounds of ours and PyTorch's alternate (bench/rounds); the table gives medians.
+// Usage: node dist/bench/fk.js [--iterations 10] [--rounds 5]
 import { initBackend } from '../lib/core/backend';
-import * as tf from '../lib/core/tf';
 import { Key } from '../lib/core/random';
 import { DriftModel, bosonJastrow, h2Ansatz, h2Molecule, trainDrift, trainLocalEnergy, trappedBosons, Potential, WaveFunction } from '../lib/fk';
 import { parseArgs } from '../scripts/args';
+import { Reference, formatRatio, interleave } from './rounds';
 
 const WALKERS = 512;
 const STEPS = 10;
 
-async function timeTraining(model: DriftModel, potential: Potential, iterations: number): Promise<number> {
-  // one warm-up iteration compiles the kernels; the timed run starts from its walkers
-  const warm = await trainDrift(Key.fromSeed(1), model, potential, { dt: 0.01, steps: STEPS, walkers: WALKERS, iterations: 1, progress: 'off' });
-  const t0 = performance.now();
-  const r = await trainDrift(Key.fromSeed(2), model, potential, { dt: 0.01, steps: STEPS, walkers: WALKERS, iterations, progress: 'off', initial: warm.population });
-  const seconds = (performance.now() - t0) / 1000;
-  tf.dispose([warm.population, r.population]);
-  return seconds / iterations;
+/** A function timing `iterations` more drift-training iterations from the last walkers (after one warm-up iteration). */
+async function driftTimer(model: DriftModel, potential: Potential, iterations: number): Promise<Timer> {
+  const options = { dt: 0.01, steps: STEPS, walkers: WALKERS, progress: 'off' as const };
+  let population = (await trainDrift(Key.fromSeed(1), model, potential, { ...options, iterations: 1 })).population;
+  return timer(async (round) => {
+    const r = await trainDrift(Key.fromSeed(2).foldIn(round), model, potential, { ...options, iterations, initial: population });
+    population.dispose();
+    population = r.population;
+  }, iterations, () => population.dispose());
 }
 
 const MALA_STEPS = 5;
 
-async function timeLocalEnergy(model: WaveFunction, potential: Potential, iterations: number): Promise<number> {
+/** The same for the local-energy iteration (the constructor's cost and the first iteration's are outside the timed runs). */
+async function localEnergyTimer(model: WaveFunction, potential: Potential, iterations: number): Promise<Timer> {
   const options = { walkers: WALKERS, tau: 0.2, stepsPerIteration: MALA_STEPS, progress: 'off' as const };
-  const warm = await trainLocalEnergy(Key.fromSeed(1), model, potential, { ...options, iterations: 1 });
-  const t0 = performance.now();
-  const r = await trainLocalEnergy(Key.fromSeed(2), model, potential, { ...options, iterations, initial: warm.population });
-  const seconds = (performance.now() - t0) / 1000;
-  tf.dispose([warm.population, r.population]);
-  return seconds / iterations;
+  let population = (await trainLocalEnergy(Key.fromSeed(1), model, potential, { ...options, iterations: 1 })).population;
+  return timer(async (round) => {
+    const r = await trainLocalEnergy(Key.fromSeed(2).foldIn(round), model, potential, { ...options, iterations, initial: population });
+    population.dispose();
+    population = r.population;
+  }, iterations, () => population.dispose());
+}
+
+interface Timer { timed: () => Promise<number>; dispose: () => void }
+
+function timer(run: (round: number) => Promise<void>, iterations: number, dispose: () => void): Timer {
+  let round = 0;
+  return {
+    timed: async () => { const t0 = performance.now(); await run(round++); return (performance.now() - t0) / 1000 / iterations; },
+    dispose,
+  };
 }
 
 async function main() {
-  const args = parseArgs({ iterations: '30' });
+  const args = parseArgs({ iterations: '10', rounds: '5' });
   const iterations = Number(args.iterations);
   const backend = await initBackend({ quiet: true });
+  const rounds = Number(args.rounds);
   const h2 = h2Molecule(1.4);
-  const ours = [
-    { name: '2 bosons, g = 6 (Jastrow 32x32)', seconds: await timeTraining(bosonJastrow(2, 2, [32, 32], Key.fromSeed(0)), trappedBosons({ particles: 2, g: 6, s: 0.5 }), iterations), moves: WALKERS * STEPS },
-    // the constructor's cost (and the first iteration's) is outside the timed run
-    { name: 'H2, R = 1.4 (local energy, 32x32)', seconds: await timeLocalEnergy(h2Ansatz(h2.protons, [32, 32], Key.fromSeed(0)), h2, iterations), moves: WALKERS * (MALA_STEPS + 1) },
+  const models = [
+    { key: 'bosons', name: '2 bosons, g = 6 (Jastrow 32x32)', moves: WALKERS * STEPS,
+      timer: await driftTimer(bosonJastrow(2, 2, [32, 32], Key.fromSeed(0)), trappedBosons({ particles: 2, g: 6, s: 0.5 }), iterations) },
+    { key: 'h2', name: 'H2, R = 1.4 (local energy, 32x32)', moves: WALKERS * (MALA_STEPS + 1),
+      timer: await localEnergyTimer(h2Ansatz(h2.protons, [32, 32], Key.fromSeed(0)), h2, iterations) },
   ];
-  const ref = spawnSync('/usr/bin/python3', [path.resolve(__dirname, '../../bench/fk_torch.py'), '--iterations', String(iterations), '--walkers', String(WALKERS), '--steps', String(STEPS)], { encoding: 'utf8' });
-  const torch: Record<string, number> = ref.status === 0 ? JSON.parse(ref.stdout) : {};
-  if (ref.status !== 0) console.error(`PyTorch reference failed (apt-get install python3-torch):\n${ref.stderr}`);
+  const reference = await Reference.start('fk_torch.py', ['--iterations', String(iterations), '--walkers', String(WALKERS), '--steps', String(STEPS)]);
+  const result = await interleave(rounds, async () => {
+    const out: Record<string, number> = {};
+    for (const m of models) out[m.key] = await m.timer.timed();
+    return out;
+  }, reference, (r) => console.error(`round ${r + 1}/${rounds} done`));
+  models.forEach((m) => m.timer.dispose());
   console.log(`\nTraining iteration, ${WALKERS} walkers. Bosons: ${STEPS} Euler-Maruyama steps, corrected cost, backward, Adam. H2: Adam, then ${MALA_STEPS + 1} evaluations of log psi with gradient and Laplacian (refresh + MALA)\n`);
-  console.log(`${'model'.padEnd(36)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch ms'.padStart(12)}${'tfjs moves/s'.padStart(18)}${'PyTorch moves/s'.padStart(17)}${'ratio'.padStart(8)}`);
-  for (const [i, o] of ours.entries()) {
-    const key = i === 0 ? 'bosons' : 'h2';
-    const t = torch[key];
-    const rate = (s: number) => (o.moves / s).toFixed(0);
-    console.log(`${o.name.padEnd(36)}${(1000 * o.seconds).toFixed(1).padStart(16)}${(t ? (1000 * t).toFixed(1) : 'n/a').padStart(12)}${rate(o.seconds).padStart(18)}${(t ? rate(t) : 'n/a').padStart(17)}${(t ? (t / o.seconds).toFixed(3) : 'n/a').padStart(8)}`);
+  console.log(`${'model'.padEnd(36)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch ms'.padStart(12)}${'tfjs moves/s'.padStart(18)}${'PyTorch moves/s'.padStart(17)}${'ratio (range)'.padStart(22)}`);
+  for (const m of models) {
+    const r = result[m.key];
+    const t = r.reference;
+    const rate = (s: number) => (m.moves / s).toFixed(0);
+    console.log(`${m.name.padEnd(36)}${(1000 * r.ours).toFixed(1).padStart(16)}${(t ? (1000 * t).toFixed(1) : 'n/a').padStart(12)}${rate(r.ours).padStart(18)}${(t ? rate(t) : 'n/a').padStart(17)}${formatRatio(r).padStart(22)}`);
   }
-  console.log('(ratio = PyTorch seconds / tfjs seconds per iteration: 1 means as fast as PyTorch; PyTorch gets the drift from autograd with create_graph, and the Laplacian from one more backward pass per coordinate)');
+  console.log('(medians of ' + rounds + ' alternating rounds of ' + iterations + ' iterations; ratio = PyTorch seconds / tfjs seconds per iteration: 1 means as fast as PyTorch; range = lowest and highest ratio of one round pair; PyTorch gets the drift from autograd with create_graph, and the Laplacian from one more backward pass per coordinate)');
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,15 +1,17 @@
 """PyTorch reference for bench/fk.ts: the same models, potentials and training iterations. Two bosons: the
 boundary-corrected Feynman-Kac iteration (walkers x Euler-Maruyama steps, backward, Adam). H2: the
 local-energy iteration (Adam on the covariance gradient, then 5 MALA steps with autograd Laplacians).
-Prints seconds per iteration as JSON."""
-import argparse, json, math, time
+Prints {'bosons', 'h2'}: seconds per iteration, as one JSON line, once, or once per round with --serve (bench/rounds.py)."""
+import argparse, math, time
 import torch
+from rounds import serve  # bench/rounds.py
 
 torch.set_num_threads(2)
 p = argparse.ArgumentParser()
 p.add_argument('--iterations', type=int, default=30)
 p.add_argument('--walkers', type=int, default=512)
 p.add_argument('--steps', type=int, default=10)
+p.add_argument('--serve', action='store_true')
 a = p.parse_args()
 
 
@@ -81,8 +83,9 @@ def walkers(model, r):
     return r.detach(), lp.detach(), g.detach(), lap.detach()
 
 
-def local_energy_seconds(model, tau=0.2, mala_steps=5):
-    """lib/fk's trainLocalEnergy iteration: Adam on 2 Cov(E_L, log psi), then refresh the walkers and take 5 MALA steps."""
+def local_energy_timer(model, tau=0.2, mala_steps=5):
+    """A function timing a.iterations of lib/fk's trainLocalEnergy iteration (Adam on 2 Cov(E_L, log psi), then refresh
+    the walkers and take 5 MALA steps), continuing from the walkers of the previous call."""
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     state = walkers(model, torch.randn(a.walkers, 6))
     def iteration(state):
@@ -101,11 +104,7 @@ def local_energy_seconds(model, tau=0.2, mala_steps=5):
             acc = torch.log(torch.rand(r.shape[0])) < log_ratio
             state = tuple(torch.where(acc.unsqueeze(1) if x.dim() == 2 else acc, y, x) for x, y in zip(state, (pr, plp, pg, plap)))
         return state
-    state = iteration(state)  # warm-up
-    t0 = time.perf_counter()
-    for _ in range(a.iterations):
-        state = iteration(state)
-    return (time.perf_counter() - t0) / a.iterations
+    return timer(iteration, iteration(state))  # one warm-up iteration
 
 
 def drift(model, r):
@@ -114,7 +113,19 @@ def drift(model, r):
         return torch.autograd.grad(model.log_psi(r).sum(), r, create_graph=True)[0]
 
 
-def seconds_per_iteration(model, dim, dt=0.01):
+def timer(iteration, state):
+    """A function running a.iterations more iterations from the last state and returning seconds per iteration."""
+    def timed():
+        nonlocal state
+        t0 = time.perf_counter()
+        for _ in range(a.iterations):
+            state = iteration(state)
+        return (time.perf_counter() - t0) / a.iterations
+    return timed
+
+
+def drift_timer(model, dim, dt=0.01):
+    """A function timing a.iterations of the boundary-corrected Feynman-Kac iteration."""
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     pop = torch.randn(a.walkers, dim)
     T = dt * a.steps
@@ -131,12 +142,9 @@ def seconds_per_iteration(model, dim, dt=0.01):
         loss = per_path.mean() + 2 * ((per_path - per_path.mean()).detach() * (lp0 - lp0.detach())).mean()
         opt.zero_grad(); loss.backward(); opt.step()
         return r.detach()
-    pop = iteration(pop)  # warm-up
-    t0 = time.perf_counter()
-    for _ in range(a.iterations):
-        pop = iteration(pop)
-    return (time.perf_counter() - t0) / a.iterations
+    return timer(iteration, iteration(pop))  # one warm-up iteration
 
 
 torch.manual_seed(0)
-print(json.dumps({'bosons': seconds_per_iteration(Bosons(), 4), 'h2': local_energy_seconds(H2())}))
+timers = {'bosons': drift_timer(Bosons(), 4), 'h2': local_energy_timer(H2())}
+serve(lambda: {k: t() for k, t in timers.items()})
