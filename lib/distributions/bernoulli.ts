@@ -47,8 +47,9 @@ export class Bernoulli implements Distribution {
     checkTrailing('Bernoulli', x, this.logits.shape);
     if (this.validate) checkValues('Bernoulli', 'x', x, (v) => v >= 0 && v <= 1, 'in [0, 1]');
     return tf.tidy(() => {
-      // x*l - softplus(l), written to stay finite for |l| large: -softplus(-l) for x=1, -softplus(l) for x=0
-      const lp = tf.neg(tf.add(tf.mul(x, tf.softplus(tf.neg(this.logits))), tf.mul(tf.sub(1, x), tf.softplus(this.logits))));
+      // one softplus (a slow transcendental on wasm) rather than softplus(-l) and softplus(l): both forms are
+      // finite for any l, and they differ by at most an ulp of |l| (tests/distributions check large |l| against scipy)
+      const lp = tf.sub(tf.mul(x, this.logits), tf.softplus(this.logits));
       return sumLastAxes(lp, this.eventRank);
     });
   }

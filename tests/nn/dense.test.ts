@@ -5,17 +5,36 @@ import * as path from 'path';
 import * as tf from '../../lib/core/tf';
 import { Key, normal } from '../../lib/core/random';
 import { ShapeError } from '../../lib/core/errors';
-import { Dense, Mlp, affine, affinePlain, linear, loadWeights, saveWeights } from '../../lib/nn';
+import { Dense, Mlp, affine, affinePlain, linear, loadWeights, saveWeights, timesWeight, timesWeightTransposed } from '../../lib/nn';
 import { expectClose, expectNoLeak, values } from '../helpers';
 
+// [batch, in, out]: the first keeps both products in their direct order; the second is wide enough
+// (out >= 2 batch, in >= batch) that both take the transposed order (W^T x^T)^T and (W dy^T)^T
+const SHAPES: [number, number, number][] = [[7, 5, 3], [3, 8, 7]];
+
+describe('products with a weight matrix in either order', () => {
+  it.each([[7, 5, 3], [3, 8, 7], [4, 4, 8], [6, 2, 11]])('x W and dy W^T at batch %i, %i -> %i equal tf.matMul', async (batch, inputs, outputs) => {
+    await expectNoLeak(() => tf.tidy(() => {
+      const k = Key.fromSeed(batch).split(3);
+      const x = normal(k[0], [batch, inputs]) as tf.Tensor2D;
+      const w = normal(k[1], [inputs, outputs]) as tf.Tensor2D;
+      const dy = normal(k[2], [batch, outputs]) as tf.Tensor2D;
+      expectClose(values(timesWeight(x, w)), values(tf.matMul(x, w)), 1e-5, 1e-5);
+      expectClose(values(timesWeightTransposed(dy, w)), values(tf.matMul(dy, w, false, true)), 1e-5, 1e-5);
+      expect(timesWeight(x, w).shape).toEqual([batch, outputs]);
+      expect(timesWeightTransposed(dy, w).shape).toEqual([batch, inputs]);
+    }));
+  });
+});
+
 describe('affine with the fast-path gradient', () => {
-  it('has the same value and gradients as tfjs autodiff of the plain version', async () => {
+  it.each(SHAPES)('has the same value and gradients as tfjs autodiff of the plain version (batch %i, %i -> %i)', async (batch, inputs, outputs) => {
     await expectNoLeak(() => tf.tidy(() => {
       const k = Key.fromSeed(1).split(4);
-      const x = normal(k[0], [7, 5]) as tf.Tensor2D;
-      const w = normal(k[1], [5, 3]) as tf.Tensor2D;
-      const b = normal(k[2], [3]) as tf.Tensor1D;
-      const dy = normal(k[3], [7, 3]);
+      const x = normal(k[0], [batch, inputs]) as tf.Tensor2D;
+      const w = normal(k[1], [inputs, outputs]) as tf.Tensor2D;
+      const b = normal(k[2], [outputs]) as tf.Tensor1D;
+      const dy = normal(k[3], [batch, outputs]);
       // a loss that weights each output differently, so every gradient entry is exercised
       const lossOf = (f: typeof affinePlain) => (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
         tf.sum(tf.mul(tf.tanh(f(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D)), dy));
@@ -28,12 +47,12 @@ describe('affine with the fast-path gradient', () => {
 });
 
 describe('linear (no bias) with the fast-path gradient', () => {
-  it('has the same value and gradients as tfjs autodiff of tf.matMul', async () => {
+  it.each(SHAPES)('has the same value and gradients as tfjs autodiff of tf.matMul (batch %i, %i -> %i)', async (batch, inputs, outputs) => {
     await expectNoLeak(() => tf.tidy(() => {
       const k = Key.fromSeed(2).split(3);
-      const x = normal(k[0], [6, 4]) as tf.Tensor2D;
-      const w = normal(k[1], [4, 5]) as tf.Tensor2D;
-      const dy = normal(k[2], [6, 5]);
+      const x = normal(k[0], [batch, inputs]) as tf.Tensor2D;
+      const w = normal(k[1], [inputs, outputs]) as tf.Tensor2D;
+      const dy = normal(k[2], [batch, outputs]);
       const lossOf = (f: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor) => (xx: tf.Tensor, ww: tf.Tensor) =>
         tf.sum(tf.mul(tf.tanh(f(xx as tf.Tensor2D, ww as tf.Tensor2D)), dy));
       expectClose(values(linear(x, w)), values(tf.matMul(x, w)), 1e-5, 1e-5);
