@@ -13,6 +13,7 @@ import { buildCollapseModel, collapseRuns, vaeLoss } from '../lib/vae';
 import { parseArgs } from '../scripts/args';
 import { adam } from '../lib/core/adam';
 import { Reference, formatRatio, interleave } from './rounds';
+import { printProfile, profileStep } from './profile';
 
 interface Case { key: string; name: string; variables: tf.Variable[]; loss: (step: number) => tf.Scalar; learningRate: number }
 
@@ -27,20 +28,6 @@ function stepper(c: Case, steps: number): () => number {
     for (let s = 0; s < steps; s++) step();
     return (performance.now() - t0) / 1000 / steps;
   };
-}
-
-/** Kernel time of one step by kernel name (a kernel inside a custom gradient counts once, under its own name). */
-async function profileStep(c: Case): Promise<[string, number, number][]> {
-  const optimizer = adam(c.learningRate);
-  const info = await tf.profile(() => { const l = optimizer.minimize(() => c.loss(0), true, c.variables); l?.dispose(); });
-  optimizer.dispose();
-  const byName = new Map<string, [number, number]>();
-  for (const k of info.kernels) {
-    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-    const [t, n] = byName.get(k.name) ?? [0, 0];
-    byName.set(k.name, [t + ms, n + 1]);
-  }
-  return [...byName.entries()].map(([name, [ms, n]]) => [name, ms, n] as [string, number, number]).sort((a, b) => b[1] - a[1]);
 }
 
 async function main() {
@@ -72,12 +59,7 @@ async function main() {
   }
   console.log(`(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians, PyTorch on ${args['torch-threads']} threads; range = lowest and highest ratio of one round pair)`);
   if (args.profile === 'true') {
-    for (const c of cases) {
-      const rows = await profileStep(c);
-      const total = rows.reduce((a, r) => a + r[1], 0);
-      console.log(`\nprofile of one step, ${c.name}: ${total.toFixed(1)} ms of kernel time (nested scopes counted again)`);
-      rows.slice(0, 8).forEach(([name, ms, n]) => console.log(`  ${name.padEnd(24)}${ms.toFixed(2).padStart(9)} ms${String(n).padStart(6)} calls`));
-    }
+    for (const c of cases) printProfile(c.name, await profileStep(() => c.loss(0), c.variables, c.learningRate));
   }
   tf.dispose([x2, images, binary]);
 }

@@ -2,17 +2,19 @@
 // measured in one run and printed side by side with the ratios. The main rows (wasm, and wasm
 // data-parallel on 2 threads) alternate rounds with PyTorch's (bench/rounds) and report medians;
 // the other backends and variants are timed once, for reference.
-// Usage: node dist/bench/vae-step.js [--steps 25 --rounds 7 --torch-threads 2]
+// With --profile true (the default), the kernels of one step of each model, summed by name.
+// Usage: node dist/bench/vae-step.js [--steps 25 --rounds 7 --torch-threads 2 --profile true]
 import * as path from 'path';
 import { initBackend, BackendName } from '../lib/core/backend';
 import { Key } from '../lib/core/random';
 import * as tf from '../lib/core/tf';
-import { loadMnist } from '../lib/data';
+import { binarizeDynamic, gatherPixels, loadMnist } from '../lib/data';
 import { Vae, VaeConfig, defaultVaeConfig, trainVae } from '../lib/vae';
 import { DataParallel } from '../lib/parallel';
 import { parseArgs } from '../scripts/args';
 import { adam } from '../lib/core/adam';
 import { Compared, Measurer, Reference, formatRatio, interleave } from './rounds';
+import { printProfile, profileStep } from './profile';
 
 interface Row { model: string; backend: string; msPerStep: number; stepsPerSecond: number }
 
@@ -80,7 +82,7 @@ function parallelRowsToo(reference: Reference, names: string[]): Measurer {
 }
 
 async function main() {
-  const args = parseArgs({ steps: '25', rounds: '7', 'cpu-steps': '5', 'torch-threads': '2' });
+  const args = parseArgs({ steps: '25', rounds: '7', 'cpu-steps': '5', 'torch-threads': '2', profile: 'true' });
   const steps = Number(args.steps);
   const rounds = Number(args.rounds);
   const configs: VaeConfig[] = [defaultVaeConfig(), { ...defaultVaeConfig(), hidden: [400], latentDim: 20 }];
@@ -129,6 +131,18 @@ async function main() {
     }
   }
   console.log('(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians; range = lowest and highest ratio of one round pair; "once" rows are one run against the PyTorch median)');
+  if (args.profile === 'true') {
+    const data = loadMnist();
+    for (const config of configs) {
+      const vae = new Vae(config, Key.fromSeed(0));
+      const x = tf.tidy(() => binarizeDynamic(Key.fromSeed(1), gatherPixels(data.train, Array.from({ length: 128 }, (_, i) => i))));
+      const loss = () => vae.loss(x as tf.Tensor2D, Key.fromSeed(2));
+      await profileStep(loss, vae.variables); // the first step's kernels include their set-up
+      printProfile(`${modelName(config)} VAE (tfjs wasm, batch 128)`, await profileStep(loss, vae.variables));
+      tf.dispose(x);
+      vae.dispose();
+    }
+  }
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
