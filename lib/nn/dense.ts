@@ -6,15 +6,20 @@ import { checkInt, checkShape, fmtShape, ShapeError } from '../core/errors';
 import { Key } from '../core/random';
 import { variableFrom } from '../core/ops';
 
-// XNNPACK packs the second operand of a product into its own layout, afresh for every new tensor,
-// and a training step's weights are new tensors at every step. Where the weight matrix is the larger
+// XNNPACK packs the second operand of a product into its own layout, once per tensor, and a
+// training step's weights are new tensors at every step. Where the weight matrix is the larger
 // operand, multiplying the other way round, (W^T x^T)^T, packs the batch-sized operand instead and
 // costs only transposes: 25-30% less time for a 784x400 layer's forward and backward pass at batch
 // 128 (bench/vae-step.ts). The thresholds below are where the measured gain starts.
 
-/** x W for x: [batch, in], W: [in, out]. */
+/**
+ * x W for x: [batch, in], W: [in, out]. The reversed order is used only while gradients are being
+ * recorded (a training step, whose weights are new): with fixed weights, as in a codec coding one
+ * image at a time, XNNPACK's packed W is reused and transposing W at every call would cost more.
+ */
 export function timesWeight(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  if (w.shape[1] < 2 * x.shape[0]) return tf.matMul(x, w);
+  const training = tf.engine().state.gradientDepth > 0;
+  if (!training || w.shape[1] < 2 * x.shape[0]) return tf.matMul(x, w);
   return tf.tidy(() => tf.transpose(tf.matMul(tf.transpose(w), tf.transpose(x))) as tf.Tensor2D);
 }
 

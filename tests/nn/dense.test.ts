@@ -20,6 +20,10 @@ describe('products with a weight matrix in either order', () => {
       const w = normal(k[1], [inputs, outputs]) as tf.Tensor2D;
       const dy = normal(k[2], [batch, outputs]) as tf.Tensor2D;
       expectClose(values(timesWeight(x, w)), values(tf.matMul(x, w)), 1e-5, 1e-5);
+      // while gradients are recorded (a training step) the product may take the other order
+      let recorded: number[] = [];
+      tf.grad((xx: tf.Tensor) => { const y = timesWeight(xx as tf.Tensor2D, w); recorded = values(y); return tf.sum(y); })(x);
+      expectClose(recorded, values(tf.matMul(x, w)), 1e-5, 1e-5);
       expectClose(values(timesWeightTransposed(dy, w)), values(tf.matMul(dy, w, false, true)), 1e-5, 1e-5);
       expect(timesWeight(x, w).shape).toEqual([batch, outputs]);
       expect(timesWeightTransposed(dy, w).shape).toEqual([batch, inputs]);
