@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { Measurer, Seconds, formatRatio, interleave, median } from '../../bench/rounds';
+
+/** A reference that answers from a list of rounds and records when it was asked. */
+function fakeReference(rounds: Seconds[], log: string[]): Measurer & { stopped: boolean } {
+  let r = 0;
+  return {
+    stopped: false,
+    async measure() { log.push(`reference ${r}`); return rounds[r++]; },
+    stop() { this.stopped = true; },
+  };
+}
+
+describe('bench rounds', () => {
+  it('median of odd and even counts, without reordering its input', () => {
+    const xs = [5, 1, 3];
+    expect(median(xs)).toBe(3);
+    expect(xs).toEqual([5, 1, 3]);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('alternates the two sides and reports medians, their ratio and the per-round range', async () => {
+    const log: string[] = [];
+    const ours = [{ a: 2, b: 1 }, { a: 4, b: 1 }, { a: 3, b: 1 }];
+    const theirs = [{ a: 1, b: 2 }, { a: 1, b: 2 }, { a: 3, b: 2 }];
+    const reference = fakeReference(theirs, log);
+    let r = 0;
+    const result = await interleave(3, () => { log.push(`ours ${r}`); return ours[r++]; }, reference);
+    expect(log).toEqual(['ours 0', 'reference 0', 'ours 1', 'reference 1', 'ours 2', 'reference 2']);
+    expect(reference.stopped).toBe(true);
+    // a: ours median 3, reference median 1; round ratios 1/2, 1/4, 3/3
+    expect(result.a).toEqual({ ours: 3, reference: 1, ratio: 1 / 3, low: 0.25, high: 1 });
+    expect(result.b.ratio).toBe(2);
+    expect(formatRatio(result.a)).toBe('0.333 (0.25-1.00)');
+  });
+
+  it('without a reference, or for a key it does not time, reports our median alone', async () => {
+    const alone = await interleave(2, () => ({ a: 1 }), null);
+    expect(alone.a).toEqual({ ours: 1 });
+    expect(formatRatio(alone.a)).toBe('n/a');
+    const partial = await interleave(1, () => ({ a: 1, extra: 2 }), fakeReference([{ a: 2 }], []));
+    expect(partial.extra).toEqual({ ours: 2 });
+    expect(partial.a.ratio).toBe(2);
+  });
+});
