@@ -148,7 +148,15 @@ describe('blocked Cholesky and triangular solves', () => {
       expectClose(values(y), G.solve_lower.flat(), 1e-4, 1e-3);
       const z = solveUpperTransposed(L, b, 48);
       expectClose(values(z), G.solve_upper_t.flat(), 1e-4, 1e-3);
-      tf.dispose([L, y, z]);
+      // a factor that cholesky did not make (so no cached block inverses), and another block size
+      const copy = tf.add(L, 0) as tf.Tensor2D;
+      for (const blockSize of [48, 32]) {
+        const [y2, z2] = [solveLower(copy, b, blockSize), solveUpperTransposed(copy, b, blockSize)];
+        expectClose(values(y2), G.solve_lower.flat(), 1e-4, 1e-3);
+        expectClose(values(z2), G.solve_upper_t.flat(), 1e-4, 1e-3);
+        tf.dispose([y2, z2]);
+      }
+      tf.dispose([L, y, z, copy]);
     });
     tf.dispose([a, b]);
   });
