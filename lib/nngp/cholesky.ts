@@ -61,6 +61,55 @@ function blockInverseT(L: tf.Tensor2D, k0: number, b: number, blockSize: number)
   return invertLowerTransposed(readBlock(L, [k0, k0], [b, b]), b);
 }
 
+/** Rows r0.. and columns c0.. of an n-column row-major matrix, as a rows x cols Float64Array. */
+function subBlock(a: Float64Array, n: number, r0: number, c0: number, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) out.set(a.subarray((r0 + i) * n + c0, (r0 + i) * n + c0 + cols), i * cols);
+  return out;
+}
+
+/** Writes a rows x cols block into an n-column row-major matrix at (r0, c0). */
+function putBlock(a: Float64Array, n: number, r0: number, c0: number, block: ArrayLike<number>, rows: number, cols: number): void {
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) a[(r0 + i) * n + c0 + j] = block[i * cols + j];
+}
+
+const asTensor = (a: Float64Array, rows: number, cols: number) => tf.tensor2d(Float32Array.from(a), [rows, cols]);
+
+/**
+ * L and (L^-1)^T of a symmetric positive-definite b x b block (row-major). Up to 128 rows, both are
+ * found in double precision in JavaScript. A larger block is split in halves: the halves are
+ * factorised and inverted recursively, and the products that join them (L21 = A21 L11^-T, the
+ * Schur complement A22 - L21 L21^T, and the inverse's corner -(L11^-T L21^T L22^-T)) run on the
+ * backend in float32, like the rest of the factorisation. That moves three quarters of the
+ * JavaScript work of a 256-row block into matrix products.
+ */
+function factorDiagonal(a: Float64Array, b: number, offset: number): { l: Float64Array; invT: Float64Array } {
+  if (b <= 128) {
+    choleskyDense(a, b, offset);
+    return { l: a, invT: invertLowerTransposed(a, b) };
+  }
+  const h = b >> 1;
+  const r = b - h;
+  const top = factorDiagonal(subBlock(a, b, 0, 0, h, h), h, offset);
+  const [l21, schur] = tf.tidy(() => {
+    const l21 = tf.matMul(asTensor(subBlock(a, b, h, 0, r, h), r, h), asTensor(top.invT, h, h));
+    const schur = tf.sub(asTensor(subBlock(a, b, h, h, r, r), r, r), tf.matMul(l21, tf.transpose(l21)));
+    return [l21, schur];
+  });
+  const bottom = factorDiagonal(Float64Array.from(schur.dataSync()), r, offset + h);
+  const corner = tf.tidy(() => tf.neg(tf.matMul(tf.matMul(asTensor(top.invT, h, h), tf.transpose(l21)), asTensor(bottom.invT, r, r))));
+  const l = new Float64Array(b * b);
+  const invT = new Float64Array(b * b);
+  putBlock(l, b, 0, 0, top.l, h, h);
+  putBlock(l, b, h, 0, l21.dataSync(), r, h);
+  putBlock(l, b, h, h, bottom.l, r, r);
+  putBlock(invT, b, 0, 0, top.invT, h, h);
+  putBlock(invT, b, 0, h, corner.dataSync(), h, r);
+  putBlock(invT, b, h, h, bottom.invT, r, r);
+  tf.dispose([l21, schur, corner]);
+  return { l, invT };
+}
+
 /** A block of a matrix as a Float64Array (the slice is disposed). */
 function readBlock(a: tf.Tensor2D, begin: [number, number], size: [number, number]): Float64Array {
   const block = a.slice(begin, size);
@@ -101,10 +150,9 @@ export function cholesky(a: tf.Tensor2D, blockSize = 256): tf.Tensor2D {
         }
         return c as tf.Tensor2D;
       });
-      const diag = readBlock(column, [0, 0], [b, b]);
-      choleskyDense(diag, b, j0);
+      const { l: diag, invT: diagInvT } = factorDiagonal(readBlock(column, [0, 0], [b, b]), b, j0);
       const lkk = tf.tensor2d(Float32Array.from(diag), [b, b]);
-      inverses.push(invertLowerTransposed(diag, b));
+      inverses.push(diagInvT);
       let panel: tf.Tensor2D = lkk;
       if (below > b) {
         const invT = tf.tensor2d(Float32Array.from(inverses[inverses.length - 1]), [b, b]);

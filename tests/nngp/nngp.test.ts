@@ -161,6 +161,31 @@ describe('blocked Cholesky and triangular solves', () => {
     tf.dispose([a, b]);
   });
 
+  it('diagonal blocks over 128 rows (split and joined by matrix products) give the same factor and solves', async () => {
+    const n = 300;
+    const a = tf.tidy(() => { const x = normal(Key.fromSeed(7), [n, n]); return tf.add(tf.div(tf.matMul(x, tf.transpose(x)), n), tf.eye(n)) as tf.Tensor2D; });
+    const b = normal(Key.fromSeed(8), [n, 3]) as tf.Tensor2D;
+    await expectNoLeak(() => {
+      const reference = cholesky(a, 100); // every diagonal block factorised in JavaScript alone
+      for (const blockSize of [257, 200]) { // 257 splits into 128 + 129, and 129 again
+        const L = cholesky(a, blockSize);
+        expectClose(values(L), values(reference), 1e-5, 1e-4);
+        const copy = tf.add(L, 0) as tf.Tensor2D; // no cached inverses
+        for (const solve of [solveLower, solveUpperTransposed]) {
+          const [cached, fresh] = [solve(L, b, blockSize), solve(copy, b, blockSize)];
+          expectClose(values(cached), values(fresh), 1e-4, 1e-4);
+          tf.dispose([cached, fresh]);
+        }
+        const y = solveLower(L, b, blockSize);
+        const back = tf.matMul(L, y);
+        expectClose(values(back), values(b), 1e-4, 1e-4);
+        tf.dispose([L, copy, y, back]);
+      }
+      reference.dispose();
+    });
+    tf.dispose([a, b]);
+  });
+
   it('names a matrix that is not positive definite, and jitter rescues a singular one', () => {
     expect(() => cholesky(tf.tensor2d([[1, 2], [2, 1]]))).toThrow(NotPositiveDefiniteError);
     expect(() => cholesky(tf.tensor2d([[1, 2], [2, 1]]))).toThrow(/pivot 1 is -3/);
