@@ -163,7 +163,7 @@ export function cholesky(a: tf.Tensor2D, blockSize = 256): tf.Tensor2D {
       panels.push(panel);
       starts.push(j0);
     }
-    const factor = tf.tidy(() => tf.concat(panels.map((p, k) => starts[k] > 0 ? tf.concat([tf.zeros([starts[k], p.shape[1]]), p], 0) : p), 1) as tf.Tensor2D);
+    const factor = tf.tidy(() => tf.concat(panels.map((p, k) => (starts[k] > 0 ? tf.pad(p, [[starts[k], 0], [0, 0]]) : p)), 1) as tf.Tensor2D);
     diagonalInverses.set(factor, { blockSize, invT: inverses });
     return factor;
   } finally {
