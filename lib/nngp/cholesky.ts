@@ -1,7 +1,8 @@
-// Blocked Cholesky factorisation and triangular solves on tfjs tensors (tfjs has none). Each
-// diagonal block (blockSize^2) is factorised in double precision in JavaScript; everything else
-// is matrix multiplication, the fast operation of every backend. Work is O(n^3 / 3), almost all of
-// it in the trailing update A22 -= L21 L21^T. Storage is float32.
+// Blocked Cholesky factorisation and triangular solves on tfjs tensors (tfjs has none). Diagonal
+// blocks of up to 128 rows are factorised and inverted in double precision in JavaScript;
+// everything else is matrix multiplication, the fast operation of every backend. Work is
+// O(n^3 / 3), almost all of it in the column updates A[j:, j] -= L[j:, :j] L[j, :j]^T. Storage is
+// float32.
 import * as tf from '../core/tf';
 import { LectureError, ShapeError, fmtShape } from '../core/errors';
 
