@@ -6,6 +6,7 @@
 // Rounds of ours and PyTorch's alternate (bench/rounds); the table gives medians.
 // Usage: node dist/bench/fk.js [--iterations 10] [--rounds 5]
 import { initBackend } from '../lib/core/backend';
+import * as tf from '../lib/core/tf';
 import { Key } from '../lib/core/random';
 import { DriftModel, bosonJastrow, h2Ansatz, h2Molecule, trainDrift, trainLocalEnergy, trappedBosons, Potential, WaveFunction } from '../lib/fk';
 import { parseArgs } from '../scripts/args';
@@ -14,38 +15,38 @@ import { Reference, formatRatio, interleave } from './rounds';
 const WALKERS = 512;
 const STEPS = 10;
 
-/** A function timing `iterations` more drift-training iterations from the last walkers (after one warm-up iteration). */
-async function driftTimer(model: DriftModel, potential: Potential, iterations: number): Promise<Timer> {
-  const options = { dt: 0.01, steps: STEPS, walkers: WALKERS, progress: 'off' as const };
-  let population = (await trainDrift(Key.fromSeed(1), model, potential, { ...options, iterations: 1 })).population;
-  return timer(async (round) => {
-    const r = await trainDrift(Key.fromSeed(2).foldIn(round), model, potential, { ...options, iterations, initial: population });
-    population.dispose();
-    population = r.population;
-  }, iterations, () => population.dispose());
-}
-
 const MALA_STEPS = 5;
-
-/** The same for the local-energy iteration (the constructor's cost and the first iteration's are outside the timed runs). */
-async function localEnergyTimer(model: WaveFunction, potential: Potential, iterations: number): Promise<Timer> {
-  const options = { walkers: WALKERS, tau: 0.2, stepsPerIteration: MALA_STEPS, progress: 'off' as const };
-  let population = (await trainLocalEnergy(Key.fromSeed(1), model, potential, { ...options, iterations: 1 })).population;
-  return timer(async (round) => {
-    const r = await trainLocalEnergy(Key.fromSeed(2).foldIn(round), model, potential, { ...options, iterations, initial: population });
-    population.dispose();
-    population = r.population;
-  }, iterations, () => population.dispose());
-}
 
 interface Timer { timed: () => Promise<number>; dispose: () => void }
 
-function timer(run: (round: number) => Promise<void>, iterations: number, dispose: () => void): Timer {
+/**
+ * Times `iterations` more training iterations per call, each call starting from the walkers the
+ * last one left (after one warm-up iteration, so compiling kernels stays outside the timed runs).
+ * `train(key, iterations, initial)` runs lib/fk's trainDrift or trainLocalEnergy.
+ */
+async function populationTimer(train: (key: Key, iterations: number, initial?: tf.Tensor2D) => Promise<{ population: tf.Tensor2D }>, iterations: number): Promise<Timer> {
+  let population = (await train(Key.fromSeed(1), 1)).population;
   let round = 0;
   return {
-    timed: async () => { const t0 = performance.now(); await run(round++); return (performance.now() - t0) / 1000 / iterations; },
-    dispose,
+    timed: async () => {
+      const t0 = performance.now();
+      const r = await train(Key.fromSeed(2).foldIn(round++), iterations, population);
+      population.dispose();
+      population = r.population;
+      return (performance.now() - t0) / 1000 / iterations;
+    },
+    dispose: () => population.dispose(),
   };
+}
+
+function driftTimer(model: DriftModel, potential: Potential, iterations: number): Promise<Timer> {
+  const options = { dt: 0.01, steps: STEPS, walkers: WALKERS, progress: 'off' as const };
+  return populationTimer((key, n, initial) => trainDrift(key, model, potential, { ...options, iterations: n, initial }), iterations);
+}
+
+function localEnergyTimer(model: WaveFunction, potential: Potential, iterations: number): Promise<Timer> {
+  const options = { walkers: WALKERS, tau: 0.2, stepsPerIteration: MALA_STEPS, progress: 'off' as const };
+  return populationTimer((key, n, initial) => trainLocalEnergy(key, model, potential, { ...options, iterations: n, initial }), iterations);
 }
 
 async function main() {

@@ -2,9 +2,9 @@
 boundary-corrected Feynman-Kac iteration (walkers x Euler-Maruyama steps, backward, Adam). H2: the
 local-energy iteration (Adam on the covariance gradient, then 5 MALA steps with autograd Laplacians).
 Prints {'bosons', 'h2'}: seconds per iteration, as one JSON line, once, or once per round with --serve (bench/rounds.py)."""
-import argparse, math, time
+import argparse, math
 import torch
-from rounds import serve  # bench/rounds.py
+from rounds import per_call, serve  # bench/rounds.py
 
 torch.set_num_threads(2)
 p = argparse.ArgumentParser()
@@ -115,13 +115,10 @@ def drift(model, r):
 
 def timer(iteration, state):
     """A function running a.iterations more iterations from the last state and returning seconds per iteration."""
-    def timed():
+    def step():
         nonlocal state
-        t0 = time.perf_counter()
-        for _ in range(a.iterations):
-            state = iteration(state)
-        return (time.perf_counter() - t0) / a.iterations
-    return timed
+        state = iteration(state)
+    return per_call(step, a.iterations)
 
 
 def drift_timer(model, dim, dt=0.01):

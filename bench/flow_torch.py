@@ -1,10 +1,10 @@
 # PyTorch reference for bench/flow.ts: one Adam step of the same models on the same batch sizes.
 # Prints {"realnvp2d": seconds, "imageflow": seconds, "madevae": seconds} (per step) as JSON, once,
 # or once per round with --serve (bench/rounds.py).
-import argparse, math, time
+import argparse, math
 import torch
 from torch_nn import mlp  # bench/torch_nn.py
-from rounds import serve  # bench/rounds.py
+from rounds import per_call, serve  # bench/rounds.py
 
 p = argparse.ArgumentParser()
 p.add_argument('--steps', type=int, default=50)
@@ -92,12 +92,7 @@ def stepper(model, loss_fn, lr):
         opt.step()
     for _ in range(3):
         step()
-    def timed():
-        t = time.perf_counter()
-        for _ in range(args.steps):
-            step()
-        return (time.perf_counter() - t) / args.steps
-    return timed
+    return per_call(step, args.steps)
 
 
 x2 = torch.randn(256, 2)

@@ -5,6 +5,7 @@ Without --serve the script measures once and prints one line, as before.
 """
 import json
 import sys
+import time
 
 
 def serve(measure, argv=None):
@@ -16,3 +17,13 @@ def serve(measure, argv=None):
     for line in sys.stdin:
         if line.strip() == "round":
             print(json.dumps(measure()), flush=True)
+
+
+def per_call(step, calls):
+    """A function that runs step() `calls` times and returns the seconds per call."""
+    def timed():
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            step()
+        return (time.perf_counter() - t0) / calls
+    return timed

@@ -4,14 +4,13 @@ line, once, or once per round with --serve (bench/rounds.py).
 Usage: /usr/bin/python3 bench/vae_step_torch.py --steps 200 --threads 2 --model 784-512,256-32
 """
 import argparse
-import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from idx import read_idx  # bench/idx.py
 from torch_nn import mlp  # bench/torch_nn.py
-from rounds import serve  # bench/rounds.py
+from rounds import per_call, serve  # bench/rounds.py
 
 
 def main():
@@ -57,13 +56,7 @@ def stepper(spec, x_all, args):
 
     for _ in range(10):
         step()  # warm-up
-
-    def timed():
-        start = time.perf_counter()
-        for _ in range(args.steps):
-            step()
-        return (time.perf_counter() - start) / args.steps
-    return timed
+    return per_call(step, args.steps)
 
 
 if __name__ == "__main__":

@@ -152,11 +152,11 @@ export function cholesky(a: tf.Tensor2D, blockSize = 256): tf.Tensor2D {
         return c as tf.Tensor2D;
       });
       const { l: diag, invT: diagInvT } = factorDiagonal(readBlock(column, [0, 0], [b, b]), b, j0);
-      const lkk = tf.tensor2d(Float32Array.from(diag), [b, b]);
+      const lkk = asTensor(diag, b, b);
       inverses.push(diagInvT);
       let panel: tf.Tensor2D = lkk;
       if (below > b) {
-        const invT = tf.tensor2d(Float32Array.from(inverses[inverses.length - 1]), [b, b]);
+        const invT = asTensor(diagInvT, b, b);
         panel = tf.tidy(() => tf.concat([lkk, tf.matMul(column.slice([b, 0], [below - b, b]), invT)], 0) as tf.Tensor2D);
         tf.dispose([invT, lkk]);
       }
@@ -212,7 +212,7 @@ export function solveLower(L: tf.Tensor2D, B: tf.Tensor2D, blockSize = 256): tf.
   try {
     for (let k0 = 0; k0 < n; k0 += blockSize) {
       const b = Math.min(blockSize, n - k0);
-      const inv = tf.tensor2d(Float32Array.from(transposeSquare(blockInverseT(L, k0, b, blockSize), b)), [b, b]);
+      const inv = asTensor(transposeSquare(blockInverseT(L, k0, b, blockSize), b), b, b);
       const xk = tf.tidy(() => {
         let rhs: tf.Tensor2D = B.slice([k0, 0], [b, B.shape[1]]);
         if (k0 > 0) rhs = tf.sub(rhs, tf.matMul(L.slice([k0, 0], [b, k0]), tf.concat(blocks, 0))) as tf.Tensor2D;
@@ -237,7 +237,7 @@ export function solveUpperTransposed(L: tf.Tensor2D, B: tf.Tensor2D, blockSize =
   try {
     for (const k0 of starts.reverse()) {
       const b = Math.min(blockSize, n - k0);
-      const invT = tf.tensor2d(Float32Array.from(blockInverseT(L, k0, b, blockSize)), [b, b]);
+      const invT = asTensor(blockInverseT(L, k0, b, blockSize), b, b);
       const below = n - k0 - b;
       const xk = tf.tidy(() => {
         let rhs: tf.Tensor2D = B.slice([k0, 0], [b, B.shape[1]]);
