@@ -9,8 +9,8 @@ import { variableFrom } from '../core/ops';
 // XNNPACK packs the second operand of a product into its own layout, once per tensor, and a
 // training step's weights are new tensors at every step. Where the weight matrix is the larger
 // operand, multiplying the other way round, (W^T x^T)^T, packs the batch-sized operand instead and
-// costs only transposes: 25-30% less time for a 784x400 layer's forward and backward pass at batch
-// 128 (bench/vae-step.ts). The thresholds below are where the measured gain starts.
+// costs only transposes: 15-25% less time for a 784x400 layer's forward and backward pass at batch
+// 128 (`node dist/bench/products.js`). The thresholds below are where the measured gain starts.
 
 /**
  * x W for x: [batch, in], W: [in, out]. The reversed order is used only while gradients are being
