@@ -1,54 +1,16 @@
-// Blocked Cholesky factorisation and triangular solves on tfjs tensors (tfjs has none). Diagonal
-// blocks of up to 128 rows are factorised and inverted in double precision in JavaScript;
-// everything else is matrix multiplication, the fast operation of every backend. Work is
-// O(n^3 / 3), almost all of it in the column updates A[j:, j] -= L[j:, :j] L[j, :j]^T. Storage is
-// float32.
+// Cholesky factorisation and triangular solves on tfjs tensors (tfjs has none). `cholesky` runs on
+// our own WebAssembly matrix kernel on both cores (cholesky-packed.ts, lib/linalg/gemm.ts);
+// `choleskyTfjs` is the same blocked algorithm written with tfjs products, kept as the reference
+// the tests compare against and as the bench's earlier row. In both, diagonal blocks are factorised
+// and inverted in double precision in JavaScript, and everything else is matrix multiplication.
+// Work is O(n^3 / 3). Storage is float32.
 import * as tf from '../core/tf';
-import { LectureError, ShapeError, fmtShape } from '../core/errors';
+import { ShapeError, fmtShape } from '../core/errors';
+import { NotPositiveDefiniteError, choleskyDense, invertLowerTransposed } from './dense-cholesky';
+import { choleskyPacked } from './cholesky-packed';
+import { tensorFrom } from '../core/tensor-io';
 
-/** The matrix is not positive definite (a pivot was <= 0 or NaN). */
-export class NotPositiveDefiniteError extends LectureError {}
-
-/** In-place Cholesky of an n x n row-major Float64Array; throws at the first bad pivot. */
-function choleskyDense(a: Float64Array, n: number, offset: number): void {
-  for (let j = 0; j < n; j++) {
-    let d = a[j * n + j];
-    for (let k = 0; k < j; k++) d -= a[j * n + k] ** 2;
-    if (!(d > 0)) {
-      throw new NotPositiveDefiniteError(`the matrix is not positive definite: pivot ${offset + j} is ${d}`,
-        'add jitter or observation noise to the diagonal (choleskyWithJitter), or check the kernel for NaN and duplicate inputs');
-    }
-    const ljj = Math.sqrt(d);
-    a[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j];
-      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
-      a[i * n + j] = s / ljj;
-    }
-    for (let k = j + 1; k < n; k++) a[j * n + k] = 0;
-  }
-}
-
-/**
- * (L^-1)^T of a lower-triangular n x n matrix L (row-major): the upper-triangular U with
- * U[c][i] = (delta_ci - sum_{k=c}^{i-1} L[i][k] U[c][k]) / L[i][i]. Both factors of each sum are
- * contiguous rows, so the inner loop is a dot product kept in a register.
- */
-function invertLowerTransposed(l: Float64Array, n: number): Float64Array {
-  const u = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const rowI = i * n;
-    const d = l[rowI + i];
-    for (let c = 0; c < i; c++) {
-      const rowC = c * n;
-      let s = 0;
-      for (let k = c; k < i; k++) s += l[rowI + k] * u[rowC + k];
-      u[rowC + i] = -s / d;
-    }
-    u[rowI + i] = 1 / d;
-  }
-  return u;
-}
+export { NotPositiveDefiniteError };
 
 // The transposed inverses of a factor's diagonal blocks, as `cholesky` computed them, so that the
 // triangular solves with that factor need not invert the blocks again (a third of a GP solve's
@@ -60,6 +22,11 @@ function blockInverseT(L: tf.Tensor2D, k0: number, b: number, blockSize: number)
   const cached = diagonalInverses.get(L);
   if (cached && cached.blockSize === blockSize) return cached.invT[k0 / blockSize];
   return invertLowerTransposed(readBlock(L, [k0, k0], [b, b]), b);
+}
+
+/** The block size the solves use: that of the cached inverses if `cholesky` made L, else `fallback`. */
+function solveBlockSize(L: tf.Tensor2D, fallback: number): number {
+  return diagonalInverses.get(L)?.blockSize ?? fallback;
 }
 
 /** Rows r0.. and columns c0.. of an n-column row-major matrix, as a rows x cols Float64Array. */
@@ -125,14 +92,33 @@ function checkSquare(a: tf.Tensor): number {
 }
 
 /**
- * Lower-triangular L with L L^T = a, for symmetric positive-definite a: [n, n].
+ * Lower-triangular L with L L^T = a, for symmetric positive-definite a: [n, n] (float32; only its
+ * lower triangle is read). Right-looking by block columns of `blockSize` rows (a multiple of 8) on
+ * our WebAssembly kernel: see cholesky-packed.ts. Throws NotPositiveDefiniteError naming the first
+ * pivot that is not positive.
+ */
+export function cholesky(a: tf.Tensor2D, blockSize = 128): tf.Tensor2D {
+  const n = checkSquare(a);
+  const input = a.dtype === 'float32' ? a : tf.cast(a, 'float32');
+  try {
+    let invT: Float64Array[] = [];
+    const factor = tensorFrom<tf.Rank.R2>([n, n], (out, values) => { invT = choleskyPacked(values as Float32Array, n, blockSize, undefined, out).invT; }, input);
+    diagonalInverses.set(factor, { blockSize, invT });
+    return factor;
+  } finally {
+    if (input !== a) input.dispose();
+  }
+}
+
+/**
+ * The same factor as `cholesky`, computed with tfjs operations on the current backend.
  *
  * Left-looking by block columns: column block j is A[j:, j] minus the product of the rows of L
  * found so far, then its diagonal block is factorised in JavaScript and the rows below are solved
  * against it. This does n^3/3 multiply-adds, half of what the right-looking form costs when its
  * trailing update is one full (symmetric) product, and it never copies a trailing matrix.
  */
-export function cholesky(a: tf.Tensor2D, blockSize = 256): tf.Tensor2D {
+export function choleskyTfjs(a: tf.Tensor2D, blockSize = 256): tf.Tensor2D {
   const n = checkSquare(a);
   const panels: tf.Tensor2D[] = []; // panels[k] = L[k0:, k0:k0+b] for block column k
   const starts: number[] = [];
@@ -182,7 +168,7 @@ function transposeSquare(m: Float64Array, n: number): Float64Array {
  * Cholesky of a + jitter * mean(diag(a)) * I, starting from `jitter` and multiplying it by 10 up to
  * `maxJitter` while the factorisation fails. Returns L and the jitter used.
  */
-export function choleskyWithJitter(a: tf.Tensor2D, jitter = 0, maxJitter = 1e-2, blockSize = 256): { L: tf.Tensor2D; jitter: number } {
+export function choleskyWithJitter(a: tf.Tensor2D, jitter = 0, maxJitter = 1e-2, blockSize = 128): { L: tf.Tensor2D; jitter: number } {
   const n = checkSquare(a);
   const meanDiag = tf.tidy(() => tf.mean(diagonal(a)).dataSync()[0]);
   let j = jitter;
@@ -204,9 +190,10 @@ export function choleskyWithJitter(a: tf.Tensor2D, jitter = 0, maxJitter = 1e-2,
   }
 }
 
-/** Solves L X = B for lower-triangular L [n, n] and B [n, m], blockwise. */
-export function solveLower(L: tf.Tensor2D, B: tf.Tensor2D, blockSize = 256): tf.Tensor2D {
+/** Solves L X = B for lower-triangular L [n, n] and B [n, m], blockwise (in the blocks of L's cached inverses when `cholesky` made L). */
+export function solveLower(L: tf.Tensor2D, B: tf.Tensor2D, blockSize = 128): tf.Tensor2D {
   const n = checkSquare(L);
+  blockSize = solveBlockSize(L, blockSize);
   if (B.shape[0] !== n) throw new ShapeError(`solveLower: L is ${n}x${n} but B has ${B.shape[0]} rows`, 'pass B with as many rows as L');
   const blocks: tf.Tensor2D[] = [];
   try {
@@ -227,9 +214,10 @@ export function solveLower(L: tf.Tensor2D, B: tf.Tensor2D, blockSize = 256): tf.
   }
 }
 
-/** Solves L^T X = B for lower-triangular L [n, n] and B [n, m], blockwise from the bottom. */
-export function solveUpperTransposed(L: tf.Tensor2D, B: tf.Tensor2D, blockSize = 256): tf.Tensor2D {
+/** Solves L^T X = B for lower-triangular L [n, n] and B [n, m], blockwise from the bottom (blocks as solveLower). */
+export function solveUpperTransposed(L: tf.Tensor2D, B: tf.Tensor2D, blockSize = 128): tf.Tensor2D {
   const n = checkSquare(L);
+  blockSize = solveBlockSize(L, blockSize);
   if (B.shape[0] !== n) throw new ShapeError(`solveUpperTransposed: L is ${n}x${n} but B has ${B.shape[0]} rows`, 'pass B with as many rows as L');
   const starts: number[] = [];
   for (let k0 = 0; k0 < n; k0 += blockSize) starts.push(k0);

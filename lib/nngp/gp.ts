@@ -17,7 +17,7 @@ export interface GpFit {
 }
 
 /** Conditions a zero-mean GP with train covariance `kTrain` [n, n] on targets `y` [n, m]. */
-export function gpFit(kTrain: tf.Tensor2D, y: tf.Tensor2D, noiseVariance: number, blockSize = 256): GpFit {
+export function gpFit(kTrain: tf.Tensor2D, y: tf.Tensor2D, noiseVariance: number, blockSize = 128): GpFit {
   checkNumber('noiseVariance', noiseVariance, (v) => v >= 0, 'non-negative');
   const n = kTrain.shape[0];
   if (kTrain.rank !== 2 || kTrain.shape[1] !== n || y.shape[0] !== n) {
@@ -42,7 +42,7 @@ export function gpFit(kTrain: tf.Tensor2D, y: tf.Tensor2D, noiseVariance: number
  * Posterior mean [t, m] and variance [t] (of the latent function, without the noise) at test
  * points with cross-covariance `kCross` [t, n] and prior variances `kTestDiag` [t].
  */
-export function gpPredict(fit: GpFit, kCross: tf.Tensor2D, kTestDiag: tf.Tensor1D, blockSize = 256): { mean: tf.Tensor2D; variance: tf.Tensor1D } {
+export function gpPredict(fit: GpFit, kCross: tf.Tensor2D, kTestDiag: tf.Tensor1D, blockSize = 128): { mean: tf.Tensor2D; variance: tf.Tensor1D } {
   const n = fit.L.shape[0];
   if (kCross.shape[1] !== n || kTestDiag.shape[0] !== kCross.shape[0]) {
     throw new ShapeError(`cross-covariance ${fmtShape(kCross.shape)} and test variances ${fmtShape(kTestDiag.shape)} do not fit ${n} training points`, 'pass K(test, train) [t, n] and diag K(test, test) [t]');

@@ -146,7 +146,8 @@ export class DataParallel {
     lap('own');
     for (let w = 0; w < this.workers.length; w++) {
       const slot = CONTROL.done + w;
-      while (Atomics.load(this.control, slot) !== this.sequence) Atomics.wait(this.control, slot, Atomics.load(this.control, slot), 100);
+      // wait on the value just read, so that a finish between the read and the wait is not missed
+      for (let seen = Atomics.load(this.control, slot); seen !== this.sequence; seen = Atomics.load(this.control, slot)) Atomics.wait(this.control, slot, seen, 100);
       if (Atomics.load(this.control, CONTROL.failed) !== 0) {
         const text = new TextDecoder().decode(this.error.slice()).replace(/\0+$/, '');
         tf.dispose(Object.values(own.grads));

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as tf from '../../lib/core/tf';
 import { Key, normal } from '../../lib/core/random';
 import {
-  Dense, Elementwise, Erf, Layer, NotPositiveDefiniteError, Relu, Tanh, cholesky, choleskyWithJitter, disposeFit, disposeKernel,
+  Dense, Elementwise, Erf, Layer, NotPositiveDefiniteError, Relu, Tanh, cholesky, choleskyTfjs, choleskyWithJitter, disposeFit, disposeKernel,
   fullyConnected, gaussHermite, gpFit, gpPredict, inputKernel, serial, solveLower, solveUpperTransposed,
 } from '../../lib/nngp';
 import { expectClose, expectNoLeak, values } from '../helpers';
@@ -136,11 +136,11 @@ describe('kernels against an independent numpy implementation', () => {
 });
 
 describe('blocked Cholesky and triangular solves', () => {
-  it('match scipy across several blocks and reconstruct the matrix', async () => {
+  it.each([['kernel', cholesky], ['tfjs', choleskyTfjs]] as const)('(%s) match scipy across several blocks and reconstruct the matrix', async (_, factorise) => {
     const a = tf.tensor2d(G.spd);
     const b = tf.tensor2d(G.b);
     await expectNoLeak(() => {
-      const L = cholesky(a, 48);
+      const L = factorise(a, 48);
       expectClose(values(L), G.chol.flat(), 2e-5, 1e-4);
       const rec = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.matMul(L, tf.transpose(L)), a))).dataSync()[0]);
       expect(rec).toBeLessThan(1e-5 * 130);
@@ -161,14 +161,14 @@ describe('blocked Cholesky and triangular solves', () => {
     tf.dispose([a, b]);
   });
 
-  it('diagonal blocks over 128 rows (split and joined by matrix products) give the same factor and solves', async () => {
+  it('(tfjs) diagonal blocks over 128 rows (split and joined by matrix products) give the same factor and solves', async () => {
     const n = 300;
     const a = tf.tidy(() => { const x = normal(Key.fromSeed(7), [n, n]); return tf.add(tf.div(tf.matMul(x, tf.transpose(x)), n), tf.eye(n)) as tf.Tensor2D; });
     const b = normal(Key.fromSeed(8), [n, 3]) as tf.Tensor2D;
     await expectNoLeak(() => {
-      const reference = cholesky(a, 100); // every diagonal block factorised in JavaScript alone
+      const reference = choleskyTfjs(a, 100); // every diagonal block factorised in JavaScript alone
       for (const blockSize of [257, 200]) { // 257 splits into 128 + 129, and 129 again
-        const L = cholesky(a, blockSize);
+        const L = choleskyTfjs(a, blockSize);
         expectClose(values(L), values(reference), 1e-5, 1e-4);
         const copy = tf.add(L, 0) as tf.Tensor2D; // no cached inverses
         for (const solve of [solveLower, solveUpperTransposed]) {
@@ -184,6 +184,44 @@ describe('blocked Cholesky and triangular solves', () => {
       reference.dispose();
     });
     tf.dispose([a, b]);
+  });
+
+  it('(kernel) gives the tfjs factor at several block sizes, also after a larger matrix and for n not a multiple of 8', async () => {
+    // 300 first and then 45: the kernel's workspace still holds the larger matrix when the smaller one comes
+    for (const [n, seed] of [[300, 9], [45, 10]]) {
+      const a = tf.tidy(() => { const x = normal(Key.fromSeed(seed), [n, n]); return tf.add(tf.div(tf.matMul(x, tf.transpose(x)), n), tf.eye(n)) as tf.Tensor2D; });
+      const b = normal(Key.fromSeed(seed + 1), [n, 3]) as tf.Tensor2D;
+      const reference = choleskyTfjs(a, 100);
+      const bytes = tf.memory().numBytes;
+      await expectNoLeak(() => {
+        for (const blockSize of [128, 64, 8]) {
+          const L = cholesky(a, blockSize);
+          const got = values(L);
+          expectClose(got, values(reference), 1e-5, 1e-4);
+          for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) expect(got[i * n + j]).toBe(0);
+          const copy = tf.add(L, 0) as tf.Tensor2D; // no cached inverses
+          for (const solve of [solveLower, solveUpperTransposed]) {
+            const [cached, fresh] = [solve(L, b), solve(copy, b, 32)];
+            expectClose(values(cached), values(fresh), 1e-4, 1e-4);
+            tf.dispose([cached, fresh]);
+          }
+          tf.dispose([L, copy]);
+        }
+      });
+      expect(tf.memory().numBytes).toBe(bytes);
+      tf.dispose([a, b, reference]);
+    }
+  });
+
+  it('(kernel) names the first bad pivot in a later block and rejects block sizes that are not multiples of 8', () => {
+    const entries = new Float32Array(200 * 200);
+    for (let i = 0; i < 200; i++) entries[i * 201] = i === 150 ? -1 : 1;
+    const a = tf.tensor2d(entries, [200, 200]);
+    const tensors = tf.memory().numTensors;
+    expect(() => cholesky(a, 64)).toThrow(/pivot 150 is -1/);
+    expect(tf.memory().numTensors).toBe(tensors); // the output allocated for the factor is released
+    expect(() => cholesky(a, 100)).toThrow(/block size 100 is not a positive multiple of 8/);
+    a.dispose();
   });
 
   it('names a matrix that is not positive definite, and jitter rescues a singular one', () => {

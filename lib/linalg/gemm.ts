@@ -1,0 +1,184 @@
+// Packed matrix updates C -= A B on both cores: our WebAssembly kernel (gemm-wat.ts) runs on this
+// thread and on one worker thread, which share one WebAssembly memory. A call hands the worker
+// every other column tile through a few shared words and blocks (Atomics.wait) until it is done,
+// so the API is synchronous like tfjs's dataSync. The worker is started on first use and unref'd,
+// so it never keeps a process alive.
+//
+// The fused kernel needs relaxed SIMD, which Node 20 keeps behind a V8 flag; we set the flag
+// before compiling (it is process-wide and only enables the instructions). Where that fails the
+// unfused kernel (mul + add) is used, about 0.6 of the speed.
+import * as v8 from 'v8';
+import { Worker } from 'worker_threads';
+import { ParameterError, ShapeError } from '../core/errors';
+import { GEMM_FUSED_BASE64, GEMM_UNFUSED_BASE64 } from './gemm-binary';
+import { TILE_COLS, TILE_ROWS } from './gemm-wat';
+
+export { TILE_COLS, TILE_ROWS };
+
+const PAGE = 65536;
+const MAX_PAGES = 65536; // the module's declared maximum: 4 GiB of address space, reserved not used
+
+// control words: job sequence, worker's finished sequence, failure flag, stop flag, then arguments
+const SEQUENCE = 0;
+const FINISHED = 1;
+const FAILED = 2;
+const STOP = 3;
+const ARGS = 4;
+
+type UpdateFn = (c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number,
+  lower: number, chunk: number, chunkStep: number, chunkCols: number, overwrite: number) => void;
+type PackFn = (src: number, ld: number, rows: number, k: number, dst: number, height: number) => void;
+
+// The worker: instantiate the same module on the same memory, then run jobs until told to stop.
+const WORKER_SOURCE = `
+const { workerData } = require('worker_threads');
+const control = new Int32Array(workerData.control);
+let seen = 0;
+try {
+  const update = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } }).exports.update;
+  for (;;) {
+    Atomics.wait(control, ${SEQUENCE}, seen);
+    seen = Atomics.load(control, ${SEQUENCE});
+    if (Atomics.load(control, ${STOP}) === 1) break;
+    const a = control.slice(${ARGS}, ${ARGS} + 12);
+    update(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8] + 1, a[9], a[10], a[11]);
+    Atomics.store(control, ${FINISHED}, seen);
+    Atomics.notify(control, ${FINISHED});
+  }
+} catch (e) {
+  Atomics.store(control, ${FAILED}, 1);
+  Atomics.store(control, ${FINISHED}, Atomics.load(control, ${SEQUENCE}));
+  Atomics.notify(control, ${FINISHED});
+}
+`;
+
+/** Compiles the fused kernel if this V8 can, else the unfused one. */
+function compileKernel(preferFused: boolean): { module: WebAssembly.Module; fused: boolean } {
+  if (preferFused) {
+    try {
+      v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+      return { module: new WebAssembly.Module(Buffer.from(GEMM_FUSED_BASE64, 'base64')), fused: true };
+    } catch {
+      // this V8 has no relaxed SIMD: fall through to the unfused kernel
+    }
+  }
+  return { module: new WebAssembly.Module(Buffer.from(GEMM_UNFUSED_BASE64, 'base64')), fused: false };
+}
+
+/**
+ * A shared float32 workspace and the kernel that updates it. Offsets given to `update` are in
+ * floats from the start of the workspace; reserve space with `reserve` first.
+ */
+export class PackedGemm {
+  readonly fused: boolean;
+  private readonly memory: WebAssembly.Memory;
+  private readonly kernel: UpdateFn;
+  private readonly packKernel: PackFn;
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + 12)));
+  private worker: Worker | null = null;
+  /** Column tiles per chunk (see gemm-wat.ts). */
+  chunkCols = 8;
+  private sequence = 0;
+  private view: Float32Array;
+  /** Milliseconds spent so far in this thread's share of the updates and waiting for the worker's. */
+  readonly timings = { own: 0, wait: 0 };
+
+  constructor(options: { fused?: boolean; threads?: 1 | 2 } = {}) {
+    const compiled = compileKernel(options.fused ?? true);
+    this.fused = compiled.fused;
+    this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    const exports = new WebAssembly.Instance(compiled.module, { env: { memory: this.memory } }).exports;
+    this.kernel = exports.update as UpdateFn;
+    this.packKernel = exports.pack as PackFn;
+    this.view = new Float32Array(this.memory.buffer);
+    if ((options.threads ?? 2) === 2) {
+      this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: compiled.module, memory: this.memory, control: this.control.buffer } });
+      this.worker.unref();
+    }
+  }
+
+  get threads(): number {
+    return this.worker ? 2 : 1;
+  }
+
+  /** Grows the workspace to at least `floats` floats and returns a view of all of it. */
+  reserve(floats: number): Float32Array {
+    const pages = Math.ceil((4 * floats) / PAGE);
+    const have = this.memory.buffer.byteLength / PAGE;
+    if (pages > MAX_PAGES) throw new ParameterError(`a workspace of ${floats} floats exceeds WebAssembly's 4 GiB`, 'use a smaller problem');
+    if (pages > have) this.memory.grow(pages - have);
+    if (this.view.buffer.byteLength !== this.memory.buffer.byteLength) this.view = new Float32Array(this.memory.buffer);
+    return this.view;
+  }
+
+  /**
+   * C -= A B, where C starts at float offset `c` with row stride `ldc` floats and has
+   * 4 rowTiles rows and 8 colTiles columns; A (at `a`) and B (at `b`) are packed as gemm-wat.ts
+   * describes, with inner dimension k. With `lower`, only tiles touching C's lower triangle
+   * (column <= row, C square) are computed; the tiles on the diagonal are computed whole. With
+   * `overwrite`, C = -A B (C's old values are not read).
+   */
+  update(c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number, lower = false, overwrite = false): void {
+    if (k < 1 || rowTiles < 1 || colTiles < 1) return;
+    const end = Math.max(c + ((rowTiles * TILE_ROWS - 1) * ldc) + colTiles * TILE_COLS, a + rowTiles * TILE_ROWS * k, b + colTiles * TILE_COLS * k);
+    if (end > this.view.length || c < 0 || a < 0 || b < 0 || c % 4 !== 0 || ldc % 4 !== 0) {
+      throw new ShapeError(`PackedGemm.update: offsets (c ${c}, a ${a}, b ${b}, ldc ${ldc}) reach float ${end} of a ${this.view.length}-float workspace`,
+        'reserve the workspace first and keep C 16-byte aligned');
+    }
+    const args = [4 * c, 4 * ldc, 4 * a, 4 * b, rowTiles, colTiles, k, lower ? 1 : 0, 0, this.threads, this.chunkCols, overwrite ? 1 : 0];
+    if (!this.worker || colTiles < 2) {
+      this.kernel(args[0], args[1], args[2], args[3], rowTiles, colTiles, k, args[7], 0, 1, this.chunkCols, args[11]);
+      return;
+    }
+    const ctl = this.control;
+    ctl.set(args, ARGS);
+    this.sequence += 1;
+    Atomics.store(ctl, SEQUENCE, this.sequence);
+    Atomics.notify(ctl, SEQUENCE);
+    const t0 = performance.now();
+    this.kernel(args[0], args[1], args[2], args[3], rowTiles, colTiles, k, args[7], 0, 2, this.chunkCols, args[11]); // even column tiles
+    const t1 = performance.now();
+    // wait on the value just read, so that a finish between the read and the wait is not missed
+    for (let seen = Atomics.load(ctl, FINISHED); seen !== this.sequence; seen = Atomics.load(ctl, FINISHED)) Atomics.wait(ctl, FINISHED, seen);
+    this.timings.own += t1 - t0;
+    this.timings.wait += performance.now() - t1;
+    if (Atomics.load(ctl, FAILED) === 1) {
+      this.worker = null;
+      throw new Error('the PackedGemm worker thread failed; PackedGemm now runs on one thread');
+    }
+  }
+
+  /**
+   * Packs `rows` rows (from float offset `src`, row stride `ld` floats) and their first k columns
+   * into tiles of `height` rows at `dst`: height 4 gives update's A, height 8 its B (the rows as
+   * B's columns). rows must be a multiple of height and k of 4.
+   */
+  pack(src: number, ld: number, rows: number, k: number, dst: number, height: 4 | 8): void {
+    if (rows === 0 || k === 0) return;
+    if (rows % height !== 0 || k % 4 !== 0) throw new ShapeError(`PackedGemm.pack: ${rows} rows and ${k} columns do not fill tiles of ${height} x 4`, `pad the matrix to multiples of ${height} rows and 4 columns`);
+    if (src < 0 || dst < 0 || src + (rows - 1) * ld + k > this.view.length || dst + rows * k > this.view.length) {
+      throw new ShapeError(`PackedGemm.pack: rows from float ${src} or tiles at ${dst} lie outside the ${this.view.length}-float workspace`, 'reserve the workspace first');
+    }
+    this.packKernel(4 * src, 4 * ld, rows, k, 4 * dst, height);
+  }
+
+  /** Stops the worker thread. */
+  async dispose(): Promise<void> {
+    if (!this.worker) return;
+    Atomics.store(this.control, STOP, 1);
+    this.sequence += 1;
+    Atomics.store(this.control, SEQUENCE, this.sequence);
+    Atomics.notify(this.control, SEQUENCE);
+    const w = this.worker;
+    this.worker = null;
+    await w.terminate();
+  }
+}
+
+let shared: PackedGemm | null = null;
+
+/** The process's shared PackedGemm (fused where this V8 allows, two threads). */
+export function packedGemm(): PackedGemm {
+  shared ??= new PackedGemm();
+  return shared;
+}

@@ -1,0 +1,106 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { PackedGemm } from '../../lib/linalg/gemm';
+import * as committed from '../../lib/linalg/gemm-binary';
+import { assembleGemm, binaryModuleText } from '../../scripts/build-gemm-wasm';
+
+/** Deterministic values in [-1, 1) (a small LCG), so that failures reproduce. */
+function filler(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 31 - 1; };
+}
+
+const engines = [new PackedGemm({ threads: 1 }), new PackedGemm({ threads: 2 }), new PackedGemm({ threads: 2, fused: false })];
+afterAll(() => Promise.all(engines.map((g) => g.dispose())));
+
+// Workspace layout for a C (m x n, row stride ldc) -= A (m x k) Bt^T (Bt: n x k) problem:
+// [C | A row-major | Bt row-major | A packed | B packed]
+function problem(g: PackedGemm, m: number, n: number, k: number, ldc: number, seed: number) {
+  const at = { c: 0, a: m * ldc, bt: m * ldc + m * k, ap: m * ldc + m * k + n * k, bp: m * ldc + 2 * m * k + n * k };
+  const v = g.reserve(at.bp + n * k);
+  const next = filler(seed);
+  for (let i = 0; i < at.ap; i++) v[i] = next();
+  g.pack(at.a, k, m, k, at.ap, 4);
+  g.pack(at.bt, k, n, k, at.bp, 8);
+  /** C - A Bt^T in double precision, from the row-major copies. */
+  const reference = (i: number, j: number) => {
+    let s = 0;
+    for (let q = 0; q < k; q++) s += v[at.a + i * k + q] * v[at.bt + j * k + q];
+    return v[at.c + i * ldc + j] - s;
+  };
+  return { v, at, reference };
+}
+
+describe('our WebAssembly matrix kernel (lib/linalg/gemm.ts)', () => {
+  it('ships the binaries that gemm-wat.ts assembles to', async () => {
+    const text = binaryModuleText(await assembleGemm(true), await assembleGemm(false));
+    expect(text).toContain(committed.GEMM_FUSED_BASE64);
+    expect(text).toContain(committed.GEMM_UNFUSED_BASE64);
+  });
+
+  it('packs rows into 4-row A tiles and 8-row B tiles, column by column', () => {
+    const g = engines[0];
+    const rows = 16, k = 12, ld = 20, dst = rows * ld;
+    const v = g.reserve(dst + rows * k);
+    const next = filler(3);
+    for (let i = 0; i < rows * ld; i++) v[i] = next();
+    for (const height of [4, 8] as const) {
+      g.pack(0, ld, rows, k, dst, height);
+      for (let i = 0; i < rows; i++) for (let c = 0; c < k; c++) {
+        const tile = Math.floor(i / height);
+        expect(v[dst + tile * height * k + c * height + (i % height)]).toBe(v[i * ld + c]);
+      }
+    }
+  });
+
+  it('computes C -= A B to float32 accuracy, with the same bits on one and two threads', () => {
+    const [m, n, k, ldc] = [24, 40, 20, 44];
+    const results: Float32Array[] = [];
+    for (const g of engines) {
+      for (const chunkCols of [1, 8]) {
+        g.chunkCols = chunkCols;
+        const { v, at, reference } = problem(g, m, n, k, ldc, 11);
+        const expected = Array.from({ length: m * n }, (_, x) => reference(Math.floor(x / n), x % n));
+        g.update(at.c, ldc, at.ap, at.bp, m / 4, n / 8, k);
+        const got = Array.from({ length: m * n }, (_, x) => v[at.c + Math.floor(x / n) * ldc + (x % n)]);
+        got.forEach((value, x) => expect(Math.abs(value - expected[x])).toBeLessThan(1e-5 * (1 + Math.abs(expected[x]))));
+        // the padding columns of each row of C (n..ldc) are untouched
+        const next = filler(11);
+        for (let i = 0; i < m; i++) for (let j = 0; j < ldc; j++) { const original = next(); if (j >= n) expect(v[i * ldc + j]).toBe(Math.fround(original)); }
+        if (g.fused === engines[0].fused) results.push(Float32Array.from(got));
+      }
+      g.chunkCols = 8;
+    }
+    // every tile is computed whole by one thread in the same order: identical bits
+    for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+  });
+
+  it('in lower mode computes only tiles that reach the lower triangle, and overwrite ignores C', () => {
+    const g = engines[1];
+    const [m, k] = [32, 16];
+    const { v, at, reference } = problem(g, m, m, k, m, 5);
+    const before = v.slice(0, m * m);
+    const expected = Array.from({ length: m * m }, (_, x) => reference(Math.floor(x / m), x % m));
+    g.update(at.c, m, at.ap, at.bp, m / 4, m / 8, k, true);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
+      const tileReachesLower = 8 * Math.floor(j / 8) <= 4 * Math.floor(i / 4) + 3;
+      if (tileReachesLower) expect(Math.abs(v[i * m + j] - expected[i * m + j])).toBeLessThan(1e-5 * (1 + Math.abs(expected[i * m + j])));
+      else expect(v[i * m + j]).toBe(before[i * m + j]);
+    }
+    v.fill(NaN, 0, m * m);
+    g.update(at.c, m, at.ap, at.bp, m / 4, m / 8, k, false, true);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
+      const product = Number(before[i * m + j]) - expected[i * m + j]; // A Bt^T
+      expect(Math.abs(v[i * m + j] + product)).toBeLessThan(1e-5 * (1 + Math.abs(product)));
+    }
+  });
+
+  it('rejects offsets outside the workspace and shapes that do not fill whole tiles', () => {
+    const g = engines[0];
+    const size = g.reserve(1024).length;
+    expect(() => g.update(0, 64, size, 0, 1, 1, 8)).toThrow(/reach float .*workspace/);
+    expect(() => g.update(2, 64, 0, 256, 1, 1, 8)).toThrow(/16-byte aligned/);
+    expect(() => g.pack(0, 16, 6, 8, 512, 4)).toThrow(/do not fill tiles of 4 x 4.*pad/);
+    expect(() => g.pack(0, 16, 8, 6, 512, 8)).toThrow(/do not fill tiles/);
+    expect(() => g.pack(size, 16, 8, 8, 0, 8)).toThrow(/outside the .*workspace/);
+  });
+});
