@@ -24,47 +24,84 @@ export interface PackedFactor {
   blockSize: number;
 }
 
+export interface PackedOptions {
+  /** Rows of the diagonal blocks factorised in JavaScript (a multiple of 8). */
+  blockSize?: number;
+  /**
+   * Columns per trailing update (rounded to a multiple of blockSize). Each update reads and writes
+   * the whole trailing matrix, so wider panels mean fewer passes over it: at n = 5000 these passes
+   * move gigabytes through memory with 128-column panels.
+   */
+  panelSize?: number;
+  /** Added to the diagonal while the matrix is copied in (jitter or noise), at no extra cost. */
+  diagonalShift?: number;
+  /** Where the factor is written (n x n); a new array if absent. */
+  out?: Float32Array;
+  gemm?: PackedGemm;
+}
+
 /**
- * L with L L^T = a for a symmetric positive-definite n x n row-major matrix (only its lower
- * triangle is read), with the diagonal blocks' transposed inverses for the triangular solves.
- * Throws NotPositiveDefiniteError at the first pivot that is not positive. The factor is written
- * to `out` (n x n) if given.
+ * L with L L^T = a + diagonalShift I for a symmetric positive-definite n x n row-major matrix (only
+ * its lower triangle is read), with the diagonal blocks' transposed inverses for the triangular
+ * solves. Throws NotPositiveDefiniteError at the first pivot that is not positive.
+ *
+ * Two levels of blocking: within a panel of panelSize columns, each block of blockSize columns is
+ * factorised, solved below, and applied to the rest of its panel only; then the whole panel is
+ * applied to the trailing matrix at once.
  */
-export function choleskyPacked(a: Float32Array | Float64Array, n: number, blockSize = 128, gemm: PackedGemm = packedGemm(),
-  out: Float32Array = new Float32Array(n * n)): PackedFactor {
-  if (a.length !== n * n || out.length !== n * n) throw new ShapeError(`choleskyPacked: ${a.length} values for a ${n}x${n} matrix`, 'pass the n*n entries of the matrix, row-major');
-  if (blockSize < TILE_COLS || blockSize % TILE_COLS !== 0) throw new ShapeError(`choleskyPacked: block size ${blockSize} is not a positive multiple of ${TILE_COLS}`, `use a multiple of ${TILE_COLS}, such as 128`);
+export function choleskyPacked(a: Float32Array | Float64Array, n: number, options: PackedOptions = {}): PackedFactor {
+  const blockSize = options.blockSize ?? 128;
+  const gemm = options.gemm ?? packedGemm();
+  const shift = options.diagonalShift ?? 0;
+  const out = options.out ?? new Float32Array(n * n);
+  if (a.length !== n * n || out.length !== n * n) throw new ShapeError(`choleskyPacked: ${a.length} values in and ${out.length} out for a ${n}x${n} matrix`, 'pass the n*n entries of the matrix, row-major');
+  if (!(blockSize >= TILE_COLS) || blockSize % TILE_COLS !== 0) throw new ShapeError(`choleskyPacked: block size ${blockSize} is not a positive multiple of ${TILE_COLS}`, `use a multiple of ${TILE_COLS}, such as 128`);
+  const panelSize = blockSize * Math.max(1, Math.round((options.panelSize ?? 256) / blockSize));
   const N = Math.ceil(n / TILE_COLS) * TILE_COLS;
   const apack = N * N;
-  const bpack = apack + N * blockSize;
-  const v = gemm.reserve(bpack + N * blockSize);
+  const bpack = apack + N * panelSize;
+  const v = gemm.reserve(bpack + N * panelSize);
   for (let i = 0; i < N; i++) {
-    if (i < n) v.set(a.subarray(i * n, i * n + i + 1), i * N); // the upper triangle is never read
+    if (i < n) { v.set(a.subarray(i * n, i * n + i + 1), i * N); v[i * N + i] += shift; } // the upper triangle is never read
     else { v.fill(0, i * N, i * N + i); v[i * N + i] = 1; } // the workspace may hold an earlier matrix
   }
   const invT: Float64Array[] = [];
-  for (let j0 = 0; j0 < N; j0 += blockSize) {
-    const b = Math.min(blockSize, N - j0);
-    const d = new Float64Array(b * b);
-    for (let i = 0; i < b; i++) for (let c = 0; c <= i; c++) d[i * b + c] = v[(j0 + i) * N + j0 + c];
-    choleskyDense(d, b, j0);
-    const u = invertLowerTransposed(d, b);
-    for (let i = 0; i < b; i++) for (let c = 0; c <= i; c++) v[(j0 + i) * N + j0 + c] = d[i * b + c];
-    if (j0 < n) invT.push(j0 + b <= n ? u : cropSquare(u, b, n - j0));
-    const r = j0 + b;
-    const m = N - r;
-    if (m === 0) continue;
-    // L21 = A21 U with U = L11^-T, written over A21 as -(A21 (-U))
-    gemm.pack(r * N + j0, N, m, b, apack, TILE_ROWS);
-    for (let c = 0; c < b; c++) {
-      const column = bpack + Math.floor(c / TILE_COLS) * TILE_COLS * b + (c % TILE_COLS);
-      for (let k = 0; k < b; k++) v[column + k * TILE_COLS] = -u[k * b + c];
+  for (let p0 = 0; p0 < N; p0 += panelSize) {
+    const panelEnd = Math.min(p0 + panelSize, N);
+    for (let j0 = p0; j0 < panelEnd; j0 += blockSize) {
+      const b = Math.min(blockSize, panelEnd - j0);
+      const d = new Float64Array(b * b);
+      for (let i = 0; i < b; i++) for (let c = 0; c <= i; c++) d[i * b + c] = v[(j0 + i) * N + j0 + c];
+      choleskyDense(d, b, j0);
+      const u = invertLowerTransposed(d, b);
+      for (let i = 0; i < b; i++) for (let c = 0; c <= i; c++) v[(j0 + i) * N + j0 + c] = d[i * b + c];
+      if (j0 < n) invT.push(j0 + b <= n ? u : cropSquare(u, b, n - j0));
+      const r = j0 + b;
+      const m = N - r;
+      if (m === 0) continue;
+      // L21 = A21 U with U = L11^-T, written over A21 as -(A21 (-U))
+      gemm.pack(r * N + j0, N, m, b, apack, TILE_ROWS);
+      for (let c = 0; c < b; c++) {
+        const column = bpack + Math.floor(c / TILE_COLS) * TILE_COLS * b + (c % TILE_COLS);
+        for (let k = 0; k < b; k++) v[column + k * TILE_COLS] = -u[k * b + c];
+      }
+      gemm.update(r * N + j0, N, apack, bpack, m / TILE_ROWS, b / TILE_COLS, b, false, true);
+      // the rest of this panel -= L21 L21[its columns]^T
+      const rest = panelEnd - r;
+      if (rest > 0) {
+        gemm.pack(r * N + j0, N, m, b, apack, TILE_ROWS);
+        gemm.pack(r * N + j0, N, rest, b, bpack, TILE_COLS);
+        gemm.update(r * N + r, N, apack, bpack, m / TILE_ROWS, rest / TILE_COLS, b, true);
+      }
     }
-    gemm.update(r * N + j0, N, apack, bpack, m / TILE_ROWS, b / TILE_COLS, b, false, true);
-    // A22 -= L21 L21^T, lower triangle
-    gemm.pack(r * N + j0, N, m, b, apack, TILE_ROWS);
-    gemm.pack(r * N + j0, N, m, b, bpack, TILE_COLS);
-    gemm.update(r * N + r, N, apack, bpack, m / TILE_ROWS, m / TILE_COLS, b, true);
+    // the trailing matrix -= the panel's rows below it times their transpose, lower triangle
+    const r = panelEnd;
+    const m = N - r;
+    const k = panelEnd - p0;
+    if (m === 0) continue;
+    gemm.pack(r * N + p0, N, m, k, apack, TILE_ROWS);
+    gemm.pack(r * N + p0, N, m, k, bpack, TILE_COLS);
+    gemm.update(r * N + r, N, apack, bpack, m / TILE_ROWS, m / TILE_COLS, k, true);
   }
   for (let i = 0; i < n; i++) {
     out.set(v.subarray(i * N, i * N + i + 1), i * n);

@@ -92,17 +92,21 @@ function checkSquare(a: tf.Tensor): number {
 }
 
 /**
- * Lower-triangular L with L L^T = a, for symmetric positive-definite a: [n, n] (float32; only its
- * lower triangle is read). Right-looking by block columns of `blockSize` rows (a multiple of 8) on
- * our WebAssembly kernel: see cholesky-packed.ts. Throws NotPositiveDefiniteError naming the first
- * pivot that is not positive.
+ * Lower-triangular L with L L^T = a + diagonalShift I, for symmetric positive-definite a: [n, n]
+ * (float32; only its lower triangle is read). Right-looking by block columns of `blockSize` rows
+ * (a multiple of 8) on our WebAssembly kernel: see cholesky-packed.ts. The shift (jitter or
+ * observation noise) is added as the matrix is copied in, which costs nothing, where tf.add with
+ * tf.eye allocates two more n x n matrices. Throws NotPositiveDefiniteError naming the first pivot
+ * that is not positive.
  */
-export function cholesky(a: tf.Tensor2D, blockSize = 128): tf.Tensor2D {
+export function cholesky(a: tf.Tensor2D, blockSize = 128, diagonalShift = 0): tf.Tensor2D {
   const n = checkSquare(a);
   const input = a.dtype === 'float32' ? a : tf.cast(a, 'float32');
   try {
     let invT: Float64Array[] = [];
-    const factor = tensorFrom<tf.Rank.R2>([n, n], (out, values) => { invT = choleskyPacked(values as Float32Array, n, blockSize, undefined, out).invT; }, input);
+    const factor = tensorFrom<tf.Rank.R2>([n, n], (out, values) => {
+      invT = choleskyPacked(values as Float32Array, n, { blockSize, diagonalShift, out }).invT;
+    }, input);
     diagonalInverses.set(factor, { blockSize, invT });
     return factor;
   } finally {
@@ -165,17 +169,17 @@ function transposeSquare(m: Float64Array, n: number): Float64Array {
 }
 
 /**
- * Cholesky of a + jitter * mean(diag(a)) * I, starting from `jitter` and multiplying it by 10 up to
- * `maxJitter` while the factorisation fails. Returns L and the jitter used.
+ * Cholesky of a + diagonalShift I + jitter * mean(diag(a + diagonalShift I)) * I, starting from
+ * `jitter` and multiplying it by 10 up to `maxJitter` while the factorisation fails. Returns L and
+ * the jitter used. `diagonalShift` is for observation noise.
  */
-export function choleskyWithJitter(a: tf.Tensor2D, jitter = 0, maxJitter = 1e-2, blockSize = 128): { L: tf.Tensor2D; jitter: number } {
-  const n = checkSquare(a);
-  const meanDiag = tf.tidy(() => tf.mean(diagonal(a)).dataSync()[0]);
+export function choleskyWithJitter(a: tf.Tensor2D, jitter = 0, maxJitter = 1e-2, blockSize = 128, diagonalShift = 0): { L: tf.Tensor2D; jitter: number } {
+  checkSquare(a);
+  const meanDiag = tf.tidy(() => tf.mean(diagonal(a)).dataSync()[0]) + diagonalShift;
   let j = jitter;
   for (;;) {
-    const shifted = j > 0 ? tf.tidy(() => tf.add(a, tf.mul(tf.eye(n), j * meanDiag)) as tf.Tensor2D) : a;
     try {
-      return { L: cholesky(shifted, blockSize), jitter: j };
+      return { L: cholesky(a, blockSize, diagonalShift + j * meanDiag), jitter: j };
     } catch (e) {
       if (!(e instanceof NotPositiveDefiniteError)) throw e;
       const next = j === 0 ? 1e-8 : j * 10;
@@ -184,8 +188,6 @@ export function choleskyWithJitter(a: tf.Tensor2D, jitter = 0, maxJitter = 1e-2,
           'raise the observation noise, remove duplicate inputs, or check the kernel hyperparameters');
       }
       j = next;
-    } finally {
-      if (shifted !== a) shifted.dispose();
     }
   }
 }

@@ -23,9 +23,7 @@ export function gpFit(kTrain: tf.Tensor2D, y: tf.Tensor2D, noiseVariance: number
   if (kTrain.rank !== 2 || kTrain.shape[1] !== n || y.shape[0] !== n) {
     throw new ShapeError(`kernel ${fmtShape(kTrain.shape)} and targets ${fmtShape(y.shape)} do not match`, 'pass K [n, n] and Y [n, m]');
   }
-  const noisy = tf.tidy(() => tf.add(kTrain, tf.mul(tf.eye(n), noiseVariance)) as tf.Tensor2D);
-  const { L, jitter } = choleskyWithJitter(noisy, 0, 1e-2, blockSize);
-  noisy.dispose();
+  const { L, jitter } = choleskyWithJitter(kTrain, 0, 1e-2, blockSize, noiseVariance);
   const z = solveLower(L, y, blockSize);
   const alpha = solveUpperTransposed(L, z, blockSize);
   const logMarginalLikelihood = tf.tidy(() => {

@@ -213,6 +213,19 @@ describe('blocked Cholesky and triangular solves', () => {
     }
   });
 
+  it('(kernel) adds a diagonal shift as it copies the matrix in, like factorising a + shift I', async () => {
+    const n = 70;
+    const a = tf.tidy(() => { const x = normal(Key.fromSeed(12), [n, 5]); return tf.matMul(x, tf.transpose(x)) as tf.Tensor2D; }); // rank 5: singular
+    expect(() => cholesky(a)).toThrow(NotPositiveDefiniteError);
+    await expectNoLeak(() => {
+      const shifted = tf.tidy(() => tf.add(a, tf.mul(tf.eye(n), 0.3)) as tf.Tensor2D);
+      const [L, reference] = [cholesky(a, 16, 0.3), choleskyTfjs(shifted, 16)];
+      expectClose(values(L), values(reference), 1e-5, 1e-4);
+      tf.dispose([shifted, L, reference]);
+    });
+    a.dispose();
+  });
+
   it('(kernel) names the first bad pivot in a later block and rejects block sizes that are not multiples of 8', () => {
     const entries = new Float32Array(200 * 200);
     for (let i = 0; i < 200; i++) entries[i * 201] = i === 150 ? -1 : 1;
