@@ -18,9 +18,10 @@ export const K_UNROLL = 1;
 
 /**
  * WAT source of a module importing a shared memory (env.memory) and exporting
- * update(c, ldc, a, b, rowTiles, colTiles, k, lower, chunk, chunkStep, chunkCols, overwrite): the
- * column tiles are taken in chunks of `chunkCols`, chunk = chunk, chunk + chunkStep, ... (so two
- * threads split the columns by chunk parity and never write the same cache line). Within a chunk,
+ * update(c, ldc, a, b, rowTiles, colTiles, k, lower, counter, chunkCols, overwrite): the column
+ * tiles are taken in chunks of `chunkCols`, each claimed by an atomic add on the i32 at byte
+ * `counter` (set to 0 before the first thread starts), so threads that share the counter share
+ * the work whatever each one's speed or start time, and never write the same cache line. Within a chunk,
  * row tile by row tile (from 2j when `lower` is 1, so that only tiles touching the lower triangle
  * are computed), C[4i.., 8j..] -= A_i B_j, or C = -A_i B_j with `overwrite`. Walking a row of
  * tiles keeps A's tile in L1 and reads C's rows as contiguous runs, which the hardware prefetches;
@@ -57,12 +58,13 @@ ${step}
    (local.set $b (i32.add (local.get $b) (i32.const ${4 * TILE_COLS * K_UNROLL})))
    (br_if $next (local.tee $k (i32.sub (local.get $k) (i32.const ${K_UNROLL})))))${store})
  (func (export "update") (param $c i32) (param $ldc i32) (param $a i32) (param $b i32)
-  (param $rowTiles i32) (param $colTiles i32) (param $k i32) (param $lower i32) (param $chunk i32) (param $chunkStep i32)
+  (param $rowTiles i32) (param $colTiles i32) (param $k i32) (param $lower i32) (param $counter i32)
   (param $chunkCols i32) (param $overwrite i32)
   (local $i i32) (local $j i32) (local $j0 i32) (local $j1 i32) (local $jEnd i32)
   (block $done
    (loop $chunks
-    (local.set $j0 (i32.mul (local.get $chunk) (local.get $chunkCols)))
+    ;; claim the next chunk: every thread working on this update takes chunks from one counter
+    (local.set $j0 (i32.mul (i32.atomic.rmw.add (local.get $counter) (i32.const 1)) (local.get $chunkCols)))
     (br_if $done (i32.ge_u (local.get $j0) (local.get $colTiles)))
     (local.set $j1 (i32.add (local.get $j0) (local.get $chunkCols)))
     (local.set $j1 (select (local.get $j1) (local.get $colTiles) (i32.lt_u (local.get $j1) (local.get $colTiles))))
@@ -87,7 +89,6 @@ ${step}
        (br_if $columns (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $jEnd))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $rows)))
-    (local.set $chunk (i32.add (local.get $chunk) (local.get $chunkStep)))
     (br $chunks))))
 
  ;; Packs rows 0..rows-1, columns 0..k-1 of a row-major matrix at $src (row stride $ld bytes) into

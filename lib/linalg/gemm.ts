@@ -1,8 +1,10 @@
 // Packed matrix updates C -= A B on both cores: our WebAssembly kernel (gemm-wat.ts) runs on this
-// thread and on one worker thread, which share one WebAssembly memory. A call hands the worker
-// every other column tile through a few shared words and blocks (Atomics.wait) until it is done,
-// so the API is synchronous like tfjs's dataSync. The worker is started on first use and unref'd,
-// so it never keeps a process alive.
+// thread and on one worker thread, which share one WebAssembly memory. An update is handed to the
+// worker through a few shared words; both threads then claim chunks of its columns from one atomic
+// counter until none are left, and this thread blocks (Atomics.wait) until the worker is done, so
+// `update` is synchronous like tfjs's dataSync. `startUpdate` and `finishUpdate` split that in two:
+// between them this thread can do other work (and run `update`s of its own, alone) while the
+// worker computes, and then joins in. The worker is unref'd, so it never keeps a process alive.
 //
 // The fused kernel needs relaxed SIMD, which Node 20 keeps behind a V8 flag; we set the flag
 // before compiling (it is process-wide and only enables the instructions). Where that fails the
@@ -18,6 +20,12 @@ export { TILE_COLS, TILE_ROWS };
 const PAGE = 65536;
 const MAX_PAGES = 65536; // the module's declared maximum: 4 GiB of address space, reserved not used
 
+// The workspace starts after a 64-byte header holding the chunk counters: the shared job's, and
+// the one this thread uses for updates it runs alone.
+const HEADER_BYTES = 64;
+const SHARED_COUNTER = 0;
+const OWN_COUNTER = 4;
+
 // control words: job sequence, worker's finished sequence, failure flag, stop flag, then arguments
 const SEQUENCE = 0;
 const FINISHED = 1;
@@ -26,7 +34,7 @@ const STOP = 3;
 const ARGS = 4;
 
 type UpdateFn = (c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number,
-  lower: number, chunk: number, chunkStep: number, chunkCols: number, overwrite: number) => void;
+  lower: number, counter: number, chunkCols: number, overwrite: number) => void;
 type PackFn = (src: number, ld: number, rows: number, k: number, dst: number, height: number) => void;
 
 // The worker: instantiate the same module on the same memory, then run jobs until told to stop.
@@ -40,8 +48,8 @@ try {
     Atomics.wait(control, ${SEQUENCE}, seen);
     seen = Atomics.load(control, ${SEQUENCE});
     if (Atomics.load(control, ${STOP}) === 1) break;
-    const a = control.slice(${ARGS}, ${ARGS} + 12);
-    update(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8] + 1, a[9], a[10], a[11]);
+    const a = control.slice(${ARGS}, ${ARGS} + 11);
+    update(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
     Atomics.store(control, ${FINISHED}, seen);
     Atomics.notify(control, ${FINISHED});
   }
@@ -74,12 +82,15 @@ export class PackedGemm {
   private readonly memory: WebAssembly.Memory;
   private readonly kernel: UpdateFn;
   private readonly packKernel: PackFn;
-  private readonly control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + 12)));
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + 11)));
   private worker: Worker | null = null;
   /** Column tiles per chunk (see gemm-wat.ts). */
   chunkCols = 8;
   private sequence = 0;
   private view: Float32Array;
+  private counters: Int32Array;
+  /** The arguments of the update started and not yet finished. */
+  private pending: number[] | null = null;
   /** Milliseconds spent so far in this thread's share of the updates and waiting for the worker's. */
   readonly timings = { own: 0, wait: 0 };
 
@@ -90,7 +101,8 @@ export class PackedGemm {
     const exports = new WebAssembly.Instance(compiled.module, { env: { memory: this.memory } }).exports;
     this.kernel = exports.update as UpdateFn;
     this.packKernel = exports.pack as PackFn;
-    this.view = new Float32Array(this.memory.buffer);
+    this.view = new Float32Array(this.memory.buffer, HEADER_BYTES);
+    this.counters = new Int32Array(this.memory.buffer, 0, HEADER_BYTES / 4);
     if ((options.threads ?? 2) === 2) {
       this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: compiled.module, memory: this.memory, control: this.control.buffer } });
       this.worker.unref();
@@ -103,11 +115,14 @@ export class PackedGemm {
 
   /** Grows the workspace to at least `floats` floats and returns a view of all of it. */
   reserve(floats: number): Float32Array {
-    const pages = Math.ceil((4 * floats) / PAGE);
+    const pages = Math.ceil((HEADER_BYTES + 4 * floats) / PAGE);
     const have = this.memory.buffer.byteLength / PAGE;
     if (pages > MAX_PAGES) throw new ParameterError(`a workspace of ${floats} floats exceeds WebAssembly's 4 GiB`, 'use a smaller problem');
     if (pages > have) this.memory.grow(pages - have);
-    if (this.view.buffer.byteLength !== this.memory.buffer.byteLength) this.view = new Float32Array(this.memory.buffer);
+    if (this.view.buffer.byteLength !== this.memory.buffer.byteLength) {
+      this.view = new Float32Array(this.memory.buffer, HEADER_BYTES);
+      this.counters = new Int32Array(this.memory.buffer, 0, HEADER_BYTES / 4);
+    }
     return this.view;
   }
 
@@ -119,33 +134,73 @@ export class PackedGemm {
    * `overwrite`, C = -A B (C's old values are not read).
    */
   update(c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number, lower = false, overwrite = false): void {
-    if (k < 1 || rowTiles < 1 || colTiles < 1) return;
-    const end = Math.max(c + ((rowTiles * TILE_ROWS - 1) * ldc) + colTiles * TILE_COLS, a + rowTiles * TILE_ROWS * k, b + colTiles * TILE_COLS * k);
-    if (end > this.view.length || c < 0 || a < 0 || b < 0 || c % 4 !== 0 || ldc % 4 !== 0) {
-      throw new ShapeError(`PackedGemm.update: offsets (c ${c}, a ${a}, b ${b}, ldc ${ldc}) reach float ${end} of a ${this.view.length}-float workspace`,
-        'reserve the workspace first and keep C 16-byte aligned');
-    }
-    const args = [4 * c, 4 * ldc, 4 * a, 4 * b, rowTiles, colTiles, k, lower ? 1 : 0, 0, this.threads, this.chunkCols, overwrite ? 1 : 0];
-    if (!this.worker || colTiles < 2) {
-      this.kernel(args[0], args[1], args[2], args[3], rowTiles, colTiles, k, args[7], 0, 1, this.chunkCols, args[11]);
+    const args = this.arguments(c, ldc, a, b, rowTiles, colTiles, k, lower, overwrite);
+    if (!args) return;
+    if (this.pending) { // the worker is busy with a started update: run this one here alone
+      Atomics.store(this.counters, OWN_COUNTER / 4, 0);
+      args[8] = OWN_COUNTER;
+      this.run(args);
       return;
     }
-    const ctl = this.control;
-    ctl.set(args, ARGS);
-    this.sequence += 1;
-    Atomics.store(ctl, SEQUENCE, this.sequence);
-    Atomics.notify(ctl, SEQUENCE);
+    this.post(args);
+    this.finishUpdate();
+  }
+
+  /**
+   * Starts `update`'s work on the worker thread and returns at once; `finishUpdate` joins in and
+   * waits. In between, this thread must not touch C or the packed A and B of the started update.
+   */
+  startUpdate(c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number, lower = false, overwrite = false): void {
+    if (this.pending) throw new ParameterError('PackedGemm.startUpdate: an update is already running', 'call finishUpdate before starting another');
+    const args = this.arguments(c, ldc, a, b, rowTiles, colTiles, k, lower, overwrite);
+    if (args) this.post(args);
+  }
+
+  /** Joins the started update (this thread claims chunks too) and waits until all of it is done. */
+  finishUpdate(): void {
+    const args = this.pending;
+    if (!args) return;
     const t0 = performance.now();
-    this.kernel(args[0], args[1], args[2], args[3], rowTiles, colTiles, k, args[7], 0, 2, this.chunkCols, args[11]); // even column tiles
+    this.run(args);
     const t1 = performance.now();
+    this.timings.own += t1 - t0;
+    this.pending = null;
+    if (!this.worker) return;
+    const ctl = this.control;
     // wait on the value just read, so that a finish between the read and the wait is not missed
     for (let seen = Atomics.load(ctl, FINISHED); seen !== this.sequence; seen = Atomics.load(ctl, FINISHED)) Atomics.wait(ctl, FINISHED, seen);
-    this.timings.own += t1 - t0;
     this.timings.wait += performance.now() - t1;
     if (Atomics.load(ctl, FAILED) === 1) {
       this.worker = null;
       throw new Error('the PackedGemm worker thread failed; PackedGemm now runs on one thread');
     }
+  }
+
+  /** The kernel's arguments (byte addresses), or null for an empty update; checks the offsets. */
+  private arguments(c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number, lower: boolean, overwrite: boolean): number[] | null {
+    if (k < 1 || rowTiles < 1 || colTiles < 1) return null;
+    const end = Math.max(c + ((rowTiles * TILE_ROWS - 1) * ldc) + colTiles * TILE_COLS, a + rowTiles * TILE_ROWS * k, b + colTiles * TILE_COLS * k);
+    if (end > this.view.length || c < 0 || a < 0 || b < 0 || c % 4 !== 0 || ldc % 4 !== 0) {
+      throw new ShapeError(`PackedGemm.update: offsets (c ${c}, a ${a}, b ${b}, ldc ${ldc}) reach float ${end} of a ${this.view.length}-float workspace`,
+        'reserve the workspace first and keep C 16-byte aligned');
+    }
+    const at = (floats: number) => HEADER_BYTES + 4 * floats;
+    return [at(c), 4 * ldc, at(a), at(b), rowTiles, colTiles, k, lower ? 1 : 0, SHARED_COUNTER, this.chunkCols, overwrite ? 1 : 0];
+  }
+
+  /** Resets the shared counter and hands the job to the worker (if there is one). */
+  private post(args: number[]): void {
+    Atomics.store(this.counters, SHARED_COUNTER / 4, 0);
+    this.pending = args;
+    if (!this.worker) return;
+    this.control.set(args, ARGS);
+    this.sequence += 1;
+    Atomics.store(this.control, SEQUENCE, this.sequence);
+    Atomics.notify(this.control, SEQUENCE);
+  }
+
+  private run(a: number[]): void {
+    this.kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
   }
 
   /**
@@ -159,7 +214,7 @@ export class PackedGemm {
     if (src < 0 || dst < 0 || src + (rows - 1) * ld + k > this.view.length || dst + rows * k > this.view.length) {
       throw new ShapeError(`PackedGemm.pack: rows from float ${src} or tiles at ${dst} lie outside the ${this.view.length}-float workspace`, 'reserve the workspace first');
     }
-    this.packKernel(4 * src, 4 * ld, rows, k, 4 * dst, height);
+    this.packKernel(HEADER_BYTES + 4 * src, 4 * ld, rows, k, HEADER_BYTES + 4 * dst, height);
   }
 
   /** Stops the worker thread. */

@@ -47,7 +47,9 @@ export interface PackedOptions {
  *
  * Two levels of blocking: within a panel of panelSize columns, each block of blockSize columns is
  * factorised, solved below, and applied to the rest of its panel only; then the whole panel is
- * applied to the trailing matrix at once.
+ * applied to the trailing matrix at once. Look-ahead: of that trailing update, only the next
+ * panel's columns are done before moving on; the worker thread does the rest while this thread
+ * factorises the next panel, and then joins it (the threads share the work through a counter).
  */
 export function choleskyPacked(a: Float32Array | Float64Array, n: number, options: PackedOptions = {}): PackedFactor {
   const blockSize = options.blockSize ?? 128;
@@ -58,50 +60,64 @@ export function choleskyPacked(a: Float32Array | Float64Array, n: number, option
   if (!(blockSize >= TILE_COLS) || blockSize % TILE_COLS !== 0) throw new ShapeError(`choleskyPacked: block size ${blockSize} is not a positive multiple of ${TILE_COLS}`, `use a multiple of ${TILE_COLS}, such as 128`);
   const panelSize = blockSize * Math.max(1, Math.round((options.panelSize ?? 256) / blockSize));
   const N = Math.ceil(n / TILE_COLS) * TILE_COLS;
-  const apack = N * N;
-  const bpack = apack + N * panelSize;
-  const v = gemm.reserve(bpack + N * panelSize);
+  // two sets of packed A and B: the worker reads one panel's set while this thread packs the next
+  const sets = [0, 1].map((s) => ({ a: N * N + 2 * s * N * panelSize, b: N * N + (2 * s + 1) * N * panelSize }));
+  const v = gemm.reserve(N * N + 4 * N * panelSize);
   for (let i = 0; i < N; i++) {
     if (i < n) { v.set(a.subarray(i * n, i * n + i + 1), i * N); v[i * N + i] += shift; } // the upper triangle is never read
     else { v.fill(0, i * N, i * N + i); v[i * N + i] = 1; } // the workspace may hold an earlier matrix
   }
   const invT: Float64Array[] = [];
-  for (let p0 = 0; p0 < N; p0 += panelSize) {
-    const panelEnd = Math.min(p0 + panelSize, N);
-    for (let j0 = p0; j0 < panelEnd; j0 += blockSize) {
-      const b = Math.min(blockSize, panelEnd - j0);
-      const d = new Float64Array(b * b);
-      for (let i = 0; i < b; i++) for (let c = 0; c <= i; c++) d[i * b + c] = v[(j0 + i) * N + j0 + c];
-      choleskyDense(d, b, j0);
-      const u = invertLowerTransposed(d, b);
-      for (let i = 0; i < b; i++) for (let c = 0; c <= i; c++) v[(j0 + i) * N + j0 + c] = d[i * b + c];
-      if (j0 < n) invT.push(j0 + b <= n ? u : cropSquare(u, b, n - j0));
-      const r = j0 + b;
-      const m = N - r;
-      if (m === 0) continue;
-      // L21 = A21 U with U = L11^-T, written over A21 as -(A21 (-U))
-      gemm.pack(r * N + j0, N, m, b, apack, TILE_ROWS);
-      for (let c = 0; c < b; c++) {
-        const column = bpack + Math.floor(c / TILE_COLS) * TILE_COLS * b + (c % TILE_COLS);
-        for (let k = 0; k < b; k++) v[column + k * TILE_COLS] = -u[k * b + c];
-      }
-      gemm.update(r * N + j0, N, apack, bpack, m / TILE_ROWS, b / TILE_COLS, b, false, true);
-      // the rest of this panel -= L21 L21[its columns]^T
-      const rest = panelEnd - r;
-      if (rest > 0) {
+  try {
+    for (let p0 = 0, panel = 0; p0 < N; p0 += panelSize, panel++) {
+      const panelEnd = Math.min(p0 + panelSize, N);
+      const { a: apack, b: bpack } = sets[panel % 2];
+      // While the worker applies the previous panel to the columns beyond this one (started
+      // below), this thread factorises this panel, running its updates alone.
+      for (let j0 = p0; j0 < panelEnd; j0 += blockSize) {
+        const b = Math.min(blockSize, panelEnd - j0);
+        const d = new Float64Array(b * b);
+        for (let i = 0; i < b; i++) for (let c = 0; c <= i; c++) d[i * b + c] = v[(j0 + i) * N + j0 + c];
+        choleskyDense(d, b, j0);
+        const u = invertLowerTransposed(d, b);
+        for (let i = 0; i < b; i++) for (let c = 0; c <= i; c++) v[(j0 + i) * N + j0 + c] = d[i * b + c];
+        if (j0 < n) invT.push(j0 + b <= n ? u : cropSquare(u, b, n - j0));
+        const r = j0 + b;
+        const m = N - r;
+        if (m === 0) continue;
+        // L21 = A21 U with U = L11^-T, written over A21 as -(A21 (-U))
         gemm.pack(r * N + j0, N, m, b, apack, TILE_ROWS);
-        gemm.pack(r * N + j0, N, rest, b, bpack, TILE_COLS);
-        gemm.update(r * N + r, N, apack, bpack, m / TILE_ROWS, rest / TILE_COLS, b, true);
+        for (let c = 0; c < b; c++) {
+          const column = bpack + Math.floor(c / TILE_COLS) * TILE_COLS * b + (c % TILE_COLS);
+          for (let k = 0; k < b; k++) v[column + k * TILE_COLS] = -u[k * b + c];
+        }
+        gemm.update(r * N + j0, N, apack, bpack, m / TILE_ROWS, b / TILE_COLS, b, false, true);
+        // the rest of this panel -= L21 L21[its columns]^T
+        const rest = panelEnd - r;
+        if (rest > 0) {
+          gemm.pack(r * N + j0, N, m, b, apack, TILE_ROWS);
+          gemm.pack(r * N + j0, N, rest, b, bpack, TILE_COLS);
+          gemm.update(r * N + r, N, apack, bpack, m / TILE_ROWS, rest / TILE_COLS, b, true);
+        }
       }
+      // The trailing matrix -= the panel's rows below it times their transpose (lower triangle):
+      // first the next panel's columns, on both threads, then the rest, started on the worker.
+      const r = panelEnd;
+      const m = N - r;
+      const k = panelEnd - p0;
+      if (m > 0) {
+        gemm.pack(r * N + p0, N, m, k, apack, TILE_ROWS);
+        gemm.pack(r * N + p0, N, m, k, bpack, TILE_COLS);
+      }
+      gemm.finishUpdate(); // the previous panel's far columns
+      if (m === 0) continue;
+      const near = Math.min(panelSize, m);
+      gemm.update(r * N + r, N, apack, bpack, m / TILE_ROWS, near / TILE_COLS, k, true);
+      const c0 = r + near; // the far columns, a lower square of their own
+      if (c0 < N) gemm.startUpdate(c0 * N + c0, N, apack + near * k, bpack + near * k, (N - c0) / TILE_ROWS, (N - c0) / TILE_COLS, k, true);
     }
-    // the trailing matrix -= the panel's rows below it times their transpose, lower triangle
-    const r = panelEnd;
-    const m = N - r;
-    const k = panelEnd - p0;
-    if (m === 0) continue;
-    gemm.pack(r * N + p0, N, m, k, apack, TILE_ROWS);
-    gemm.pack(r * N + p0, N, m, k, bpack, TILE_COLS);
-    gemm.update(r * N + r, N, apack, bpack, m / TILE_ROWS, m / TILE_COLS, k, true);
+  } finally {
+    gemm.finishUpdate(); // also after an error, so that the worker is idle for the next call
   }
   for (let i = 0; i < n; i++) {
     out.set(v.subarray(i * N, i * N + i + 1), i * n);
