@@ -13,7 +13,11 @@
 /** Rows of C in one micro-tile and columns in one micro-tile. */
 export const TILE_ROWS = 4;
 export const TILE_COLS = 8;
-/** Steps of the inner dimension per loop iteration: k must be a multiple of this. */
+/**
+ * Steps of the inner dimension per loop iteration (k must be a multiple). 1: with 2, V8 hoists
+ * both steps' loads to the top of the loop, runs out of vector registers and spills; measured 19
+ * against 35-39 GFLOP/s on one thread (scratch disassembly with node --print-wasm-code).
+ */
 export const K_UNROLL = 1;
 
 /**
@@ -37,11 +41,12 @@ export function gemmWat(fused: boolean): string {
   const rows = Array.from({ length: TILE_ROWS }, (_, r) => r);
   const accumulators = rows.map((r) => `(local $c${r}0 v128) (local $c${r}1 v128)`).join(' ');
   const step = Array.from({ length: K_UNROLL }, (_, u) => `
-   (local.set $b0 (v128.load offset=${4 * TILE_COLS * u} (local.get $b)))
-   (local.set $b1 (v128.load offset=${4 * TILE_COLS * u + 16} (local.get $b)))${rows.map((r) => `
-   (local.set $s (v128.load32_splat offset=${4 * (TILE_ROWS * u + r)} (local.get $a)))
-   (local.set $c${r}0 ${madd('$s', '$b0', `$c${r}0`)})
-   (local.set $c${r}1 ${madd('$s', '$b1', `$c${r}1`)})`).join('')}`).join('');
+   (local.set $b${2 * u} (v128.load offset=${4 * TILE_COLS * u} (local.get $b)))
+   (local.set $b${2 * u + 1} (v128.load offset=${4 * TILE_COLS * u + 16} (local.get $b)))${rows.map((r) => `
+   (local.set $s${u} (v128.load32_splat offset=${4 * (TILE_ROWS * u + r)} (local.get $a)))
+   (local.set $c${r}0 ${madd(`$s${u}`, `$b${2 * u}`, `$c${r}0`)})
+   (local.set $c${r}1 ${madd(`$s${u}`, `$b${2 * u + 1}`, `$c${r}1`)})`).join('')}`).join('');
+  const stepLocals = Array.from({ length: K_UNROLL }, (_, u) => `(local $b${2 * u} v128) (local $b${2 * u + 1} v128) (local $s${u} v128)`).join(' ');
   const store = rows.map((r) => `
   (local.set $p (i32.add (local.get $c) (i32.mul (i32.const ${r}) (local.get $ldc))))
   (v128.store (local.get $p) (select (f32x4.neg (local.get $c${r}0)) (f32x4.sub (v128.load (local.get $p)) (local.get $c${r}0)) (local.get $overwrite)))
@@ -51,7 +56,7 @@ export function gemmWat(fused: boolean): string {
  (import "env" "memory" (memory 1 65536 shared))
  ;; C[0..4, 0..8] -= sum over k of A-tile column k times B-tile row k (C = -sum with $overwrite)
  (func $tile (param $c i32) (param $ldc i32) (param $a i32) (param $b i32) (param $k i32) (param $overwrite i32)
-  ${accumulators} (local $b0 v128) (local $b1 v128) (local $s v128) (local $p i32)
+  ${accumulators} ${stepLocals} (local $p i32)
   (loop $next
 ${step}
    (local.set $a (i32.add (local.get $a) (i32.const ${4 * TILE_ROWS * K_UNROLL})))

@@ -94,6 +94,37 @@ describe('our WebAssembly matrix kernel (lib/linalg/gemm.ts)', () => {
     }
   });
 
+  it('runs an update of its own while a started one is on the worker, and both come out right', () => {
+    for (const g of engines.slice(0, 2)) {
+      const [m, n, k] = [64, 64, 32];
+      // two independent problems side by side in one workspace
+      const first = problem(g, m, n, k, n, 21);
+      const size = first.at.bp + n * k;
+      const v = g.reserve(2 * size);
+      const next = filler(22);
+      for (let i = size; i < 2 * size; i++) v[i] = next();
+      const at2 = { c: size, a: size + m * n, bt: size + m * n + m * k, ap: size + m * n + m * k + n * k, bp: size + m * n + 2 * m * k + n * k };
+      g.pack(at2.a, k, m, k, at2.ap, 4);
+      g.pack(at2.bt, k, n, k, at2.bp, 8);
+      const expect1 = Array.from({ length: m * n }, (_, x) => first.reference(Math.floor(x / n), x % n));
+      const expect2 = Array.from({ length: m * n }, (_, x) => {
+        const [i, j] = [Math.floor(x / n), x % n];
+        let s = 0;
+        for (let q = 0; q < k; q++) s += v[at2.a + i * k + q] * v[at2.bt + j * k + q];
+        return v[at2.c + x] - s;
+      });
+      g.startUpdate(first.at.c, n, first.at.ap, first.at.bp, m / 4, n / 8, k);
+      expect(() => g.startUpdate(first.at.c, n, first.at.ap, first.at.bp, m / 4, n / 8, k)).toThrow(/already running.*finishUpdate/);
+      g.update(at2.c, n, at2.ap, at2.bp, m / 4, n / 8, k); // on this thread alone
+      g.finishUpdate();
+      g.finishUpdate(); // nothing left to finish: a no-op
+      for (let x = 0; x < m * n; x++) {
+        expect(Math.abs(v[first.at.c + x] - expect1[x])).toBeLessThan(1e-5 * (1 + Math.abs(expect1[x])));
+        expect(Math.abs(v[at2.c + x] - expect2[x])).toBeLessThan(1e-5 * (1 + Math.abs(expect2[x])));
+      }
+    }
+  });
+
   it('rejects offsets outside the workspace and shapes that do not fill whole tiles', () => {
     const g = engines[0];
     const size = g.reserve(1024).length;
