@@ -53,7 +53,7 @@ export function gemmWat(fused: boolean): string {
   (v128.store offset=16 (local.get $p) (select (f32x4.neg (local.get $c${r}1)) (f32x4.sub (v128.load offset=16 (local.get $p)) (local.get $c${r}1)) (local.get $overwrite)))`).join('');
   const shuffle = (x: string, y: string, l: number[]) => `(i8x16.shuffle ${lanes(l)} (local.get ${x}) (local.get ${y}))`;
   return `(module
- (import "env" "memory" (memory 1 65536 shared))
+ (import "env" "memory" (memory 1 32768 shared))
  ;; C[0..4, 0..8] -= sum over k of A-tile column k times B-tile row k (C = -sum with $overwrite)
  (func $tile (param $c i32) (param $ldc i32) (param $a i32) (param $b i32) (param $k i32) (param $overwrite i32)
   ${accumulators} ${stepLocals} (local $p i32)

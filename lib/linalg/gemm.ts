@@ -18,7 +18,7 @@ import { TILE_COLS, TILE_ROWS } from './gemm-wat';
 export { TILE_COLS, TILE_ROWS };
 
 const PAGE = 65536;
-const MAX_PAGES = 65536; // the module's declared maximum: 4 GiB of address space, reserved not used
+const MAX_PAGES = 32768; // the module's declared maximum, 2 GiB (a shared memory reserves its maximum's address space up front; signed i32 offsets stay positive)
 
 // The workspace starts after a 64-byte header holding the chunk counters: the shared job's, and
 // the one this thread uses for updates it runs alone.
@@ -117,7 +117,7 @@ export class PackedGemm {
   reserve(floats: number): Float32Array {
     const pages = Math.ceil((HEADER_BYTES + 4 * floats) / PAGE);
     const have = this.memory.buffer.byteLength / PAGE;
-    if (pages > MAX_PAGES) throw new ParameterError(`a workspace of ${floats} floats exceeds WebAssembly's 4 GiB`, 'use a smaller problem');
+    if (pages > MAX_PAGES) throw new ParameterError(`a workspace of ${floats} floats exceeds the kernel's 2 GiB workspace`, 'factorise a smaller matrix (n up to about 22,000), or use choleskyTfjs');
     if (pages > have) this.memory.grow(pages - have);
     if (this.view.buffer.byteLength !== this.memory.buffer.byteLength) {
       this.view = new Float32Array(this.memory.buffer, HEADER_BYTES);

@@ -133,5 +133,6 @@ describe('our WebAssembly matrix kernel (lib/linalg/gemm.ts)', () => {
     expect(() => g.pack(0, 16, 6, 8, 512, 4)).toThrow(/do not fill tiles of 4 x 4.*pad/);
     expect(() => g.pack(0, 16, 8, 6, 512, 8)).toThrow(/do not fill tiles/);
     expect(() => g.pack(size, 16, 8, 8, 0, 8)).toThrow(/outside the .*workspace/);
+    expect(() => g.reserve(2 ** 29)).toThrow(/exceeds the kernel's 2 GiB workspace.*smaller matrix/);
   });
 });
