@@ -5,12 +5,9 @@
 // copies 100 MB (about 0.1 s here). This kernel views the input in the heap and copies only the
 // slice, row run by row run. The values are the same bits; only the copy is gone.
 import * as tf from './tf';
+import { WasmBackendLike } from './tensor-io';
 
 type Info = tf.TensorInfo;
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  typedArrayFromHeap(t: Info): tf.TypedArray;
-}
 
 /** Copies the slice of x (shape, begin, size) into out, one contiguous run of the innermost axis at a time. */
 export function copySlice(x: tf.TypedArray, shape: number[], begin: number[], size: number[], out: tf.TypedArray): void {

@@ -12,10 +12,9 @@
 import * as v8 from 'v8';
 import { Worker } from 'worker_threads';
 import { ParameterError, ShapeError } from '../core/errors';
+import { waitForValue } from '../core/wait';
 import { GEMM_FUSED_BASE64, GEMM_UNFUSED_BASE64 } from './gemm-binary';
 import { TILE_COLS, TILE_ROWS } from './gemm-wat';
-
-export { TILE_COLS, TILE_ROWS };
 
 const PAGE = 65536;
 const MAX_PAGES = 32768; // the module's declared maximum, 2 GiB (a shared memory reserves its maximum's address space up front; signed i32 offsets stay positive)
@@ -32,6 +31,7 @@ const FINISHED = 1;
 const FAILED = 2;
 const STOP = 3;
 const ARGS = 4;
+const ARG_COUNT = 11; // update's parameters
 
 type UpdateFn = (c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number,
   lower: number, counter: number, chunkCols: number, overwrite: number) => void;
@@ -48,7 +48,7 @@ try {
     Atomics.wait(control, ${SEQUENCE}, seen);
     seen = Atomics.load(control, ${SEQUENCE});
     if (Atomics.load(control, ${STOP}) === 1) break;
-    const a = control.slice(${ARGS}, ${ARGS} + 11);
+    const a = control.slice(${ARGS}, ${ARGS + ARG_COUNT});
     update(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
     Atomics.store(control, ${FINISHED}, seen);
     Atomics.notify(control, ${FINISHED});
@@ -82,7 +82,7 @@ export class PackedGemm {
   private readonly memory: WebAssembly.Memory;
   private readonly kernel: UpdateFn;
   private readonly packKernel: PackFn;
-  private readonly control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + 11)));
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + ARG_COUNT)));
   private worker: Worker | null = null;
   /** Column tiles per chunk (see gemm-wat.ts). */
   chunkCols = 8;
@@ -166,11 +166,9 @@ export class PackedGemm {
     this.timings.own += t1 - t0;
     this.pending = null;
     if (!this.worker) return;
-    const ctl = this.control;
-    // wait on the value just read, so that a finish between the read and the wait is not missed
-    for (let seen = Atomics.load(ctl, FINISHED); seen !== this.sequence; seen = Atomics.load(ctl, FINISHED)) Atomics.wait(ctl, FINISHED, seen);
+    waitForValue(this.control, FINISHED, this.sequence);
     this.timings.wait += performance.now() - t1;
-    if (Atomics.load(ctl, FAILED) === 1) {
+    if (Atomics.load(this.control, FAILED) === 1) {
       this.worker = null;
       throw new Error('the PackedGemm worker thread failed; PackedGemm now runs on one thread');
     }
@@ -217,8 +215,9 @@ export class PackedGemm {
     this.packKernel(HEADER_BYTES + 4 * src, 4 * ld, rows, k, HEADER_BYTES + 4 * dst, height);
   }
 
-  /** Stops the worker thread. */
+  /** Finishes a started update and stops the worker thread. */
   async dispose(): Promise<void> {
+    this.finishUpdate();
     if (!this.worker) return;
     Atomics.store(this.control, STOP, 1);
     this.sequence += 1;

@@ -11,9 +11,9 @@
 import { ShapeError } from '../core/errors';
 import { PackedGemm, packedGemm } from '../linalg/gemm';
 import * as tile from '../linalg/gemm-wat';
-import { choleskyDense, invertLowerTransposed } from './dense-cholesky';
+import { choleskyDense, invertLowerTransposed, subBlock } from './dense-cholesky';
 
-// local constants: a re-exported binding compiles to a getter, which costs a call in inner loops
+// local constants, which the JIT folds into the inner loops (an imported binding is a property load)
 const TILE_ROWS = tile.TILE_ROWS;
 const TILE_COLS = tile.TILE_COLS;
 
@@ -82,7 +82,7 @@ export function choleskyPacked(a: Float32Array | Float64Array, n: number, option
         choleskyDense(d, b, j0);
         const u = invertLowerTransposed(d, b);
         for (let i = 0; i < b; i++) for (let c = 0; c <= i; c++) v[(j0 + i) * N + j0 + c] = d[i * b + c];
-        if (j0 < n) invT.push(j0 + b <= n ? u : cropSquare(u, b, n - j0));
+        if (j0 < n) invT.push(j0 + b <= n ? u : subBlock(u, b, 0, 0, n - j0, n - j0)); // without the padding
         const r = j0 + b;
         const m = N - r;
         if (m === 0) continue;
@@ -125,11 +125,4 @@ export function choleskyPacked(a: Float32Array | Float64Array, n: number, option
     out.fill(0, i * n + i + 1, (i + 1) * n);
   }
   return { factor: out, invT, blockSize };
-}
-
-/** The top-left s x s corner of a b x b row-major matrix. */
-function cropSquare(u: Float64Array, b: number, s: number): Float64Array {
-  const out = new Float64Array(s * s);
-  for (let i = 0; i < s; i++) out.set(u.subarray(i * b, i * b + s), i * s);
-  return out;
 }

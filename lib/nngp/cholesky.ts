@@ -6,7 +6,7 @@
 // Work is O(n^3 / 3). Storage is float32.
 import * as tf from '../core/tf';
 import { ShapeError, fmtShape } from '../core/errors';
-import { NotPositiveDefiniteError, choleskyDense, invertLowerTransposed } from './dense-cholesky';
+import { NotPositiveDefiniteError, choleskyDense, invertLowerTransposed, subBlock } from './dense-cholesky';
 import { choleskyPacked } from './cholesky-packed';
 import { tensorFrom } from '../core/tensor-io';
 
@@ -27,13 +27,6 @@ function blockInverseT(L: tf.Tensor2D, k0: number, b: number, blockSize: number)
 /** The block size the solves use: that of the cached inverses if `cholesky` made L, else `fallback`. */
 function solveBlockSize(L: tf.Tensor2D, fallback: number): number {
   return diagonalInverses.get(L)?.blockSize ?? fallback;
-}
-
-/** Rows r0.. and columns c0.. of an n-column row-major matrix, as a rows x cols Float64Array. */
-function subBlock(a: Float64Array, n: number, r0: number, c0: number, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) out.set(a.subarray((r0 + i) * n + c0, (r0 + i) * n + c0 + cols), i * cols);
-  return out;
 }
 
 /** Writes a rows x cols block into an n-column row-major matrix at (r0, c0). */

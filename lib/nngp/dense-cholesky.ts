@@ -57,3 +57,10 @@ export function invertLowerTransposed(l: Float64Array, n: number): Float64Array 
   }
   return u;
 }
+
+/** Rows r0.. and columns c0.. of an n-column row-major matrix, as a rows x cols Float64Array. */
+export function subBlock(a: Float64Array, n: number, r0: number, c0: number, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) out.set(a.subarray((r0 + i) * n + c0, (r0 + i) * n + c0 + cols), i * cols);
+  return out;
+}

@@ -13,6 +13,7 @@ import { Worker } from 'worker_threads';
 import * as tf from '../core/tf';
 import { Key } from '../core/random';
 import { ParameterError, checkInt } from '../core/errors';
+import { waitForValue } from '../core/wait';
 
 /** Examples start..end-1 of a batch of `batch` examples. */
 export interface Shard {
@@ -146,8 +147,7 @@ export class DataParallel {
     lap('own');
     for (let w = 0; w < this.workers.length; w++) {
       const slot = CONTROL.done + w;
-      // wait on the value just read, so that a finish between the read and the wait is not missed
-      for (let seen = Atomics.load(this.control, slot); seen !== this.sequence; seen = Atomics.load(this.control, slot)) Atomics.wait(this.control, slot, seen, 100);
+      waitForValue(this.control, slot, this.sequence, 100);
       if (Atomics.load(this.control, CONTROL.failed) !== 0) {
         const text = new TextDecoder().decode(this.error.slice()).replace(/\0+$/, '');
         tf.dispose(Object.values(own.grads));
