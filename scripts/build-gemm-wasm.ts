@@ -10,7 +10,7 @@ import { gemmWat } from '../lib/linalg/gemm-wat';
 export async function assembleGemm(fused: boolean): Promise<Uint8Array> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const wabt = await (require('wabt') as () => Promise<any>)();
-  const module = wabt.parseWat('gemm.wat', gemmWat(fused), { simd: true, relaxed_simd: true, threads: true });
+  const module = wabt.parseWat('gemm.wat', gemmWat(fused), { simd: true, relaxed_simd: true, threads: true, bulk_memory: true });
   try {
     // wabt's own validator rejects shared memories whatever the features; V8 validates on load
     return (module.toBinary({}).buffer as Uint8Array).slice(); // a copy: destroy() frees wabt's

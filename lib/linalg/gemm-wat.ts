@@ -128,6 +128,105 @@ ${step}
     (local.set $q (i32.add (local.get $q) (i32.shl (local.get $o) (i32.const 2))))
     (br_if $columns (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 4))) (local.get $k))))
    (br_if $groups (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 4))) (local.get $rows)))))
+
+ ;; Packs a k x (8 colTiles) block of a row-major matrix at $src (row stride $ld bytes), untransposed,
+ ;; as update's B: tile j holds columns 8j..8j+7, row r's 8 values at $dst + 32 (j k + r).
+ (func (export "packRows") (param $src i32) (param $ld i32) (param $k i32) (param $colTiles i32) (param $dst i32)
+  (local $j i32) (local $r i32) (local $p i32)
+  (loop $tiles
+   (local.set $p (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 5))))
+   (local.set $r (i32.const 0))
+   (loop $rows
+    (v128.store (local.get $dst) (v128.load (local.get $p)))
+    (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $p)))
+    (local.set $p (i32.add (local.get $p) (local.get $ld)))
+    (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+    (br_if $rows (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $k))))
+   (br_if $tiles (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $colTiles)))))
+
+ ;; The diagonal blocks, in double precision (f64x2, multiply then add in both builds, so that the
+ ;; fused and unfused kernels factorise alike). sum over t < len of p[t] q[t], four running sums.
+ (func $dot64 (param $p i32) (param $q i32) (param $len i32) (result f64)
+  (local $s0 v128) (local $s1 v128) (local $end i32) (local $s f64)
+  (local.set $end (i32.add (local.get $p) (i32.shl (local.get $len) (i32.const 3))))
+  (block $pairsDone
+   (loop $pairs
+    (br_if $pairsDone (i32.gt_u (i32.add (local.get $p) (i32.const 32)) (local.get $end)))
+    (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (v128.load (local.get $p)) (v128.load (local.get $q)))))
+    (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (v128.load offset=16 (local.get $p)) (v128.load offset=16 (local.get $q)))))
+    (local.set $p (i32.add (local.get $p) (i32.const 32)))
+    (local.set $q (i32.add (local.get $q) (i32.const 32)))
+    (br $pairs)))
+  (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
+  (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
+  (block $tailDone
+   (loop $tail
+    (br_if $tailDone (i32.ge_u (local.get $p) (local.get $end)))
+    (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $p)) (f64.load (local.get $q)))))
+    (local.set $p (i32.add (local.get $p) (i32.const 8)))
+    (local.set $q (i32.add (local.get $q) (i32.const 8)))
+    (br $tail)))
+  (local.get $s))
+
+ ;; In-place Cholesky of the lower triangle of an n x n row-major f64 matrix at $a (the upper
+ ;; triangle is neither read nor written). Returns -1, or the first pivot j that is not positive
+ ;; (NaN included), with its value left at a[j][j].
+ (func (export "cholesky64") (param $a i32) (param $n i32) (result i32)
+  (local $j i32) (local $i i32) (local $rowJ i32) (local $rowI i32) (local $row i32) (local $d f64) (local $ljj f64)
+  (local.set $row (i32.shl (local.get $n) (i32.const 3)))
+  (block $done
+   (loop $columns
+    (br_if $done (i32.ge_u (local.get $j) (local.get $n)))
+    (local.set $rowJ (i32.add (local.get $a) (i32.mul (local.get $j) (local.get $row))))
+    (local.set $d (f64.sub (f64.load (i32.add (local.get $rowJ) (i32.shl (local.get $j) (i32.const 3))))
+                           (call $dot64 (local.get $rowJ) (local.get $rowJ) (local.get $j))))
+    (f64.store (i32.add (local.get $rowJ) (i32.shl (local.get $j) (i32.const 3))) (local.get $d))
+    (if (i32.eqz (f64.gt (local.get $d) (f64.const 0))) (then (return (local.get $j))))
+    (local.set $ljj (f64.sqrt (local.get $d)))
+    (f64.store (i32.add (local.get $rowJ) (i32.shl (local.get $j) (i32.const 3))) (local.get $ljj))
+    (local.set $i (i32.add (local.get $j) (i32.const 1)))
+    (local.set $rowI (i32.add (local.get $rowJ) (local.get $row)))
+    (block $rowsDone
+     (loop $rows
+      (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
+      (f64.store (i32.add (local.get $rowI) (i32.shl (local.get $j) (i32.const 3)))
+       (f64.div (f64.sub (f64.load (i32.add (local.get $rowI) (i32.shl (local.get $j) (i32.const 3))))
+                         (call $dot64 (local.get $rowI) (local.get $rowJ) (local.get $j)))
+                (local.get $ljj)))
+      (local.set $rowI (i32.add (local.get $rowI) (local.get $row)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows)))
+    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+    (br $columns)))
+  (i32.const -1))
+
+ ;; U = (L^-1)^T of the lower-triangular n x n row-major f64 matrix at $l, written to $u (all n^2
+ ;; entries): U[c][i] = -(sum_{t=c}^{i-1} L[i][t] U[c][t]) / L[i][i] for c < i, 1 / L[i][i] on the
+ ;; diagonal, 0 below it. Both factors of each sum are contiguous rows.
+ (func (export "invertLowerT64") (param $l i32) (param $u i32) (param $n i32)
+  (local $i i32) (local $c i32) (local $row i32) (local $rowI i32) (local $d f64)
+  (local.set $row (i32.shl (local.get $n) (i32.const 3)))
+  (memory.fill (local.get $u) (i32.const 0) (i32.mul (local.get $n) (local.get $row)))
+  (block $done
+   (loop $rows
+    (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+    (local.set $rowI (i32.mul (local.get $i) (local.get $row)))
+    (local.set $d (f64.load (i32.add (i32.add (local.get $l) (local.get $rowI)) (i32.shl (local.get $i) (i32.const 3)))))
+    (local.set $c (i32.const 0))
+    (block $columnsDone
+     (loop $columns
+      (br_if $columnsDone (i32.ge_u (local.get $c) (local.get $i)))
+      (f64.store (i32.add (i32.add (local.get $u) (i32.mul (local.get $c) (local.get $row))) (i32.shl (local.get $i) (i32.const 3)))
+       (f64.div (f64.neg (call $dot64
+         (i32.add (i32.add (local.get $l) (local.get $rowI)) (i32.shl (local.get $c) (i32.const 3)))
+         (i32.add (local.get $u) (i32.mul (local.get $c) (i32.add (local.get $row) (i32.const 8))))
+         (i32.sub (local.get $i) (local.get $c))))
+        (local.get $d)))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $columns)))
+    (f64.store (i32.add (i32.add (local.get $u) (local.get $rowI)) (i32.shl (local.get $i) (i32.const 3))) (f64.div (f64.const 1) (local.get $d)))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $rows))))
 )
 `;
 }

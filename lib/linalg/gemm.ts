@@ -36,6 +36,9 @@ const ARG_COUNT = 11; // update's parameters
 type UpdateFn = (c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number,
   lower: number, counter: number, chunkCols: number, overwrite: number) => void;
 type PackFn = (src: number, ld: number, rows: number, k: number, dst: number, height: number) => void;
+type PackRowsFn = (src: number, ld: number, k: number, colTiles: number, dst: number) => void;
+type Cholesky64Fn = (a: number, n: number) => number;
+type Invert64Fn = (l: number, u: number, n: number) => void;
 
 // The worker: instantiate the same module on the same memory, then run jobs until told to stop.
 const WORKER_SOURCE = `
@@ -82,6 +85,9 @@ export class PackedGemm {
   private readonly memory: WebAssembly.Memory;
   private readonly kernel: UpdateFn;
   private readonly packKernel: PackFn;
+  private readonly packRowsKernel: PackRowsFn;
+  private readonly cholesky64: Cholesky64Fn;
+  private readonly invert64: Invert64Fn;
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + ARG_COUNT)));
   private worker: Worker | null = null;
   /** Column tiles per chunk (see gemm-wat.ts). */
@@ -101,6 +107,9 @@ export class PackedGemm {
     const exports = new WebAssembly.Instance(compiled.module, { env: { memory: this.memory } }).exports;
     this.kernel = exports.update as UpdateFn;
     this.packKernel = exports.pack as PackFn;
+    this.packRowsKernel = exports.packRows as PackRowsFn;
+    this.cholesky64 = exports.cholesky64 as Cholesky64Fn;
+    this.invert64 = exports.invertLowerT64 as Invert64Fn;
     this.view = new Float32Array(this.memory.buffer, HEADER_BYTES);
     this.counters = new Int32Array(this.memory.buffer, 0, HEADER_BYTES / 4);
     if ((options.threads ?? 2) === 2) {
@@ -213,6 +222,44 @@ export class PackedGemm {
       throw new ShapeError(`PackedGemm.pack: rows from float ${src} or tiles at ${dst} lie outside the ${this.view.length}-float workspace`, 'reserve the workspace first');
     }
     this.packKernel(HEADER_BYTES + 4 * src, 4 * ld, rows, k, HEADER_BYTES + 4 * dst, height);
+  }
+
+  /**
+   * Packs the k x (8 colTiles) block at float offset `src` (row stride `ld` floats) of a row-major
+   * matrix, untransposed, as update's B (tiles of 8 columns).
+   */
+  packRows(src: number, ld: number, k: number, colTiles: number, dst: number): void {
+    if (k === 0 || colTiles === 0) return;
+    if (src < 0 || dst < 0 || src + (k - 1) * ld + 8 * colTiles > this.view.length || dst + 8 * colTiles * k > this.view.length) {
+      throw new ShapeError(`PackedGemm.packRows: rows from float ${src} or tiles at ${dst} lie outside the ${this.view.length}-float workspace`, 'reserve the workspace first');
+    }
+    this.packRowsKernel(HEADER_BYTES + 4 * src, 4 * ld, k, colTiles, HEADER_BYTES + 4 * dst);
+  }
+
+  /** A float64 view of the workspace: float offset 2i is its index i. */
+  view64(): Float64Array {
+    return new Float64Array(this.memory.buffer, HEADER_BYTES, Math.floor(this.view.length / 2));
+  }
+
+  /** Checks that an n x n float64 block at even float offset `at` lies in the workspace. */
+  private checkBlock64(at: number, n: number): number {
+    if (at < 0 || at % 2 !== 0 || at + 2 * n * n > this.view.length) {
+      throw new ShapeError(`PackedGemm: a ${n}x${n} float64 block at float ${at} is misaligned or outside the ${this.view.length}-float workspace`, 'reserve the workspace first and use an even offset');
+    }
+    return HEADER_BYTES + 4 * at;
+  }
+
+  /**
+   * In-place Cholesky of the lower triangle of the n x n row-major float64 block at float offset
+   * `at` (even). Returns -1, or the first pivot that is not positive, its value left on the diagonal.
+   */
+  choleskyBlock(at: number, n: number): number {
+    return this.cholesky64(this.checkBlock64(at, n), n);
+  }
+
+  /** Writes (L^-1)^T of the lower-triangular n x n float64 block at `l` to the block at `u` (float offsets, even). */
+  invertBlock(l: number, u: number, n: number): void {
+    this.invert64(this.checkBlock64(l, n), this.checkBlock64(u, n), n);
   }
 
   /** Finishes a started update and stops the worker thread. */

@@ -1,7 +1,8 @@
 // Blocked Cholesky on our own WebAssembly matrix kernel (lib/linalg/gemm.ts) instead of tfjs
 // products: right-looking, in place in the kernel's shared float32 workspace, so there are no panel
 // copies and no tensors. For each block column of (up to) 128 rows:
-//   1. the diagonal block is factorised and inverted in double precision in JavaScript;
+//   1. the diagonal block is factorised and inverted in double precision (the kernel module's
+//      float64 routines, four times faster than the same loops in JavaScript);
 //   2. the rows below it are solved against it, L21 = A21 L11^-T, as one packed product;
 //   3. the lower triangle of the matrix to its right is updated, A22 -= L21 L21^T: within its
 //      256-column panel at once, beyond it once per panel (see choleskyPacked). These are the
@@ -11,7 +12,7 @@
 import { ShapeError } from '../core/errors';
 import { PackedGemm, packedGemm } from '../linalg/gemm';
 import * as tile from '../linalg/gemm-wat';
-import { choleskyDense, invertLowerTransposed, subBlock } from './dense-cholesky';
+import { notPositiveDefinite, subBlock } from './dense-cholesky';
 
 // local constants, which the JIT folds into the inner loops (an imported binding is a property load)
 const TILE_ROWS = tile.TILE_ROWS;
@@ -63,7 +64,11 @@ export function choleskyPacked(a: Float32Array | Float64Array, n: number, option
   const N = Math.ceil(n / TILE_COLS) * TILE_COLS;
   // two sets of packed A and B: the worker reads one panel's set while this thread packs the next
   const sets = [0, 1].map((s) => ({ a: N * N + 2 * s * N * panelSize, b: N * N + (2 * s + 1) * N * panelSize }));
-  const v = gemm.reserve(N * N + 4 * N * panelSize);
+  // after the factor and the packing buffers: a diagonal block and its inverse, in float64
+  const diag = N * N + 4 * N * panelSize;
+  const inverse = diag + 2 * blockSize * blockSize;
+  const v = gemm.reserve(inverse + 2 * blockSize * blockSize);
+  const w = gemm.view64();
   for (let i = 0; i < N; i++) {
     if (i < n) { v.set(a.subarray(i * n, i * n + i + 1), i * N); v[i * N + i] += shift; } // the upper triangle is never read
     else { v.fill(0, i * N, i * N + i); v[i * N + i] = 1; } // the workspace may hold an earlier matrix
@@ -77,11 +82,13 @@ export function choleskyPacked(a: Float32Array | Float64Array, n: number, option
       // below), this thread factorises this panel, running its updates alone.
       for (let j0 = p0; j0 < panelEnd; j0 += blockSize) {
         const b = Math.min(blockSize, panelEnd - j0);
-        const d = new Float64Array(b * b);
-        for (let i = 0; i < b; i++) for (let c = 0; c <= i; c++) d[i * b + c] = v[(j0 + i) * N + j0 + c];
-        choleskyDense(d, b, j0);
-        const u = invertLowerTransposed(d, b);
-        for (let i = 0; i < b; i++) for (let c = 0; c <= i; c++) v[(j0 + i) * N + j0 + c] = d[i * b + c];
+        const d = diag / 2;
+        for (let i = 0; i < b; i++) for (let c = 0; c <= i; c++) w[d + i * b + c] = v[(j0 + i) * N + j0 + c];
+        const bad = gemm.choleskyBlock(diag, b);
+        if (bad >= 0) throw notPositiveDefinite(j0 + bad, w[d + bad * b + bad]);
+        gemm.invertBlock(diag, inverse, b);
+        for (let i = 0; i < b; i++) for (let c = 0; c <= i; c++) v[(j0 + i) * N + j0 + c] = w[d + i * b + c];
+        const u = w.slice(inverse / 2, inverse / 2 + b * b);
         if (j0 < n) invT.push(j0 + b <= n ? u : subBlock(u, b, 0, 0, n - j0, n - j0)); // without the padding
         const r = j0 + b;
         const m = N - r;

@@ -22,14 +22,17 @@ function dot(a: Float64Array, i: number, b: Float64Array, j: number, len: number
   return (s0 + s1) + (s2 + s3);
 }
 
+/** The error for pivot `pivot` (counted in the whole matrix) whose value `value` is not positive. */
+export function notPositiveDefinite(pivot: number, value: number): NotPositiveDefiniteError {
+  return new NotPositiveDefiniteError(`the matrix is not positive definite: pivot ${pivot} is ${value}`,
+    'add jitter or observation noise to the diagonal (choleskyWithJitter), or check the kernel for NaN and duplicate inputs');
+}
+
 /** In-place Cholesky of an n x n row-major Float64Array; throws at the first bad pivot. */
 export function choleskyDense(a: Float64Array, n: number, offset: number): void {
   for (let j = 0; j < n; j++) {
     const d = a[j * n + j] - dot(a, j * n, a, j * n, j);
-    if (!(d > 0)) {
-      throw new NotPositiveDefiniteError(`the matrix is not positive definite: pivot ${offset + j} is ${d}`,
-        'add jitter or observation noise to the diagonal (choleskyWithJitter), or check the kernel for NaN and duplicate inputs');
-    }
+    if (!(d > 0)) throw notPositiveDefinite(offset + j, d);
     const ljj = Math.sqrt(d);
     a[j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PackedGemm } from '../../lib/linalg/gemm';
 import * as committed from '../../lib/linalg/gemm-binary';
 import { assembleGemm, binaryModuleText } from '../../scripts/build-gemm-wasm';
+import { choleskyDense, invertLowerTransposed } from '../../lib/nngp/dense-cholesky';
 
 /** Deterministic values in [-1, 1) (a small LCG), so that failures reproduce. */
 function filler(seed: number): () => number {
@@ -125,6 +126,51 @@ describe('our WebAssembly matrix kernel (lib/linalg/gemm.ts)', () => {
     }
   });
 
+  it('packs a row-major block untransposed into 8-column B tiles (packRows)', () => {
+    const g = engines[0];
+    const k = 5, cols = 24, ld = 28, dst = k * ld;
+    const v = g.reserve(dst + k * cols);
+    const next = filler(4);
+    for (let i = 0; i < dst; i++) v[i] = next();
+    g.packRows(0, ld, k, cols / 8, dst);
+    for (let r = 0; r < k; r++) for (let c = 0; c < cols; c++) expect(v[dst + Math.floor(c / 8) * 8 * k + r * 8 + (c % 8)]).toBe(v[r * ld + c]);
+  });
+
+  it('factorises and inverts float64 blocks like the JavaScript reference, and names a bad pivot', () => {
+    const g = engines[2]; // the unfused build: the float64 routines are the same in both
+    for (const n of [1, 7, 40]) {
+      // a random SPD block, n x n: X X^T + I
+      const next = filler(n);
+      const x = Array.from({ length: n * n }, next);
+      const a = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let q = 0; q < n; q++) a[i * n + j] += x[i * n + q] * x[j * n + q] + (i === j && q === 0 ? 1 : 0);
+      g.reserve(4 * n * n + 2);
+      const w = g.view64();
+      w.set(a, 1); // float offset 2
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) w[1 + i * n + j] = 7; // the upper triangle is neither read nor written
+      expect(g.choleskyBlock(2, n)).toBe(-1);
+      g.invertBlock(2, 2 + 2 * n * n, n);
+      const l = Float64Array.from(a);
+      choleskyDense(l, n, 0);
+      const u = invertLowerTransposed(l, n);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          if (j <= i) expect(Math.abs(w[1 + i * n + j] - l[i * n + j])).toBeLessThan(1e-12 * (1 + Math.abs(l[i * n + j])));
+          else expect(w[1 + i * n + j]).toBe(7);
+          expect(Math.abs(w[1 + n * n + i * n + j] - u[i * n + j])).toBeLessThan(1e-11 * (1 + Math.abs(u[i * n + j])));
+        }
+      }
+    }
+    const w = g.view64();
+    w.set([4, 0, 0, 2, 1, 0, 0, 0, 0], 1); // pivot 1 is 1 - 1 = 0
+    expect(g.choleskyBlock(2, 3)).toBe(1);
+    expect(w[1 + 4]).toBe(0);
+    w.set([4, 0, 2, NaN], 1);
+    expect(g.choleskyBlock(2, 2)).toBe(1);
+    expect(() => g.choleskyBlock(1, 2)).toThrow(/misaligned or outside.*even offset/);
+    expect(() => g.invertBlock(0, g.reserve(0).length, 2)).toThrow(/outside/);
+  });
+
   it('rejects offsets outside the workspace and shapes that do not fill whole tiles', () => {
     const g = engines[0];
     const size = g.reserve(1024).length;
@@ -133,6 +179,7 @@ describe('our WebAssembly matrix kernel (lib/linalg/gemm.ts)', () => {
     expect(() => g.pack(0, 16, 6, 8, 512, 4)).toThrow(/do not fill tiles of 4 x 4.*pad/);
     expect(() => g.pack(0, 16, 8, 6, 512, 8)).toThrow(/do not fill tiles/);
     expect(() => g.pack(size, 16, 8, 8, 0, 8)).toThrow(/outside the .*workspace/);
+    expect(() => g.packRows(size - 8, 16, 2, 1, 0)).toThrow(/packRows: .*outside the .*workspace/);
     expect(() => g.reserve(2 ** 29)).toThrow(/exceeds the kernel's 2 GiB workspace.*smaller matrix/);
   });
 });
