@@ -18,21 +18,22 @@ function wasmBackend(): WasmBackendLike | null {
 
 /**
  * A new float32 tensor of `shape`, filled in place by `write` (in the wasm heap when the backend is
- * wasm). `write` must not run tfjs operations; its view of the tensor is valid only during the call.
- * `alsoRead`, if given, is a tensor whose values `write` receives as its second argument, viewed
+ * wasm). `write` must not run tfjs operations; its views are valid only during the call.
+ * `alsoRead`, if given, is a tensor (or several) whose values `write` receives after `out`, viewed
  * after the output is allocated (an allocation may move the heap).
  */
-export function tensorFrom<R extends tf.Rank>(shape: tf.ShapeMap[R], write: (out: Float32Array, input?: Float32Array) => void, alsoRead?: tf.Tensor): tf.Tensor<R> {
-  if (alsoRead && alsoRead.dtype !== 'float32') throw new TypeError(`tensorFrom reads float32 tensors, got ${alsoRead.dtype}`);
+export function tensorFrom<R extends tf.Rank>(shape: tf.ShapeMap[R], write: (out: Float32Array, ...inputs: Float32Array[]) => void, alsoRead?: tf.Tensor | tf.Tensor[]): tf.Tensor<R> {
+  const inputs = alsoRead === undefined ? [] : Array.isArray(alsoRead) ? alsoRead : [alsoRead];
+  for (const t of inputs) if (t.dtype !== 'float32') throw new TypeError(`tensorFrom reads float32 tensors, got ${t.dtype}`);
   const backend = wasmBackend();
   if (!backend) {
     const out = new Float32Array(shape.reduce((p, s) => p * s, 1));
-    write(out, alsoRead?.dataSync() as Float32Array | undefined);
+    write(out, ...inputs.map((t) => t.dataSync() as Float32Array));
     return tf.tensor(out, shape, 'float32') as tf.Tensor<R>;
   }
   const info = backend.makeOutput(shape, 'float32');
   try {
-    write(backend.typedArrayFromHeap(info) as Float32Array, alsoRead ? (backend.typedArrayFromHeap(alsoRead) as Float32Array) : undefined);
+    write(backend.typedArrayFromHeap(info) as Float32Array, ...inputs.map((t) => backend.typedArrayFromHeap(t) as Float32Array));
   } catch (e) {
     backend.disposeData(info.dataId);
     throw e;

@@ -8,6 +8,7 @@ import * as tf from '../core/tf';
 import { ShapeError, fmtShape } from '../core/errors';
 import { NotPositiveDefiniteError, choleskyDense, invertLowerTransposed, subBlock } from './dense-cholesky';
 import { choleskyPacked } from './cholesky-packed';
+import { solveTriangularPacked } from './solve-packed';
 import { tensorFrom } from '../core/tensor-io';
 
 export { NotPositiveDefiniteError };
@@ -185,11 +186,45 @@ export function choleskyWithJitter(a: tf.Tensor2D, jitter = 0, maxJitter = 1e-2,
   }
 }
 
-/** Solves L X = B for lower-triangular L [n, n] and B [n, m], blockwise (in the blocks of L's cached inverses when `cholesky` made L). */
+/**
+ * Solves L X = B for lower-triangular L [n, n] and B [n, m], by blocks of `blockSize` rows (those of
+ * L's cached inverses when `cholesky` made L), on our WebAssembly kernel (solve-packed.ts). A block
+ * size that is not a multiple of 8 (possible with choleskyTfjs) takes solveLowerTfjs.
+ */
 export function solveLower(L: tf.Tensor2D, B: tf.Tensor2D, blockSize = 128): tf.Tensor2D {
+  return solvePacked(L, B, blockSize, false) ?? solveLowerTfjs(L, B, blockSize);
+}
+
+/** Solves L^T X = B for lower-triangular L [n, n] and B [n, m], by blocks from the bottom (as solveLower). */
+export function solveUpperTransposed(L: tf.Tensor2D, B: tf.Tensor2D, blockSize = 128): tf.Tensor2D {
+  return solvePacked(L, B, blockSize, true) ?? solveUpperTransposedTfjs(L, B, blockSize);
+}
+
+function checkRhs(name: string, n: number, B: tf.Tensor2D): void {
+  if (B.rank !== 2 || B.shape[0] !== n) throw new ShapeError(`${name}: L is ${n}x${n} but B is ${fmtShape(B.shape)}`, 'pass B [n, m] with as many rows as L');
+}
+
+/** The packed solve, or null when the block size does not suit the kernel. */
+function solvePacked(L: tf.Tensor2D, B: tf.Tensor2D, blockSize: number, transposed: boolean): tf.Tensor2D | null {
+  const n = checkSquare(L);
+  checkRhs(transposed ? 'solveUpperTransposed' : 'solveLower', n, B);
+  const cached = diagonalInverses.get(L);
+  const size = cached?.blockSize ?? blockSize;
+  if (size % 8 !== 0 || size < 8) return null;
+  const m = B.shape[1];
+  const inputs = [L, B].map((t) => (t.dtype === 'float32' ? t : tf.cast(t, 'float32')));
+  try {
+    return tensorFrom<tf.Rank.R2>([n, m], (out, l, b) => solveTriangularPacked(l, n, b, m, out, { blockSize: size, transposed, invT: cached?.invT }), inputs);
+  } finally {
+    inputs.forEach((t, i) => { if (t !== [L, B][i]) t.dispose(); });
+  }
+}
+
+/** solveLower with tfjs operations, blockwise (the reference the tests compare the kernel with). */
+export function solveLowerTfjs(L: tf.Tensor2D, B: tf.Tensor2D, blockSize = 128): tf.Tensor2D {
   const n = checkSquare(L);
   blockSize = solveBlockSize(L, blockSize);
-  if (B.shape[0] !== n) throw new ShapeError(`solveLower: L is ${n}x${n} but B has ${B.shape[0]} rows`, 'pass B with as many rows as L');
+  checkRhs('solveLower', n, B);
   const blocks: tf.Tensor2D[] = [];
   try {
     for (let k0 = 0; k0 < n; k0 += blockSize) {
@@ -209,11 +244,11 @@ export function solveLower(L: tf.Tensor2D, B: tf.Tensor2D, blockSize = 128): tf.
   }
 }
 
-/** Solves L^T X = B for lower-triangular L [n, n] and B [n, m], blockwise from the bottom (blocks as solveLower). */
-export function solveUpperTransposed(L: tf.Tensor2D, B: tf.Tensor2D, blockSize = 128): tf.Tensor2D {
+/** solveUpperTransposed with tfjs operations, blockwise from the bottom. */
+export function solveUpperTransposedTfjs(L: tf.Tensor2D, B: tf.Tensor2D, blockSize = 128): tf.Tensor2D {
   const n = checkSquare(L);
   blockSize = solveBlockSize(L, blockSize);
-  if (B.shape[0] !== n) throw new ShapeError(`solveUpperTransposed: L is ${n}x${n} but B has ${B.shape[0]} rows`, 'pass B with as many rows as L');
+  checkRhs('solveUpperTransposed', n, B);
   const starts: number[] = [];
   for (let k0 = 0; k0 < n; k0 += blockSize) starts.push(k0);
   const blocks: tf.Tensor2D[] = []; // solved blocks, bottom first

@@ -15,6 +15,9 @@ describe('reading and writing tensor values without extra copies (lib/core/tenso
     const doubled = tensorFrom<tf.Rank.R2>([2, 2], (out, input) => { for (let i = 0; i < 4; i++) out[i] = 2 * input![i]; }, a);
     expect(doubled.shape).toEqual([2, 2]);
     expect(Array.from(doubled.dataSync())).toEqual([2, 4, 6, 8]);
+    const sum = tensorFrom<tf.Rank.R2>([2, 2], (out, x, y) => { for (let i = 0; i < 4; i++) out[i] = x[i] + 10 * y[i]; }, [a, doubled]);
+    expect(Array.from(sum.dataSync())).toEqual([21, 42, 63, 84]);
+    sum.dispose();
     // the backend's own count: an output allocated but never wrapped in a tensor is invisible to tf.memory()
     const counts = () => [tf.memory().numTensors, tf.memory().numBytes, tf.backend().numDataIds()];
     const before = counts();
@@ -22,6 +25,7 @@ describe('reading and writing tensor values without extra copies (lib/core/tenso
     expect(counts()).toEqual(before);
     const ints = tf.tensor1d([1, 2], 'int32');
     expect(() => tensorFrom([2], () => undefined, ints)).toThrow(/reads float32 tensors, got int32/);
+    expect(() => tensorFrom([2], () => undefined, [a, ints])).toThrow(/reads float32 tensors, got int32/);
     tf.dispose([a, copy, doubled, ints]);
   });
 });

@@ -4,7 +4,7 @@ import * as tf from '../../lib/core/tf';
 import { Key, normal } from '../../lib/core/random';
 import {
   Dense, Elementwise, Erf, Layer, NotPositiveDefiniteError, Relu, Tanh, cholesky, choleskyTfjs, choleskyWithJitter, disposeFit, disposeKernel,
-  fullyConnected, gaussHermite, gpFit, gpPredict, inputKernel, serial, solveLower, solveUpperTransposed,
+  fullyConnected, gaussHermite, gpFit, gpPredict, inputKernel, serial, solveLower, solveLowerTfjs, solveUpperTransposed, solveUpperTransposedTfjs,
 } from '../../lib/nngp';
 import { expectClose, expectNoLeak, values } from '../helpers';
 
@@ -210,6 +210,41 @@ describe('blocked Cholesky and triangular solves', () => {
       });
       expect(tf.memory().numBytes).toBe(bytes);
       tf.dispose([a, b, reference]);
+    }
+  });
+
+  it('(kernel) triangular solves equal the tfjs solves for any n and number of right-hand sides', async () => {
+    for (const [n, seed] of [[300, 13], [45, 14]]) {
+      const a = tf.tidy(() => { const x = normal(Key.fromSeed(seed), [n, n]); return tf.add(tf.div(tf.matMul(x, tf.transpose(x)), n), tf.eye(n)) as tf.Tensor2D; });
+      const L = cholesky(a, 64);
+      const copy = tf.add(L, 0) as tf.Tensor2D; // no cached inverses: the kernel path inverts L's own blocks
+      for (const m of [1, 6, 13]) {
+        const b = normal(Key.fromSeed(seed + m), [n, m]) as tf.Tensor2D;
+        const buffers = tf.backend().numDataIds();
+        await expectNoLeak(() => {
+          for (const [solve, reference] of [[solveLower, solveLowerTfjs], [solveUpperTransposed, solveUpperTransposedTfjs]] as const) {
+            const expected = reference(L, b);
+            for (const [factor, blockSize] of [[L, 128], [copy, 8], [copy, 40]] as const) {
+              const x = solve(factor, b, blockSize);
+              expect(x.shape).toEqual([n, m]);
+              expectClose(values(x), values(expected), 1e-4, 1e-4);
+              x.dispose();
+            }
+            expected.dispose();
+          }
+          // and the solution solves the system
+          const x = solveLower(L, b);
+          const z = solveUpperTransposed(L, b);
+          const [lx, ltz] = [tf.matMul(L, x), tf.matMul(L, z, true)];
+          expectClose(values(lx), values(b), 1e-4, 1e-4);
+          expectClose(values(ltz), values(b), 1e-4, 1e-4);
+          tf.dispose([x, z, lx, ltz]);
+        });
+        expect(tf.backend().numDataIds()).toBe(buffers);
+        b.dispose();
+      }
+      expect(() => solveLower(L, tf.zeros([n + 1, 2]) as tf.Tensor2D)).toThrow(/L is \d+x\d+ but B is \[\d+, 2\].*as many rows as L/);
+      tf.dispose([a, L, copy]);
     }
   });
 
