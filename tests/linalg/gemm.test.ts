@@ -57,6 +57,7 @@ describe('our WebAssembly matrix kernel (lib/linalg/gemm.ts)', () => {
     const [m, n, k, ldc] = [24, 40, 20, 44];
     const results: Float32Array[] = [];
     for (const g of engines) {
+      const chunkDefault = g.chunkCols;
       for (const chunkCols of [1, 8]) {
         g.chunkCols = chunkCols;
         const { v, at, reference } = problem(g, m, n, k, ldc, 11);
@@ -69,7 +70,7 @@ describe('our WebAssembly matrix kernel (lib/linalg/gemm.ts)', () => {
         for (let i = 0; i < m; i++) for (let j = 0; j < ldc; j++) { const original = next(); if (j >= n) expect(v[i * ldc + j]).toBe(Math.fround(original)); }
         if (g.fused === engines[0].fused) results.push(Float32Array.from(got));
       }
-      g.chunkCols = 8;
+      g.chunkCols = chunkDefault;
     }
     // every tile is computed whole by one thread in the same order: identical bits
     for (const r of results.slice(1)) expect(r).toEqual(results[0]);
