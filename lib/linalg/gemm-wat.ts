@@ -22,12 +22,13 @@ export const K_UNROLL = 1;
 
 /**
  * WAT source of a module importing a shared memory (env.memory) and exporting
- * update(c, ldc, a, b, rowTiles, colTiles, k, lower, counter, chunkCols, overwrite): the column
+ * update(c, ldc, a, b, rowTiles, colTiles, k, lower, counter, chunkCols, overwrite, upperB): the column
  * tiles are taken in chunks of `chunkCols`, each claimed by an atomic add on the i32 at byte
  * `counter` (set to 0 before the first thread starts), so threads that share the counter share
  * the work whatever each one's speed or start time, and never write the same cache line. Within a chunk,
  * row tile by row tile (from 2j when `lower` is 1, so that only tiles touching the lower triangle
- * are computed), C[4i.., 8j..] -= A_i B_j, or C = -A_i B_j with `overwrite`. Walking a row of
+ * are computed), C[4i.., 8j..] -= A_i B_j, or C = -A_i B_j with `overwrite`. With `upperB`, B is
+ * upper triangular (row r of B zero beyond column r), so column tile j sums over k < 8 (j + 1) only. Walking a row of
  * tiles keeps A's tile in L1 and reads C's rows as contiguous runs, which the hardware prefetches;
  * walking a column of tiles instead missed the cache on every tile of C.
  * Pointers and ldc (the row stride of C) are in bytes. `fused` chooses relaxed_madd over mul + add.
@@ -64,8 +65,8 @@ ${step}
    (br_if $next (local.tee $k (i32.sub (local.get $k) (i32.const ${K_UNROLL})))))${store})
  (func (export "update") (param $c i32) (param $ldc i32) (param $a i32) (param $b i32)
   (param $rowTiles i32) (param $colTiles i32) (param $k i32) (param $lower i32) (param $counter i32)
-  (param $chunkCols i32) (param $overwrite i32)
-  (local $i i32) (local $j i32) (local $j0 i32) (local $j1 i32) (local $jEnd i32)
+  (param $chunkCols i32) (param $overwrite i32) (param $upperB i32)
+  (local $i i32) (local $j i32) (local $j0 i32) (local $j1 i32) (local $jEnd i32) (local $kj i32)
   (block $done
    (loop $chunks
     ;; claim the next chunk: every thread working on this update takes chunks from one counter
@@ -84,13 +85,17 @@ ${step}
        (local.set $jEnd (select (local.get $jEnd) (local.get $j1) (i32.lt_u (local.get $jEnd) (local.get $j1))))))
       (local.set $j (local.get $j0))
       (loop $columns
+       (local.set $kj (local.get $k))
+       (if (local.get $upperB) (then
+        (local.set $kj (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 3)))
+        (local.set $kj (select (local.get $kj) (local.get $k) (i32.lt_u (local.get $kj) (local.get $k))))))
        (call $tile
         (i32.add (local.get $c) (i32.add (i32.mul (i32.mul (local.get $i) (i32.const ${TILE_ROWS})) (local.get $ldc))
                                          (i32.mul (local.get $j) (i32.const ${4 * TILE_COLS}))))
         (local.get $ldc)
         (i32.add (local.get $a) (i32.mul (i32.mul (local.get $i) (local.get $k)) (i32.const ${4 * TILE_ROWS})))
         (i32.add (local.get $b) (i32.mul (i32.mul (local.get $j) (local.get $k)) (i32.const ${4 * TILE_COLS})))
-        (local.get $k) (local.get $overwrite))
+        (local.get $kj) (local.get $overwrite))
        (br_if $columns (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $jEnd))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $rows)))

@@ -31,10 +31,10 @@ const FINISHED = 1;
 const FAILED = 2;
 const STOP = 3;
 const ARGS = 4;
-const ARG_COUNT = 11; // update's parameters
+const ARG_COUNT = 12; // update's parameters
 
 type UpdateFn = (c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number,
-  lower: number, counter: number, chunkCols: number, overwrite: number) => void;
+  lower: number, counter: number, chunkCols: number, overwrite: number, upperB: number) => void;
 type PackFn = (src: number, ld: number, rows: number, k: number, dst: number, height: number) => void;
 type PackRowsFn = (src: number, ld: number, k: number, colTiles: number, dst: number) => void;
 type Cholesky64Fn = (a: number, n: number) => number;
@@ -52,7 +52,7 @@ try {
     seen = Atomics.load(control, ${SEQUENCE});
     if (Atomics.load(control, ${STOP}) === 1) break;
     const a = control.slice(${ARGS}, ${ARGS + ARG_COUNT});
-    update(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
+    update(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
     Atomics.store(control, ${FINISHED}, seen);
     Atomics.notify(control, ${FINISHED});
   }
@@ -62,6 +62,16 @@ try {
   Atomics.notify(control, ${FINISHED});
 }
 `;
+
+/** How `update` treats C and B (all off by default). */
+export interface UpdateMode {
+  /** Compute only the tiles of C that reach its lower triangle. */
+  lower?: boolean;
+  /** C = -A B, without reading C. */
+  overwrite?: boolean;
+  /** B (k x k) is upper triangular: for each 8-column tile of B, the rows below the tile are skipped. */
+  upperB?: boolean;
+}
 
 /** Compiles the fused kernel if this V8 can, else the unfused one. */
 function compileKernel(preferFused: boolean): { module: WebAssembly.Module; fused: boolean } {
@@ -145,10 +155,11 @@ export class PackedGemm {
    * 4 rowTiles rows and 8 colTiles columns; A (at `a`) and B (at `b`) are packed as gemm-wat.ts
    * describes, with inner dimension k. With `lower`, only tiles touching C's lower triangle
    * (column <= row, C square) are computed; the tiles on the diagonal are computed whole. With
-   * `overwrite`, C = -A B (C's old values are not read).
+   * `overwrite`, C = -A B (C's old values are not read). With `upperB`, B (k x k) is taken as upper
+   * triangular and the zeros below its diagonal are skipped (half the work of a triangular solve).
    */
-  update(c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number, lower = false, overwrite = false): void {
-    const args = this.arguments(c, ldc, a, b, rowTiles, colTiles, k, lower, overwrite);
+  update(c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number, mode: UpdateMode = {}): void {
+    const args = this.arguments(c, ldc, a, b, rowTiles, colTiles, k, mode);
     if (!args) return;
     if (this.pending) { // the worker is busy with a started update: run this one here alone
       Atomics.store(this.counters, OWN_COUNTER / 4, 0);
@@ -164,9 +175,9 @@ export class PackedGemm {
    * Starts `update`'s work on the worker thread and returns at once; `finishUpdate` joins in and
    * waits. In between, this thread must not touch C or the packed A and B of the started update.
    */
-  startUpdate(c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number, lower = false, overwrite = false): void {
+  startUpdate(c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number, mode: UpdateMode = {}): void {
     if (this.pending) throw new ParameterError('PackedGemm.startUpdate: an update is already running', 'call finishUpdate before starting another');
-    const args = this.arguments(c, ldc, a, b, rowTiles, colTiles, k, lower, overwrite);
+    const args = this.arguments(c, ldc, a, b, rowTiles, colTiles, k, mode);
     if (args) this.post(args);
   }
 
@@ -189,7 +200,7 @@ export class PackedGemm {
   }
 
   /** The kernel's arguments (byte addresses), or null for an empty update; checks the offsets. */
-  private arguments(c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number, lower: boolean, overwrite: boolean): number[] | null {
+  private arguments(c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number, mode: UpdateMode): number[] | null {
     if (k < 1 || rowTiles < 1 || colTiles < 1) return null;
     const end = Math.max(c + ((rowTiles * TILE_ROWS - 1) * ldc) + colTiles * TILE_COLS, a + rowTiles * TILE_ROWS * k, b + colTiles * TILE_COLS * k);
     if (end > this.view.length || c < 0 || a < 0 || b < 0 || c % 4 !== 0 || ldc % 4 !== 0) {
@@ -198,7 +209,8 @@ export class PackedGemm {
     }
     const at = (floats: number) => HEADER_BYTES + 4 * floats;
     const chunk = Math.max(1, Math.min(this.chunkCols, Math.floor(colTiles / 8)));
-    return [at(c), 4 * ldc, at(a), at(b), rowTiles, colTiles, k, lower ? 1 : 0, SHARED_COUNTER, chunk, overwrite ? 1 : 0];
+    if (mode.upperB && colTiles * TILE_COLS > k) throw new ShapeError(`PackedGemm.update: an upper-triangular B needs k >= its ${colTiles * TILE_COLS} columns, got k = ${k}`, 'pass B as k x k');
+    return [at(c), 4 * ldc, at(a), at(b), rowTiles, colTiles, k, mode.lower ? 1 : 0, SHARED_COUNTER, chunk, mode.overwrite ? 1 : 0, mode.upperB ? 1 : 0];
   }
 
   /** Resets the shared counter and hands the job to the worker (if there is one). */
@@ -213,7 +225,7 @@ export class PackedGemm {
   }
 
   private run(a: number[]): void {
-    this.kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
+    this.kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
   }
 
   /**

@@ -99,13 +99,13 @@ export function choleskyPacked(a: Float32Array | Float64Array, n: number, option
           const column = bpack + Math.floor(c / TILE_COLS) * TILE_COLS * b + (c % TILE_COLS);
           for (let k = 0; k < b; k++) v[column + k * TILE_COLS] = -u[k * b + c];
         }
-        gemm.update(r * N + j0, N, apack, bpack, m / TILE_ROWS, b / TILE_COLS, b, false, true);
+        gemm.update(r * N + j0, N, apack, bpack, m / TILE_ROWS, b / TILE_COLS, b, { overwrite: true, upperB: true });
         // the rest of this panel -= L21 L21[its columns]^T
         const rest = panelEnd - r;
         if (rest > 0) {
           gemm.pack(r * N + j0, N, m, b, apack, TILE_ROWS);
           gemm.pack(r * N + j0, N, rest, b, bpack, TILE_COLS);
-          gemm.update(r * N + r, N, apack, bpack, m / TILE_ROWS, rest / TILE_COLS, b, true);
+          gemm.update(r * N + r, N, apack, bpack, m / TILE_ROWS, rest / TILE_COLS, b, { lower: true });
         }
       }
       // The trailing matrix -= the panel's rows below it times their transpose (lower triangle):
@@ -120,9 +120,9 @@ export function choleskyPacked(a: Float32Array | Float64Array, n: number, option
       gemm.finishUpdate(); // the previous panel's far columns
       if (m === 0) continue;
       const near = Math.min(panelSize, m);
-      gemm.update(r * N + r, N, apack, bpack, m / TILE_ROWS, near / TILE_COLS, k, true);
+      gemm.update(r * N + r, N, apack, bpack, m / TILE_ROWS, near / TILE_COLS, k, { lower: true });
       const c0 = r + near; // the far columns, a lower square of their own
-      if (c0 < N) gemm.startUpdate(c0 * N + c0, N, apack + near * k, bpack + near * k, (N - c0) / TILE_ROWS, (N - c0) / TILE_COLS, k, true);
+      if (c0 < N) gemm.startUpdate(c0 * N + c0, N, apack + near * k, bpack + near * k, (N - c0) / TILE_ROWS, (N - c0) / TILE_COLS, k, { lower: true });
     }
   } finally {
     gemm.finishUpdate(); // also after an error, so that the worker is idle for the next call

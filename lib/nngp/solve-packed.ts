@@ -83,7 +83,7 @@ export function solveTriangularPacked(l: Float32Array, n: number, b: Float32Arra
       for (let k = 0; k < size; k++) v[column + k * TILE_COLS] = -(transposed ? u[c * size + k] : u[k * size + c]);
     }
     gemm.pack(xt + k0, N, M, size, apack, TILE_ROWS);
-    gemm.update(xt + k0, N, apack, upack, M / TILE_ROWS, size / TILE_COLS, size, false, true);
+    gemm.update(xt + k0, N, apack, upack, M / TILE_ROWS, size / TILE_COLS, size, { overwrite: true, upperB: !transposed });
     // the blocks still to solve -= X_k^T times L's block between them and block k
     const rest = transposed ? k0 : N - k0 - size;
     if (rest === 0) continue;

@@ -82,17 +82,38 @@ describe('our WebAssembly matrix kernel (lib/linalg/gemm.ts)', () => {
     const { v, at, reference } = problem(g, m, m, k, m, 5);
     const before = v.slice(0, m * m);
     const expected = Array.from({ length: m * m }, (_, x) => reference(Math.floor(x / m), x % m));
-    g.update(at.c, m, at.ap, at.bp, m / 4, m / 8, k, true);
+    g.update(at.c, m, at.ap, at.bp, m / 4, m / 8, k, { lower: true });
     for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
       const tileReachesLower = 8 * Math.floor(j / 8) <= 4 * Math.floor(i / 4) + 3;
       if (tileReachesLower) expect(Math.abs(v[i * m + j] - expected[i * m + j])).toBeLessThan(1e-5 * (1 + Math.abs(expected[i * m + j])));
       else expect(v[i * m + j]).toBe(before[i * m + j]);
     }
     v.fill(NaN, 0, m * m);
-    g.update(at.c, m, at.ap, at.bp, m / 4, m / 8, k, false, true);
+    g.update(at.c, m, at.ap, at.bp, m / 4, m / 8, k, { overwrite: true });
     for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
       const product = Number(before[i * m + j]) - expected[i * m + j]; // A Bt^T
       expect(Math.abs(v[i * m + j] + product)).toBeLessThan(1e-5 * (1 + Math.abs(product)));
+    }
+  });
+
+  it('with an upper-triangular B skips the entries below its diagonal tiles', () => {
+    for (const g of engines) {
+      const [m, k] = [12, 24]; // B is k x k
+      const { v, at } = problem(g, m, k, k, k, 17);
+      // B's rows as Bt's columns: make B upper triangular (B[r][c] = 0 for r > c), keep a copy of C
+      for (let c = 0; c < k; c++) for (let r = c + 1; r < k; r++) v[at.bt + c * k + r] = 0;
+      const c0 = Float32Array.from(v.subarray(0, m * k));
+      g.pack(at.bt, k, k, k, at.bp, 8);
+      g.update(at.c, k, at.ap, at.bp, m / 4, k / 8, k);
+      const full = Float32Array.from(v.subarray(0, m * k));
+      // the same with garbage below the diagonal tiles of B (rows past each 8-column tile): skipped
+      for (let c = 0; c < k; c++) for (let r = 8 * (Math.floor(c / 8) + 1); r < k; r++) v[at.bt + c * k + r] = 1e6;
+      g.pack(at.bt, k, k, k, at.bp, 8);
+      v.set(c0, 0);
+      g.update(at.c, k, at.ap, at.bp, m / 4, k / 8, k, { upperB: true });
+      const skipped = Float32Array.from(v.subarray(0, m * k));
+      for (let x = 0; x < m * k; x++) expect(Math.abs(skipped[x] - full[x])).toBeLessThan(1e-5 * (1 + Math.abs(full[x])));
+      expect(() => g.update(at.c, k, at.ap, at.bp, m / 4, k / 8, k - 8, { upperB: true })).toThrow(/needs k >= its 24 columns/);
     }
   });
 
