@@ -274,8 +274,12 @@ export function solveUpperTransposedTfjs(L: tf.Tensor2D, B: tf.Tensor2D, blockSi
   }
 }
 
-/** The diagonal of a square matrix, [n]. */
+/**
+ * The diagonal of a square matrix, [n]. A float32 matrix's diagonal is read in place (tf.gather over
+ * the flattened matrix took 17-90 ms for n = 5000 here, the read well under one).
+ */
 export function diagonal(a: tf.Tensor2D): tf.Tensor1D {
   const n = checkSquare(a);
+  if (a.dtype === 'float32') return tensorFrom<tf.Rank.R1>([n], (out, values) => { for (let i = 0; i < n; i++) out[i] = values[i * (n + 1)]; }, a);
   return tf.tidy(() => tf.gather(tf.reshape(a, [-1]), tf.range(0, n * n, n + 1, 'int32')) as tf.Tensor1D);
 }

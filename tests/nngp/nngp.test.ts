@@ -4,7 +4,7 @@ import * as tf from '../../lib/core/tf';
 import { Key, normal } from '../../lib/core/random';
 import {
   Dense, Elementwise, Erf, Layer, NotPositiveDefiniteError, Relu, Tanh, cholesky, choleskyTfjs, choleskyWithJitter, disposeFit, disposeKernel,
-  fullyConnected, gaussHermite, gpFit, gpPredict, inputKernel, serial, solveLower, solveLowerTfjs, solveUpperTransposed, solveUpperTransposedTfjs,
+  diagonal, fullyConnected, gaussHermite, gpFit, gpPredict, inputKernel, serial, solveLower, solveLowerTfjs, solveUpperTransposed, solveUpperTransposedTfjs,
 } from '../../lib/nngp';
 import { expectClose, expectNoLeak, values } from '../helpers';
 
@@ -270,6 +270,20 @@ describe('blocked Cholesky and triangular solves', () => {
     expect(tf.backend().numDataIds()).toBe(buffers); // the output allocated for the factor is released
     expect(() => cholesky(a, 100)).toThrow(/block size 100 is not a positive multiple of 8/);
     a.dispose();
+  });
+
+  it('reads the diagonal of float32 and int32 matrices, and leaves no buffer behind', () => {
+    const f = tf.tensor2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+    const i = tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32');
+    const buffers = tf.backend().numDataIds();
+    const [df, di] = [diagonal(f), diagonal(i)];
+    expect(Array.from(df.dataSync())).toEqual([1, 5, 9]);
+    expect(Array.from(di.dataSync())).toEqual([1, 4]);
+    expect(di.dtype).toBe('int32');
+    tf.dispose([df, di]);
+    expect(tf.backend().numDataIds()).toBe(buffers);
+    expect(() => diagonal(tf.ones([2, 3]) as tf.Tensor2D)).toThrow(/square matrix/);
+    tf.dispose([f, i]);
   });
 
   it('names a matrix that is not positive definite, and jitter rescues a singular one', () => {
