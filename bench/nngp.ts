@@ -2,14 +2,15 @@
 // plus a triangular solve, tfjs against PyTorch (bench/nngp_torch.py) on the same data, in
 // alternating rounds (bench/rounds). tfjs computes in float32; PyTorch is timed in float32 (the
 // same precision, the ratio that counts) and in float64 (what GP code usually runs). The Cholesky
-// is timed twice: `cholesky` (our WebAssembly kernel on both cores) and `choleskyTfjs` (the same
-// algorithm in tfjs operations), both against the same PyTorch times.
+// is timed twice: `cholesky` and `solveLower` (our WebAssembly kernel on both cores) and
+// `choleskyTfjs` and `solveLowerTfjs` (the same algorithms in tfjs operations), both against the
+// same PyTorch times.
 // Usage: node dist/bench/nngp.js [--n 5000] [--rounds 3]
 import * as path from 'path';
 import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
 import { loadMnist, pixelRange } from '../lib/data';
-import { Relu, cholesky, choleskyTfjs, disposeKernel, fullyConnected, inputKernel, solveLower, diagonal } from '../lib/nngp';
+import { Relu, cholesky, choleskyTfjs, disposeKernel, fullyConnected, inputKernel, solveLower, solveLowerTfjs, diagonal } from '../lib/nngp';
 import { packedGemm } from '../lib/linalg/gemm';
 import { parseArgs } from '../scripts/args';
 import { Reference, formatRatio, interleave } from './rounds';
@@ -28,22 +29,22 @@ async function main() {
     const kernel = (performance.now() - t0) / 1000;
     // K + 1e-3 mean(diag K) I, factorised, and a solve with 10 right-hand sides; PyTorch shifts
     // the diagonal in place, `cholesky` while copying K in, choleskyTfjs needs the shifted matrix
-    const factorAndSolve = (factorise: (a: tf.Tensor2D, shift: number) => tf.Tensor2D) => {
+    const factorAndSolve = (factorise: (a: tf.Tensor2D, shift: number) => tf.Tensor2D, solve: typeof solveLower) => {
       const t = performance.now();
       const shift = 1e-3 * tf.tidy(() => tf.mean(diagonal(k.nngp)).dataSync()[0]);
       const L = factorise(k.nngp, shift);
-      const y = tf.tidy(() => solveLower(L, tf.ones([n, 10]) as tf.Tensor2D));
+      const y = tf.tidy(() => solve(L, tf.ones([n, 10]) as tf.Tensor2D));
       y.dataSync();
       tf.dispose([L, y]);
       return (performance.now() - t) / 1000;
     };
-    const chol = factorAndSolve((a, shift) => cholesky(a, 128, shift));
+    const chol = factorAndSolve((a, shift) => cholesky(a, 128, shift), solveLower);
     const cholTfjs = factorAndSolve((a, shift) => {
       const shifted = tf.tidy(() => tf.add(a, tf.mul(tf.eye(n), shift)) as tf.Tensor2D);
       const L = choleskyTfjs(shifted);
       shifted.dispose();
       return L;
-    });
+    }, solveLowerTfjs);
     disposeKernel(k0);
     disposeKernel(k);
     // the same tfjs times, compared below with PyTorch's float64 times under these keys

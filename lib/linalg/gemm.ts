@@ -112,6 +112,8 @@ export class PackedGemm {
   private counters: Int32Array;
   /** The arguments of the update started and not yet finished. */
   private pending: number[] | null = null;
+  /** What the workspace holds, as named by the last `reserve` or `claim`. */
+  private owner: object | null = null;
   /** Milliseconds spent so far in this thread's share of the updates and waiting for the worker's. */
   readonly timings = { own: 0, wait: 0 };
 
@@ -133,12 +135,27 @@ export class PackedGemm {
     }
   }
 
+  /** Whether the workspace still holds what `owner` left there (nothing has reserved it since). */
+  holds(owner: object): boolean {
+    return this.owner === owner;
+  }
+
+  /** Names what the workspace now holds, for `holds`. */
+  claim(owner: object): void {
+    this.owner = owner;
+  }
+
   get threads(): number {
     return this.worker ? 2 : 1;
   }
 
-  /** Grows the workspace to at least `floats` floats and returns a view of all of it. */
-  reserve(floats: number): Float32Array {
+  /**
+   * Grows the workspace to at least `floats` floats and returns a view of all of it. `owner` names
+   * what the caller leaves in the workspace (see `holds`); reserving without it clears that name,
+   * so anything that writes the workspace must reserve first.
+   */
+  reserve(floats: number, owner: object | null = null): Float32Array {
+    this.owner = owner;
     const pages = Math.ceil((HEADER_BYTES + 4 * floats) / PAGE);
     const have = this.memory.buffer.byteLength / PAGE;
     if (pages > MAX_PAGES) throw new ParameterError(`a workspace of ${floats} floats exceeds the kernel's 2 GiB workspace`, 'factorise a smaller matrix (n up to about 22,000), or use choleskyTfjs');

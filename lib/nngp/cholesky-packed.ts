@@ -37,6 +37,8 @@ export interface PackedOptions {
   panelSize?: number;
   /** Added to the diagonal while the matrix is copied in (jitter or noise), at no extra cost. */
   diagonalShift?: number;
+  /** Names the factor left in the workspace (for solveTriangularPacked's `owner`). */
+  owner?: object;
   /** Where the factor is written (n x n); a new array if absent. */
   out?: Float32Array;
   gemm?: PackedGemm;
@@ -67,7 +69,7 @@ export function choleskyPacked(a: Float32Array | Float64Array, n: number, option
   // after the factor and the packing buffers: a diagonal block and its inverse, in float64
   const diag = N * N + 4 * N * panelSize;
   const inverse = diag + 2 * blockSize * blockSize;
-  const v = gemm.reserve(inverse + 2 * blockSize * blockSize);
+  const v = gemm.reserve(inverse + 2 * blockSize * blockSize); // no owner until the factor is complete
   const w = gemm.view64();
   for (let i = 0; i < N; i++) {
     if (i < n) { v.set(a.subarray(i * n, i * n + i + 1), i * N); v[i * N + i] += shift; } // the upper triangle is never read
@@ -131,5 +133,7 @@ export function choleskyPacked(a: Float32Array | Float64Array, n: number, option
     out.set(v.subarray(i * N, i * N + i + 1), i * n);
     out.fill(0, i * n + i + 1, (i + 1) * n);
   }
+  // the workspace holds L with row stride N, zero below the padding's identity: as the solves lay it out
+  if (options.owner) gemm.claim(options.owner);
   return { factor: out, invT, blockSize };
 }

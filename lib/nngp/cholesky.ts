@@ -16,7 +16,7 @@ export { NotPositiveDefiniteError };
 // The transposed inverses of a factor's diagonal blocks, as `cholesky` computed them, so that the
 // triangular solves with that factor need not invert the blocks again (a third of a GP solve's
 // JavaScript time at n = 5000). Keyed by the factor tensor, which is immutable.
-const diagonalInverses = new WeakMap<tf.Tensor, { blockSize: number; invT: Float64Array[] }>();
+const diagonalInverses = new WeakMap<tf.Tensor, { blockSize: number; invT: Float64Array[]; owner?: object }>();
 
 /** (L_kk^-1)^T for the diagonal block of L at k0 (size b), from the cache or computed. */
 function blockInverseT(L: tf.Tensor2D, k0: number, b: number, blockSize: number): Float64Array {
@@ -98,10 +98,11 @@ export function cholesky(a: tf.Tensor2D, blockSize = 128, diagonalShift = 0): tf
   const input = a.dtype === 'float32' ? a : tf.cast(a, 'float32');
   try {
     let invT: Float64Array[] = [];
+    const owner = {}; // names this factor in the kernel's workspace, which keeps it for the solves
     const factor = tensorFrom<tf.Rank.R2>([n, n], (out, values) => {
-      invT = choleskyPacked(values as Float32Array, n, { blockSize, diagonalShift, out }).invT;
+      invT = choleskyPacked(values as Float32Array, n, { blockSize, diagonalShift, out, owner }).invT;
     }, input);
-    diagonalInverses.set(factor, { blockSize, invT });
+    diagonalInverses.set(factor, { blockSize, invT, owner });
     return factor;
   } finally {
     if (input !== a) input.dispose();
@@ -214,7 +215,7 @@ function solvePacked(L: tf.Tensor2D, B: tf.Tensor2D, blockSize: number, transpos
   const m = B.shape[1];
   const inputs = [L, B].map((t) => (t.dtype === 'float32' ? t : tf.cast(t, 'float32')));
   try {
-    return tensorFrom<tf.Rank.R2>([n, m], (out, l, b) => solveTriangularPacked(l, n, b, m, out, { blockSize: size, transposed, invT: cached?.invT }), inputs);
+    return tensorFrom<tf.Rank.R2>([n, m], (out, l, b) => solveTriangularPacked(l, n, b, m, out, { blockSize: size, transposed, invT: cached?.invT, owner: cached?.owner }), inputs);
   } finally {
     inputs.forEach((t, i) => { if (t !== [L, B][i]) t.dispose(); });
   }

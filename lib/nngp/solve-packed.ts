@@ -20,6 +20,11 @@ export interface PackedSolveOptions {
   transposed?: boolean;
   /** (L_kk^-1)^T of each diagonal block of `blockSize` rows, as choleskyPacked returns them; inverted here if absent. */
   invT?: Float64Array[];
+  /**
+   * Names L in the kernel's workspace. When the workspace still holds it (choleskyPacked leaves
+   * its factor there, and each solve leaves L in place), L is not copied in again: 50 MB at n = 5000.
+   */
+  owner?: object;
   gemm?: PackedGemm;
 }
 
@@ -46,10 +51,11 @@ export function solveTriangularPacked(l: Float32Array, n: number, b: Float32Arra
   const upack = bpack + N * blockSize;
   const diag = upack + blockSize * blockSize;
   const inverse = diag + 2 * blockSize * blockSize;
-  const v = gemm.reserve(inverse + 2 * blockSize * blockSize);
+  const inPlace = options.owner !== undefined && gemm.holds(options.owner);
+  const v = gemm.reserve(inverse + 2 * blockSize * blockSize, options.owner);
   const w = gemm.view64();
   // L's lower triangle, and the padding rows as identity rows (the upper triangle is never read)
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < N && !inPlace; i++) {
     if (i < n) v.set(l.subarray(i * n, i * n + i + 1), i * N);
     else { v.fill(0, i * N, (i + 1) * N); v[i * N + i] = 1; }
   }

@@ -243,6 +243,18 @@ describe('blocked Cholesky and triangular solves', () => {
         expect(tf.backend().numDataIds()).toBe(buffers);
         b.dispose();
       }
+      // the kernel's workspace keeps the last factor for the solves: after another factorisation
+      // it no longer holds L, which is copied in again; then it does, and L is used in place
+      const shifted = tf.tidy(() => tf.add(a, tf.eye(n))) as tf.Tensor2D;
+      const other = cholesky(shifted, 64);
+      const b = normal(Key.fromSeed(seed + 99), [n, 2]) as tf.Tensor2D;
+      const expected = solveLowerTfjs(L, b);
+      for (let round = 0; round < 2; round++) {
+        const x = solveLower(L, b);
+        expectClose(values(x), values(expected), 1e-4, 1e-4);
+        x.dispose();
+      }
+      tf.dispose([shifted, other, b, expected]);
       expect(() => solveLower(L, tf.zeros([n + 1, 2]) as tf.Tensor2D)).toThrow(/L is \d+x\d+ but B is \[\d+, 2\].*as many rows as L/);
       tf.dispose([a, L, copy]);
     }
