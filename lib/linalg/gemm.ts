@@ -178,6 +178,8 @@ export class PackedGemm {
   update(c: number, ldc: number, a: number, b: number, rowTiles: number, colTiles: number, k: number, mode: UpdateMode = {}): void {
     const args = this.arguments(c, ldc, a, b, rowTiles, colTiles, k, mode);
     if (!args) return;
+    // a started update that the worker has already finished: join it (nothing left) and share this one
+    if (this.pending && this.worker && Atomics.load(this.control, FINISHED) === this.sequence) this.finishUpdate();
     if (this.pending) { // the worker is busy with a started update: run this one here alone
       Atomics.store(this.counters, OWN_COUNTER / 4, 0);
       args[8] = OWN_COUNTER;

@@ -117,7 +117,7 @@ describe('our WebAssembly matrix kernel (lib/linalg/gemm.ts)', () => {
     }
   });
 
-  it('runs an update of its own while a started one is on the worker, and both come out right', () => {
+  it.each([false, true])('runs an update of its own while a started one is on the worker, and both come out right (worker done first: %s)', (workerDoneFirst) => {
     for (const g of engines.slice(0, 2)) {
       const [m, n, k] = [64, 64, 32];
       // two independent problems side by side in one workspace
@@ -138,7 +138,9 @@ describe('our WebAssembly matrix kernel (lib/linalg/gemm.ts)', () => {
       });
       g.startUpdate(first.at.c, n, first.at.ap, first.at.bp, m / 4, n / 8, k);
       expect(() => g.startUpdate(first.at.c, n, first.at.ap, first.at.bp, m / 4, n / 8, k)).toThrow(/already running.*finishUpdate/);
-      g.update(at2.c, n, at2.ap, at2.bp, m / 4, n / 8, k); // on this thread alone
+      // the worker needs well under a millisecond; once it is done, update joins it and shares the next
+      if (workerDoneFirst) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      g.update(at2.c, n, at2.ap, at2.bp, m / 4, n / 8, k); // on this thread alone, or shared
       g.finishUpdate();
       g.finishUpdate(); // nothing left to finish: a no-op
       for (let x = 0; x < m * n; x++) {
