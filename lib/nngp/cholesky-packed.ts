@@ -110,6 +110,12 @@ export function choleskyPacked(a: Float32Array | Float64Array, n: number, option
           gemm.update(r * N + r, N, apack, bpack, m / TILE_ROWS, rest / TILE_COLS, b, { lower: true });
         }
       }
+      // This panel's rows of L are final (their columns are in this panel and the ones before): copy
+      // them out now, while the worker computes, rather than all at the end, while it would wait.
+      for (let i = p0; i < Math.min(panelEnd, n); i++) {
+        out.set(v.subarray(i * N, i * N + i + 1), i * n);
+        out.fill(0, i * n + i + 1, (i + 1) * n);
+      }
       // The trailing matrix -= the panel's rows below it times their transpose (lower triangle):
       // first the next panel's columns, on both threads, then the rest, started on the worker.
       const r = panelEnd;
@@ -128,10 +134,6 @@ export function choleskyPacked(a: Float32Array | Float64Array, n: number, option
     }
   } finally {
     gemm.finishUpdate(); // also after an error, so that the worker is idle for the next call
-  }
-  for (let i = 0; i < n; i++) {
-    out.set(v.subarray(i * N, i * N + i + 1), i * n);
-    out.fill(0, i * n + i + 1, (i + 1) * n);
   }
   // the workspace holds L with row stride N, zero below the padding's identity: as the solves lay it out
   if (options.owner) gemm.claim(options.owner);
