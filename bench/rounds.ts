@@ -57,9 +57,13 @@ export interface Compared { ours: number; reference?: number; ratio?: number; lo
  * highest ratio of a single round pair.
  */
 export async function interleave(rounds: number, ours: () => Promise<Seconds> | Seconds, reference: Measurer | null,
-  onRound?: (round: number, ours: Seconds, reference?: Seconds) => void): Promise<Record<string, Compared>> {
+  onRound?: (round: number, ours: Seconds, reference?: Seconds) => void, warmup = 0): Promise<Record<string, Compared>> {
   const mine: Seconds[] = [];
   const theirs: Seconds[] = [];
+  for (let r = 0; r < warmup; r++) { // untimed rounds on both sides: first-call costs (JIT, memory growth) are not steady state
+    await ours();
+    if (reference) await reference.measure();
+  }
   for (let r = 0; r < rounds; r++) {
     mine.push(await ours());
     if (reference) theirs.push(await reference.measure());
