@@ -43,13 +43,14 @@ export function solveTriangularPacked(l: Float32Array, n: number, b: Float32Arra
   if (n === 0 || m === 0) return;
   const N = Math.ceil(n / TILE_COLS) * TILE_COLS;
   const M = Math.ceil(m / TILE_ROWS) * TILE_ROWS;
-  // workspace: L (N x N) | X^T (M x N) | packed A (X^T's block) | packed B (L's block) | packed
-  // B (an inverse block) | a float64 diagonal block and its inverse
+  // workspace: L (N x N) | X^T (M x N) | packed A (X^T's block) | two packed B of L's blocks | two
+  // packed B of inverse blocks (one for this block, one prepared for the next) | a float64
+  // diagonal block and its inverse
   const xt = N * N;
   const apack = xt + M * N;
-  const bpack = apack + M * blockSize;
-  const upack = bpack + N * blockSize;
-  const diag = upack + blockSize * blockSize;
+  const lpacks = [apack + M * blockSize, apack + M * blockSize + N * blockSize];
+  const upacks = [lpacks[1] + N * blockSize, lpacks[1] + N * blockSize + blockSize * blockSize];
+  const diag = upacks[1] + blockSize * blockSize;
   const inverse = diag + 2 * blockSize * blockSize;
   const inPlace = options.owner !== undefined && gemm.holds(options.owner);
   const v = gemm.reserve(inverse + 2 * blockSize * blockSize, options.owner);
@@ -80,24 +81,38 @@ export function solveTriangularPacked(l: Float32Array, n: number, b: Float32Arra
   const starts: number[] = [];
   for (let k0 = 0; k0 < N; k0 += blockSize) starts.push(k0);
   if (transposed) starts.reverse();
-  for (const k0 of starts) {
-    const size = Math.min(blockSize, N - k0);
+  const sizeOf = (k0: number) => Math.min(blockSize, N - k0);
+  const restOf = (k0: number) => (transposed ? k0 : N - k0 - sizeOf(k0));
+  /** Packs block k0's inverse (for its own solve) and L's block beside it (for the update after). */
+  const prepare = (k0: number, slot: number) => {
+    const size = sizeOf(k0);
     const u = inverseT(k0, size);
     // X_k^T = R_k^T U (L X = B, U = L_kk^-T) or R_k^T U^T (L^T X = B), packed negated for overwrite
     for (let c = 0; c < size; c++) {
-      const column = upack + Math.floor(c / TILE_COLS) * TILE_COLS * size + (c % TILE_COLS);
+      const column = upacks[slot] + Math.floor(c / TILE_COLS) * TILE_COLS * size + (c % TILE_COLS);
       for (let k = 0; k < size; k++) v[column + k * TILE_COLS] = -(transposed ? u[c * size + k] : u[k * size + c]);
     }
+    const rest = restOf(k0);
+    if (transposed) gemm.packRows(k0 * N, N, size, rest / TILE_COLS, lpacks[slot]); // L_k,0:k as it is
+    else gemm.pack((k0 + size) * N + k0, N, rest, size, lpacks[slot], TILE_COLS); // L_rest,k transposed
+  };
+  prepare(starts[0], 0);
+  starts.forEach((k0, index) => {
+    const [size, rest, slot] = [sizeOf(k0), restOf(k0), index % 2];
     gemm.pack(xt + k0, N, M, size, apack, TILE_ROWS);
-    gemm.update(xt + k0, N, apack, upack, M / TILE_ROWS, size / TILE_COLS, size, { overwrite: true, upperB: !transposed });
-    // the blocks still to solve -= X_k^T times L's block between them and block k
-    const rest = transposed ? k0 : N - k0 - size;
-    if (rest === 0) continue;
-    gemm.pack(xt + k0, N, M, size, apack, TILE_ROWS);
-    if (transposed) gemm.packRows(k0 * N, N, size, rest / TILE_COLS, bpack); // L_k,0:k as it is
-    else gemm.pack((k0 + size) * N + k0, N, rest, size, bpack, TILE_COLS); // L_rest,k transposed
-    gemm.update(xt + (transposed ? 0 : k0 + size), N, apack, bpack, M / TILE_ROWS, rest / TILE_COLS, size);
-  }
+    gemm.update(xt + k0, N, apack, upacks[slot], M / TILE_ROWS, size / TILE_COLS, size, { overwrite: true, upperB: !transposed });
+    // the blocks still to solve -= X_k^T times L's block between them and block k, on the worker,
+    // while this thread prepares the next block; then this thread joins in
+    if (rest > 0) {
+      gemm.pack(xt + k0, N, M, size, apack, TILE_ROWS);
+      gemm.startUpdate(xt + (transposed ? 0 : k0 + size), N, apack, lpacks[slot], M / TILE_ROWS, rest / TILE_COLS, size);
+    }
+    try {
+      if (index + 1 < starts.length) prepare(starts[index + 1], 1 - slot);
+    } finally {
+      gemm.finishUpdate();
+    }
+  });
   transpose(v, xt, N, out, 0, m, m, n);
 }
 
