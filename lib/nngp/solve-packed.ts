@@ -4,7 +4,7 @@
 //   L X = B, block k from the top:      X_k^T = R_k^T L_kk^-T,  then  X_rest^T -= X_k^T L_rest,k^T
 //   L^T X = B, block k from the bottom: X_k^T = R_k^T L_kk^-1,  then  X_0:k^T -= X_k^T L_k,0:k
 // where R_k is block k of B after the earlier blocks' updates. With few right-hand sides (a GP
-// fit's one to ten columns) tfjs's products run at 2-3 GFLOP/s on these shapes; the kernel's
+// fit's one to ten columns) tfjs's products run at 3-6 GFLOP/s on these shapes; the kernel's
 // tiles stay full because the long dimension, n, is the one they walk.
 import { ShapeError } from '../core/errors';
 import { PackedGemm, packedGemm } from '../linalg/gemm';
