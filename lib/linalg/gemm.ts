@@ -273,6 +273,22 @@ export class PackedGemm {
     this.packRowsKernel(HEADER_BYTES + 4 * src, 4 * ld, k, colTiles, HEADER_BYTES + 4 * dst);
   }
 
+  /**
+   * Writes -U (or -U^T with `transposed`), U a size x size row-major float64 matrix, at float
+   * offset `dst` as update's B (tiles of 8 columns): with `overwrite`, update then gives C = A U.
+   * size must be a multiple of 8.
+   */
+  packNegated(u: Float64Array, size: number, dst: number, transposed = false): void {
+    if (size % TILE_COLS !== 0 || u.length < size * size || dst < 0 || dst + size * size > this.view.length) {
+      throw new ShapeError(`PackedGemm.packNegated: a ${size}x${size} block at float ${dst} does not fit whole tiles in the ${this.view.length}-float workspace`, `use a size that is a multiple of ${TILE_COLS} and reserve the workspace first`);
+    }
+    const v = this.view;
+    for (let c = 0; c < size; c++) {
+      const column = dst + Math.floor(c / TILE_COLS) * TILE_COLS * size + (c % TILE_COLS);
+      for (let k = 0; k < size; k++) v[column + k * TILE_COLS] = -(transposed ? u[c * size + k] : u[k * size + c]);
+    }
+  }
+
   /** A float64 view of the workspace: float offset 2i is its index i. */
   view64(): Float64Array {
     return new Float64Array(this.memory.buffer, HEADER_BYTES, Math.floor(this.view.length / 2));

@@ -18,6 +18,18 @@ import { notPositiveDefinite, subBlock } from './dense-cholesky';
 const TILE_ROWS = tile.TILE_ROWS;
 const TILE_COLS = tile.TILE_COLS;
 
+/**
+ * Copies the lower triangle of the n x n row-major `a` into `v` with row stride N (>= n), adding
+ * `shift` to the diagonal, and makes rows n..N-1 identity rows (zeros left of the diagonal, which
+ * the workspace's earlier contents would not be). The upper triangle is never read, so not written.
+ */
+export function loadLower(v: Float32Array, a: Float32Array | Float64Array, n: number, N: number, shift = 0): void {
+  for (let i = 0; i < N; i++) {
+    if (i < n) { v.set(a.subarray(i * n, i * n + i + 1), i * N); v[i * N + i] += shift; }
+    else { v.fill(0, i * N, i * N + i); v[i * N + i] = 1; }
+  }
+}
+
 export interface PackedFactor {
   /** L, n x n row-major, zero above the diagonal (the `out` array when one was passed). */
   factor: Float32Array;
@@ -71,10 +83,7 @@ export function choleskyPacked(a: Float32Array | Float64Array, n: number, option
   const inverse = diag + 2 * blockSize * blockSize;
   const v = gemm.reserve(inverse + 2 * blockSize * blockSize); // no owner until the factor is complete
   const w = gemm.view64();
-  for (let i = 0; i < N; i++) {
-    if (i < n) { v.set(a.subarray(i * n, i * n + i + 1), i * N); v[i * N + i] += shift; } // the upper triangle is never read
-    else { v.fill(0, i * N, i * N + i); v[i * N + i] = 1; } // the workspace may hold an earlier matrix
-  }
+  loadLower(v, a, n, N, shift);
   const invT: Float64Array[] = [];
   try {
     for (let p0 = 0, panel = 0; p0 < N; p0 += panelSize, panel++) {
@@ -97,10 +106,7 @@ export function choleskyPacked(a: Float32Array | Float64Array, n: number, option
         if (m === 0) continue;
         // L21 = A21 U with U = L11^-T, written over A21 as -(A21 (-U))
         gemm.pack(r * N + j0, N, m, b, apack, TILE_ROWS);
-        for (let c = 0; c < b; c++) {
-          const column = bpack + Math.floor(c / TILE_COLS) * TILE_COLS * b + (c % TILE_COLS);
-          for (let k = 0; k < b; k++) v[column + k * TILE_COLS] = -u[k * b + c];
-        }
+        gemm.packNegated(u, b, bpack);
         gemm.update(r * N + j0, N, apack, bpack, m / TILE_ROWS, b / TILE_COLS, b, { overwrite: true, upperB: true });
         // the rest of this panel -= L21 L21[its columns]^T
         const rest = panelEnd - r;

@@ -9,6 +9,7 @@
 import { ShapeError } from '../core/errors';
 import { PackedGemm, packedGemm } from '../linalg/gemm';
 import * as tile from '../linalg/gemm-wat';
+import { loadLower } from './cholesky-packed';
 
 const TILE_ROWS = tile.TILE_ROWS;
 const TILE_COLS = tile.TILE_COLS;
@@ -55,11 +56,7 @@ export function solveTriangularPacked(l: Float32Array, n: number, b: Float32Arra
   const inPlace = options.owner !== undefined && gemm.holds(options.owner);
   const v = gemm.reserve(inverse + 2 * blockSize * blockSize, options.owner);
   const w = gemm.view64();
-  // L's lower triangle, and the padding rows as identity rows (the upper triangle is never read)
-  for (let i = 0; i < N && !inPlace; i++) {
-    if (i < n) v.set(l.subarray(i * n, i * n + i + 1), i * N);
-    else { v.fill(0, i * N, (i + 1) * N); v[i * N + i] = 1; }
-  }
+  if (!inPlace) loadLower(v, l, n, N); // L's lower triangle, the padding rows as identity rows
   for (let r = 0; r < M; r++) v.fill(0, xt + r * N + (r < m ? n : 0), xt + (r + 1) * N);
   transpose(b, 0, m, v, xt, N, n, m);
   /** (L_kk^-1)^T of the block at k0 (b rows), padding rows as identity. */
@@ -86,12 +83,8 @@ export function solveTriangularPacked(l: Float32Array, n: number, b: Float32Arra
   /** Packs block k0's inverse (for its own solve) and L's block beside it (for the update after). */
   const prepare = (k0: number, slot: number) => {
     const size = sizeOf(k0);
-    const u = inverseT(k0, size);
     // X_k^T = R_k^T U (L X = B, U = L_kk^-T) or R_k^T U^T (L^T X = B), packed negated for overwrite
-    for (let c = 0; c < size; c++) {
-      const column = upacks[slot] + Math.floor(c / TILE_COLS) * TILE_COLS * size + (c % TILE_COLS);
-      for (let k = 0; k < size; k++) v[column + k * TILE_COLS] = -(transposed ? u[c * size + k] : u[k * size + c]);
-    }
+    gemm.packNegated(inverseT(k0, size), size, upacks[slot], transposed);
     const rest = restOf(k0);
     if (transposed) gemm.packRows(k0 * N, N, size, rest / TILE_COLS, lpacks[slot]); // L_k,0:k as it is
     else gemm.pack((k0 + size) * N + k0, N, rest, size, lpacks[slot], TILE_COLS); // L_rest,k transposed
