@@ -6,13 +6,14 @@ import argparse, math
 import torch
 from rounds import per_call, serve  # bench/rounds.py
 
-torch.set_num_threads(2)
 p = argparse.ArgumentParser()
 p.add_argument('--iterations', type=int, default=30)
 p.add_argument('--walkers', type=int, default=512)
 p.add_argument('--steps', type=int, default=10)
+p.add_argument('--threads', type=int, default=2)
 p.add_argument('--serve', action='store_true')
 a = p.parse_args()
+torch.set_num_threads(a.threads)
 
 
 def mlp(inputs, hidden=(32, 32)):

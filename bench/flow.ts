@@ -4,7 +4,7 @@
 // (MADE decoder over 196 pixels, batch 128). Rounds of ours and PyTorch's alternate (bench/rounds);
 // the table gives medians. With --profile, the kernels of one step of each model, summed by name,
 // so that the next bottleneck is visible.
-// Usage: node dist/bench/flow.js [--steps 10] [--rounds 7] [--profile true]
+// Usage: node dist/bench/flow.js [--steps 10] [--rounds 7] [--torch-threads 1,2] [--profile true]
 import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
 import { Key } from '../lib/core/random';
@@ -12,7 +12,7 @@ import { AffineCoupling, Flow, compose, imageFlow } from '../lib/flows';
 import { buildCollapseModel, collapseRuns, vaeLoss } from '../lib/vae';
 import { parseArgs } from '../scripts/args';
 import { adam } from '../lib/core/adam';
-import { Reference, formatRatio, interleave } from './rounds';
+import { ThreadSettings, formatRatio, formatReference, interleave, threadCounts } from './rounds';
 import { printProfile, profileStep } from './profile';
 
 interface Case { key: string; name: string; variables: tf.Variable[]; loss: (step: number) => tf.Scalar; learningRate: number }
@@ -31,7 +31,7 @@ function stepper(c: Case, steps: number): () => number {
 }
 
 async function main() {
-  const args = parseArgs({ steps: '10', rounds: '7', 'torch-threads': '2', profile: 'false' });
+  const args = parseArgs({ steps: '10', rounds: '7', 'torch-threads': '1,2', profile: 'false' });
   const steps = Number(args.steps);
   const backend = await initBackend({ quiet: true });
   const x2 = tf.keep(tf.randomNormal([256, 2], 0, 1, 'float32', 1) as tf.Tensor2D);
@@ -46,18 +46,18 @@ async function main() {
     { key: 'madevae', name: 'VAE + MADE decoder (196 px), batch 128', variables: madeVae.variables, loss: (i) => tf.tidy(() => vaeLoss(madeVae.terms(binary, Key.fromSeed(100 + i)), { beta: 1 })), learningRate: 2e-3 },
   ];
   const timers = cases.map((c) => ({ key: c.key, timed: stepper(c, steps) }));
-  const reference = await Reference.start('flow_torch.py', ['--steps', String(steps), '--threads', args['torch-threads']]);
+  const reference = await ThreadSettings.start('flow_torch.py', ['--steps', String(steps)], threadCounts(args['torch-threads']));
   const rounds = Number(args.rounds);
   const result = await interleave(rounds, () => Object.fromEntries(timers.map((t) => [t.key, t.timed()])), reference,
-    (r) => console.error(`round ${r + 1}/${rounds} done`));
+    (r, mine, theirs) => console.error(`round ${r + 1}/${rounds}: ${cases.map((c) => `${c.key} ${(1000 * mine[c.key]).toFixed(1)}${theirs ? ` / ${Object.keys(theirs).filter((k) => k.startsWith(`${c.key}@`)).map((k) => (1000 * theirs[k]).toFixed(1)).join(' / ')}` : ''} ms`).join(', ')}`));
   console.log(`\nTraining step with Adam: flows (lecture 4) and the strong-decoder VAE (lecture 2); medians of ${rounds} alternating rounds of ${steps} steps\n`);
-  console.log(`${'model'.padEnd(42)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch ms'.padStart(12)}${'tfjs steps/s'.padStart(14)}${'PyTorch steps/s'.padStart(17)}${'ratio (range)'.padStart(22)}`);
+  console.log(`${'model'.padEnd(42)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs steps/s'.padStart(14)}${'PyTorch steps/s'.padStart(17)}${'ratio (range)'.padStart(22)}`);
   for (const c of cases) {
     const r = result[c.key];
     const t = r.reference;
-    console.log(`${c.name.padEnd(42)}${(1000 * r.ours).toFixed(1).padStart(16)}${(t ? (1000 * t).toFixed(1) : 'n/a').padStart(12)}${(1 / r.ours).toFixed(1).padStart(14)}${(t ? (1 / t).toFixed(1) : 'n/a').padStart(17)}${formatRatio(r).padStart(22)}`);
+    console.log(`${c.name.padEnd(42)}${(1000 * r.ours).toFixed(1).padStart(16)}${formatReference(r).padStart(38)}${(1 / r.ours).toFixed(1).padStart(14)}${(t ? (1 / t).toFixed(1) : 'n/a').padStart(17)}${formatRatio(r).padStart(22)}`);
   }
-  console.log(`(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians, PyTorch on ${args['torch-threads']} threads; range = lowest and highest ratio of one round pair)`);
+  console.log(`(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians, against PyTorch's fastest of ${args['torch-threads']} threads; range = lowest and highest ratio of one round pair)`);
   if (args.profile === 'true') {
     for (const c of cases) printProfile(c.name, await profileStep(() => c.loss(0), c.variables, c.learningRate));
   }

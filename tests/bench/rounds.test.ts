@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Measurer, Seconds, formatRatio, interleave, median } from '../../bench/rounds';
+import { Measurer, Seconds, formatRatio, formatReference, interleave, median, threadCounts, withAliases } from '../../bench/rounds';
 
 /** A reference that answers from a list of rounds and records when it was asked. */
 function fakeReference(rounds: Seconds[], log: string[]): Measurer & { stopped: boolean } {
@@ -41,5 +41,32 @@ describe('bench rounds', () => {
     const partial = await interleave(1, () => ({ a: 1, extra: 2 }), fakeReference([{ a: 2 }], []));
     expect(partial.extra).toEqual({ ours: 2 });
     expect(partial.a.ratio).toBe(2);
+  });
+
+  it('compares each key with the setting whose median is lowest, per round against that setting', async () => {
+    const ours = [{ a: 10, b: 1 }, { a: 10, b: 1 }, { a: 10, b: 1 }];
+    // a: 1 thread steady at 4; 2 threads erratic, median 6 but one round at 2. b: 2 threads faster.
+    const theirs = [{ 'a@1': 4, 'a@2': 2, 'b@1': 3, 'b@2': 2 }, { 'a@1': 5, 'a@2': 6, 'b@1': 3, 'b@2': 2 }, { 'a@1': 4, 'a@2': 9, 'b@1': 3, 'b@2': 1 }];
+    let r = 0;
+    const result = await interleave(3, () => ours[r++], fakeReference(theirs, []));
+    expect(result.a).toEqual({ ours: 10, reference: 4, ratio: 0.4, low: 0.4, high: 0.5, setting: '1', settings: { 1: 4, 2: 6 } });
+    expect(result.b.setting).toBe('2');
+    expect(result.b.reference).toBe(2);
+    expect(formatReference(result.a)).toBe('4000.0 ms (1 thread; 2: 6000.0 ms)');
+    expect(formatReference(result.b, 's')).toBe('2.00 s (2 threads; 1: 3.00 s)');
+    expect(formatReference({ ours: 1, reference: 0.5 }, 's')).toBe('0.50 s');
+    expect(formatReference({ ours: 1 })).toBe('n/a');
+  });
+
+  it('aliases copy a key under other names, keeping its setting suffix', async () => {
+    const aliased = withAliases(fakeReference([{ 'chol@1': 2, 'chol@2': 1, kernel: 3 }], []), { chol: ['cholTfjs'], kernel: ['k2'] });
+    expect(await aliased.measure()).toEqual({ 'chol@1': 2, 'chol@2': 1, 'cholTfjs@1': 2, 'cholTfjs@2': 1, kernel: 3, k2: 3 });
+  });
+
+  it('reads thread counts and names a bad list', () => {
+    expect(threadCounts('1,2')).toEqual([1, 2]);
+    expect(threadCounts('2')).toEqual([2]);
+    expect(() => threadCounts('1,two')).toThrow(/--torch-threads 1,two is not a list of whole numbers/);
+    expect(() => threadCounts('0')).toThrow(/whole numbers/);
   });
 });
