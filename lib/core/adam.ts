@@ -1,10 +1,37 @@
-// Adam with small variables packed together. tfjs's Adam runs about 14 kernels per variable per
-// step; a model with 48 small variables (the 2-D RealNVP) spends more time launching those kernels
-// than computing. FlatAdam packs the gradients and weights of all small variables into one vector
-// each and runs the same element-wise arithmetic, in the same order, once; large variables keep
-// their own update. The numbers are tf.train.adam's to the last bit (tested).
+// Adam in one pass per variable. tfjs's Adam runs about 14 element-wise kernels per variable per
+// step, each a pass over memory plus its dispatch. On the wasm backend, FlatAdam runs the same
+// float32 arithmetic, in the same order, as one SIMD pass of our own module (adam-wat.ts) over the
+// gradient and weights where tfjs keeps them. On other backends it runs tfjs's kernels, with the
+// gradients and weights of all small variables packed into one vector each, so that a model with
+// 48 small variables (the 2-D RealNVP) launches the kernels once. Either way the numbers are
+// tf.train.adam's to the last bit (tested).
 import * as tf from './tf';
-import { ParameterError } from './errors';
+import { ParameterError, ShapeError } from './errors';
+import { WasmBackendLike } from './tensor-io';
+import { ADAM_SHARED_BASE64, ADAM_UNSHARED_BASE64 } from './adam-binary';
+
+type AdamKernel = (w: number, g: number, m: number, v: number, out: number, n: number, beta1: number, oneMinusBeta1: number,
+  beta2: number, oneMinusBeta2: number, correction1: number, correction2: number, epsilon: number, negativeRate: number) => void;
+
+/** Our Adam kernel on each tfjs wasm memory it was instantiated for. */
+const kernels = new WeakMap<WebAssembly.Memory, AdamKernel>();
+
+/** The wasm backend and our kernel on its memory; null on other backends. */
+function heapAdam(): { backend: WasmBackendLike; adam: AdamKernel } | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  const backend = tf.backend() as unknown as WasmBackendLike & { wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } } };
+  // the threaded build keeps its shared memory in wasmMemory; the single-threaded build exports it
+  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
+  if (!memory) return null;
+  let adam = kernels.get(memory);
+  if (!adam) {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const module = new WebAssembly.Module(Buffer.from(shared ? ADAM_SHARED_BASE64 : ADAM_UNSHARED_BASE64, 'base64'));
+    adam = new WebAssembly.Instance(module, { env: { memory } }).exports.adam as AdamKernel;
+    kernels.set(memory, adam);
+  }
+  return { backend, adam };
+}
 
 /** Variables updated as one vector, and their moments. */
 interface Group {
@@ -15,19 +42,22 @@ interface Group {
 }
 
 /**
- * Variables below this size are packed into one vector; larger ones are updated alone, where
- * packing would only add copies (measured: packing the 1.1 M weights of the 784-512,256-32 VAE
- * costs 22 ms a step against 13 ms for tfjs's per-variable update; the 48 small variables of the
- * 2-D RealNVP take 2.2 ms packed against 6.3 ms).
+ * Off the wasm backend, variables below this size are packed into one vector; larger ones are
+ * updated alone, where packing would only add copies (measured on wasm with tfjs's kernels: packing
+ * the 1.1 M weights of the 784-512,256-32 VAE costs 22 ms a step against 13 ms for tfjs's
+ * per-variable update; the 48 small variables of the 2-D RealNVP take 2.2 ms packed against 6.3 ms).
  */
 export const PACK_BELOW = 16384;
 
 export class FlatAdam extends tf.Optimizer {
   static readonly className = 'FlatAdam';
-  private readonly accBeta1: tf.Variable;
-  private readonly accBeta2: tf.Variable;
-  /** The groups of each set of variables trained together (a wake and a sleep phase have two sets). */
+  /** beta1 and beta2 to the power of the steps taken, as float32 values (tf.train.adam keeps them in float32 tensors). */
+  private accBeta1: number;
+  private accBeta2: number;
+  /** Off wasm: the groups of each set of variables trained together (a wake and a sleep phase have two sets). */
   private readonly states = new Map<string, Group[]>();
+  /** On wasm: each variable's first and second moments, by variable name. */
+  private readonly moments = new Map<string, [tf.Tensor, tf.Tensor]>();
 
   constructor(readonly learningRate = 1e-3, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = 1e-7) {
     super();
@@ -35,9 +65,8 @@ export class FlatAdam extends tf.Optimizer {
       ['beta2', beta2, beta2 >= 0 && beta2 < 1], ['epsilon', epsilon, epsilon > 0]] as [string, number, boolean][]) {
       if (!Number.isFinite(value) || !ok) throw new ParameterError(`Adam ${name} = ${value} is out of range`, 'use learningRate > 0, 0 <= beta < 1, epsilon > 0');
     }
-    // tf.variable keeps its initial tensor alive; made inside tidy, only the variable survives
-    this.accBeta1 = tf.tidy(() => tf.scalar(beta1).variable(false));
-    this.accBeta2 = tf.tidy(() => tf.scalar(beta2).variable(false));
+    this.accBeta1 = Math.fround(beta1);
+    this.accBeta2 = Math.fround(beta2);
   }
 
   applyGradients(variableGradients: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
@@ -47,10 +76,51 @@ export class FlatAdam extends tf.Optimizer {
     const present = pairs.filter(([, g]) => g != null); // like tf.train.adam, a variable without gradient is left alone
     if (present.length === 0) return;
     const values = present.map(([name]) => tf.engine().registeredVariables[name]);
+    present.forEach(([name, gradient], i) => { // checked before any variable changes
+      const variable = values[i];
+      if (!variable) throw new ParameterError(`no variable is named ${name}`, 'pass gradients keyed by the names of registered variables');
+      if (gradient.size !== variable.size || gradient.dtype !== 'float32' || variable.dtype !== 'float32') {
+        throw new ShapeError(`the gradient of ${name} is ${gradient.dtype} [${gradient.shape}], its variable ${variable.dtype} [${variable.shape}]`,
+          'pass float32 gradients of the variables\' own shapes');
+      }
+    });
+    // 1 - beta^t as float32's subtraction gives it (the difference of two float32 values is exact in a double)
+    const correction1 = Math.fround(1 - this.accBeta1);
+    const correction2 = Math.fround(1 - this.accBeta2);
+    const heap = heapAdam();
+    if (heap) this.applyInHeap(heap.backend, heap.adam, present, values, correction1, correction2);
+    else this.applyWithKernels(present, values, correction1, correction2);
+    // float32 products, as tf.train.adam's tensors hold them (a product of two float32 values is exact in a double)
+    this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(this.beta1));
+    this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(this.beta2));
+    this.incrementIterations();
+  }
+
+  /** One pass of our kernel per variable, on the gradients and weights in the wasm heap; new weights in new tensors. */
+  private applyInHeap(backend: WasmBackendLike, adam: AdamKernel, present: [string, tf.Tensor][], values: tf.Variable[], correction1: number, correction2: number): void {
+    tf.tidy(() => {
+      present.forEach(([name, gradient], i) => {
+        const variable = values[i];
+        if (variable.size === 0) return;
+        let moments = this.moments.get(name);
+        if (!moments) {
+          moments = [tf.keep(tf.zeros([variable.size])), tf.keep(tf.zeros([variable.size]))];
+          this.moments.set(name, moments);
+        }
+        const out = backend.makeOutput(variable.shape, 'float32');
+        // byte offsets in the heap, taken after the allocation (which may grow the heap; offsets stay valid)
+        const at = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+        adam(at(variable), at(gradient), at(moments[0]), at(moments[1]), at(out), variable.size,
+          this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, correction1, correction2, this.epsilon, -this.learningRate);
+        variable.assign(tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor);
+      });
+    });
+  }
+
+  /** tfjs's kernels, small variables packed into one vector. */
+  private applyWithKernels(present: [string, tf.Tensor][], values: tf.Variable[], correction1: number, correction2: number): void {
     const groups = this.groups(present.map(([name]) => name), values);
     tf.tidy(() => {
-      const oneMinusAccBeta1 = tf.sub(1, this.accBeta1);
-      const oneMinusAccBeta2 = tf.sub(1, this.accBeta2);
       const flat = (ts: tf.Tensor[]) => (ts.length === 1 ? tf.reshape(ts[0], [-1]) : tf.concat(ts.map((t) => tf.reshape(t, [-1]))));
       for (const group of groups) {
         const gradient = flat(group.indices.map((i) => present[i][1]));
@@ -58,18 +128,15 @@ export class FlatAdam extends tf.Optimizer {
         // tf.train.adam's arithmetic, element by element in the same order
         const firstMoment = tf.add(tf.mul(group.firstMoment, this.beta1), tf.mul(gradient, 1 - this.beta1));
         const secondMoment = tf.add(tf.mul(group.secondMoment, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
-        const corrected1 = tf.div(firstMoment, oneMinusAccBeta1);
-        const corrected2 = tf.div(secondMoment, oneMinusAccBeta2);
+        const corrected1 = tf.div(firstMoment, correction1);
+        const corrected2 = tf.div(secondMoment, correction2);
         group.firstMoment.assign(firstMoment);
         group.secondMoment.assign(secondMoment);
         const updated = tf.add(tf.mul(tf.div(corrected1, tf.add(tf.sqrt(corrected2), this.epsilon)), -this.learningRate), value);
         const parts = group.indices.length === 1 ? [updated] : tf.split(updated, group.sizes);
         group.indices.forEach((i, j) => values[i].assign(tf.reshape(parts[j], values[i].shape)));
       }
-      this.accBeta1.assign(tf.mul(this.accBeta1, this.beta1));
-      this.accBeta2.assign(tf.mul(this.accBeta2, this.beta2));
     });
-    this.incrementIterations();
   }
 
   private groups(names: string[], values: tf.Variable[]): Group[] {
@@ -93,8 +160,8 @@ export class FlatAdam extends tf.Optimizer {
   }
 
   dispose(): void {
-    this.accBeta1.dispose();
-    this.accBeta2.dispose();
+    for (const moments of this.moments.values()) tf.dispose(moments);
+    this.moments.clear();
     for (const groups of this.states.values()) groups.forEach((g) => { g.firstMoment.dispose(); g.secondMoment.dispose(); });
     this.states.clear();
   }
@@ -103,7 +170,7 @@ export class FlatAdam extends tf.Optimizer {
   }
 }
 
-/** Adam with tf.train.adam's defaults and results, with small variables updated as one vector. */
+/** Adam with tf.train.adam's defaults and results, in one pass per variable on wasm (small variables packed elsewhere). */
 export function adam(learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): FlatAdam {
   return new FlatAdam(learningRate, beta1, beta2, epsilon);
 }

@@ -1,15 +1,19 @@
-// FlatAdam runs tf.train.adam's arithmetic on one packed vector: the same weights, bit for bit.
+// FlatAdam runs tf.train.adam's arithmetic in one pass of our wasm module per variable (on the wasm
+// backend) or on packed vectors of tfjs kernels (elsewhere): the same weights, bit for bit.
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
 import { Key } from '../../lib/core/random';
-import { ParameterError } from '../../lib/core/errors';
+import { ParameterError, ShapeError } from '../../lib/core/errors';
 import { PACK_BELOW, adam } from '../../lib/core/adam';
+import * as committed from '../../lib/core/adam-binary';
+import { adamBinaryText, assembleAdam } from '../../scripts/build-gemm-wasm';
 import { Mlp } from '../../lib/nn';
 
+/** Weights after `steps` steps; sizes 480, 19200 and 600 (whole SIMD vectors), 160, 120 and 5 (a 1-value tail). */
 function trainTwice(steps: number, make: () => tf.Optimizer): number[][] {
-  const net = new Mlp({ sizes: [3, 160, 120, 2], hidden: 'tanh', output: 'linear' }, Key.fromSeed(1));
+  const net = new Mlp({ sizes: [3, 160, 120, 5], hidden: 'tanh', output: 'linear' }, Key.fromSeed(1));
   const x = tf.randomNormal([32, 3], 0, 1, 'float32', 2) as tf.Tensor2D;
-  const y = tf.randomNormal([32, 2], 0, 1, 'float32', 3);
+  const y = tf.randomNormal([32, 5], 0, 1, 'float32', 3);
   const optimizer = make();
   for (let s = 0; s < steps; s++) optimizer.minimize(() => tf.mean(tf.square(tf.sub(net.apply(x), y))) as tf.Scalar, false, net.variables);
   const weights = net.variables.map((v) => Array.from(v.dataSync()));
@@ -20,7 +24,26 @@ function trainTwice(steps: number, make: () => tf.Optimizer): number[][] {
 }
 
 describe('FlatAdam', () => {
-  it('gives tf.train.adam\'s weights to the last bit (packed small and separate large variables), and keeps the tensor count flat', () => {
+  it('ships the binaries that adam-wat.ts assembles to', async () => {
+    const text = adamBinaryText(await assembleAdam(true), await assembleAdam(false));
+    expect(text).toContain(committed.ADAM_SHARED_BASE64);
+    expect(text).toContain(committed.ADAM_UNSHARED_BASE64);
+  });
+
+  it('on wasm, updates a variable without any of tfjs\'s arithmetic kernels (our pass does it)', async () => {
+    expect(tf.getBackend()).toBe('wasm');
+    const probe = tf.variable(tf.tensor1d([1, 2, 3]));
+    const gradient = tf.tensor1d([1, -1, 0]);
+    const optimizer = adam(0.5);
+    const info = await tf.profile(() => optimizer.applyGradients({ [probe.name]: gradient }));
+    expect(info.kernels.map((k) => k.name).filter((k) => ['Multiply', 'Add', 'RealDiv', 'Sqrt', 'Square'].includes(k))).toEqual([]);
+    // Adam's first step moves each weight by the learning rate against the gradient's sign (none for 0)
+    Array.from(probe.dataSync()).forEach((v, i) => expect(v).toBeCloseTo([0.5, 2.5, 3][i], 5));
+    tf.dispose([probe, gradient]);
+    optimizer.dispose();
+  });
+
+  it('gives tf.train.adam\'s weights to the last bit (one wasm pass per variable), and keeps the tensor count flat', () => {
     const before = tf.memory().numTensors;
     const ours = trainTwice(25, () => adam(1e-2));
     expect(tf.memory().numTensors).toBe(before);
@@ -31,6 +54,33 @@ describe('FlatAdam', () => {
     // and training moved them: the comparison is not between two untouched initialisations
     const untouched = trainTwice(0, () => adam(1e-2));
     expect(ours[0]).not.toEqual(untouched[0]);
+  });
+
+  it('gives tf.train.adam\'s weights to the last bit off wasm too (tfjs kernels, small variables packed)', async () => {
+    const backend = tf.getBackend();
+    await tf.setBackend('cpu');
+    try {
+      const ours = trainTwice(10, () => adam(1e-2));
+      const reference = trainTwice(10, () => tf.train.adam(1e-2));
+      ours.forEach((w, i) => expect(w).toEqual(reference[i]));
+    } finally {
+      await tf.setBackend(backend);
+    }
+  });
+
+  it('names a gradient whose size does not match its variable, before changing any variable', () => {
+    const a = tf.variable(tf.tensor1d([1, 2]));
+    const b = tf.variable(tf.tensor1d([3]));
+    const g = tf.tensor1d([1, 1, 1]);
+    const ok = tf.tensor1d([1]);
+    const optimizer = adam(0.1);
+    expect(() => optimizer.applyGradients({ [b.name]: ok, [a.name]: g })).toThrow(ShapeError);
+    expect(() => optimizer.applyGradients({ [a.name]: g })).toThrow(/float32 \[3\], its variable float32 \[2\]/);
+    expect(() => optimizer.applyGradients({ 'no such variable': ok })).toThrow(/no variable is named no such variable/);
+    expect(Array.from(a.dataSync())).toEqual([1, 2]);
+    expect(Array.from(b.dataSync())).toEqual([3]);
+    tf.dispose([a, b, g, ok]);
+    optimizer.dispose();
   });
 
   it('keeps separate moments for separate sets of variables and leaves a variable without gradient alone', () => {
