@@ -1,37 +1,13 @@
 // Adam in one pass per variable. tfjs's Adam runs about 14 element-wise kernels per variable per
 // step, each a pass over memory plus its dispatch. On the wasm backend, FlatAdam runs the same
-// float32 arithmetic, in the same order, as one SIMD pass of our own module (adam-wat.ts) over the
+// float32 arithmetic, in the same order, as one SIMD pass of our own module (heap-wat.ts) over the
 // gradient and weights where tfjs keeps them. On other backends it runs tfjs's kernels, with the
 // gradients and weights of all small variables packed into one vector each, so that a model with
 // 48 small variables (the 2-D RealNVP) launches the kernels once. Either way the numbers are
 // tf.train.adam's to the last bit (tested).
 import * as tf from './tf';
 import { ParameterError, ShapeError } from './errors';
-import { WasmBackendLike } from './tensor-io';
-import { ADAM_SHARED_BASE64, ADAM_UNSHARED_BASE64 } from './adam-binary';
-
-type AdamKernel = (w: number, g: number, m: number, v: number, out: number, n: number, beta1: number, oneMinusBeta1: number,
-  beta2: number, oneMinusBeta2: number, correction1: number, correction2: number, epsilon: number, negativeRate: number) => void;
-
-/** Our Adam kernel on each tfjs wasm memory it was instantiated for. */
-const kernels = new WeakMap<WebAssembly.Memory, AdamKernel>();
-
-/** The wasm backend and our kernel on its memory; null on other backends. */
-function heapAdam(): { backend: WasmBackendLike; adam: AdamKernel } | null {
-  if (tf.getBackend() !== 'wasm') return null;
-  const backend = tf.backend() as unknown as WasmBackendLike & { wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } } };
-  // the threaded build keeps its shared memory in wasmMemory; the single-threaded build exports it
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  if (!memory) return null;
-  let adam = kernels.get(memory);
-  if (!adam) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new WebAssembly.Module(Buffer.from(shared ? ADAM_SHARED_BASE64 : ADAM_UNSHARED_BASE64, 'base64'));
-    adam = new WebAssembly.Instance(module, { env: { memory } }).exports.adam as AdamKernel;
-    kernels.set(memory, adam);
-  }
-  return { backend, adam };
-}
+import { HeapKernels, heapKernels, heapOffset } from './heap-kernels';
 
 /** Variables updated as one vector, and their moments. */
 interface Group {
@@ -87,8 +63,8 @@ export class FlatAdam extends tf.Optimizer {
     // 1 - beta^t as float32's subtraction gives it (the difference of two float32 values is exact in a double)
     const correction1 = Math.fround(1 - this.accBeta1);
     const correction2 = Math.fround(1 - this.accBeta2);
-    const heap = heapAdam();
-    if (heap) this.applyInHeap(heap.backend, heap.adam, present, values, correction1, correction2);
+    const heap = heapKernels();
+    if (heap) this.applyInHeap(heap, present, values, correction1, correction2);
     else this.applyWithKernels(present, values, correction1, correction2);
     // float32 products, as tf.train.adam's tensors hold them (a product of two float32 values is exact in a double)
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(this.beta1));
@@ -97,7 +73,7 @@ export class FlatAdam extends tf.Optimizer {
   }
 
   /** One pass of our kernel per variable, on the gradients and weights in the wasm heap; new weights in new tensors. */
-  private applyInHeap(backend: WasmBackendLike, adam: AdamKernel, present: [string, tf.Tensor][], values: tf.Variable[], correction1: number, correction2: number): void {
+  private applyInHeap({ backend, adam }: HeapKernels, present: [string, tf.Tensor][], values: tf.Variable[], correction1: number, correction2: number): void {
     tf.tidy(() => {
       present.forEach(([name, gradient], i) => {
         const variable = values[i];
@@ -109,7 +85,7 @@ export class FlatAdam extends tf.Optimizer {
         }
         const out = backend.makeOutput(variable.shape, 'float32');
         // byte offsets in the heap, taken after the allocation (which may grow the heap; offsets stay valid)
-        const at = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+        const at = (t: tf.TensorInfo) => heapOffset(backend, t);
         adam(at(variable), at(gradient), at(moments[0]), at(moments[1]), at(out), variable.size,
           this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, correction1, correction2, this.epsilon, -this.learningRate);
         variable.assign(tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor);

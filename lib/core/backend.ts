@@ -4,6 +4,7 @@ import * as tf from './tf';
 import { BackendError } from './errors';
 import { defaultWasmThreads, wasmThreadCount, withWasmThreads } from './wasm-threads';
 import { installHeapSlice } from './wasm-slice';
+import { installHeapTranspose } from './wasm-transpose';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -18,6 +19,7 @@ function register(name: BackendName): boolean {
     if (name === 'wasm') {
       require('@tensorflow/tfjs-backend-wasm');
       installHeapSlice();
+      installHeapTranspose();
     }
     return tf.findBackendFactory(name) != null;
   } catch {

@@ -5,8 +5,6 @@ import * as tf from '../../lib/core/tf';
 import { Key } from '../../lib/core/random';
 import { ParameterError, ShapeError } from '../../lib/core/errors';
 import { PACK_BELOW, adam } from '../../lib/core/adam';
-import * as committed from '../../lib/core/adam-binary';
-import { adamBinaryText, assembleAdam } from '../../scripts/build-gemm-wasm';
 import { Mlp } from '../../lib/nn';
 
 /** Weights after `steps` steps; sizes 480, 19200 and 600 (whole SIMD vectors), 160, 120 and 5 (a 1-value tail). */
@@ -24,12 +22,6 @@ function trainTwice(steps: number, make: () => tf.Optimizer): number[][] {
 }
 
 describe('FlatAdam', () => {
-  it('ships the binaries that adam-wat.ts assembles to', async () => {
-    const text = adamBinaryText(await assembleAdam(true), await assembleAdam(false));
-    expect(text).toContain(committed.ADAM_SHARED_BASE64);
-    expect(text).toContain(committed.ADAM_UNSHARED_BASE64);
-  });
-
   it('on wasm, updates a variable without any of tfjs\'s arithmetic kernels (our pass does it)', async () => {
     expect(tf.getBackend()).toBe('wasm');
     const probe = tf.variable(tf.tensor1d([1, 2, 3]));
