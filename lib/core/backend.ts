@@ -5,6 +5,7 @@ import { BackendError } from './errors';
 import { defaultWasmThreads, wasmThreadCount, withWasmThreads } from './wasm-threads';
 import { installHeapSlice } from './wasm-slice';
 import { installHeapTranspose } from './wasm-transpose';
+import { installHeapConcat } from './wasm-concat';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -20,6 +21,7 @@ function register(name: BackendName): boolean {
       require('@tensorflow/tfjs-backend-wasm');
       installHeapSlice();
       installHeapTranspose();
+      installHeapConcat();
     }
     return tf.findBackendFactory(name) != null;
   } catch {
