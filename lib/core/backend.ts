@@ -4,7 +4,7 @@ import * as tf from './tf';
 import { BackendError } from './errors';
 import { defaultWasmThreads, wasmThreadCount, withWasmThreads } from './wasm-threads';
 import { installHeapSlice } from './wasm-slice';
-import { installHeapTranspose } from './wasm-transpose';
+import { installHeapColumnSum, installHeapTranspose } from './wasm-transpose';
 import { installHeapConcat } from './wasm-concat';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -21,6 +21,7 @@ function register(name: BackendName): boolean {
       require('@tensorflow/tfjs-backend-wasm');
       installHeapSlice();
       installHeapTranspose();
+      installHeapColumnSum();
       installHeapConcat();
     }
     return tf.findBackendFactory(name) != null;

@@ -5,13 +5,27 @@
 // dense layer transposes every activation in its backward pass, so a MADE VAE step spent 3 ms (a
 // fifth of it) in Transpose. Only rank-2 transposes of 32-bit values take this path; any other
 // transpose runs tfjs's kernel. The values are the same bits, moved.
+//
+// tfjs's Sum over the first axis of a matrix (every bias gradient) transposes the matrix with its
+// own transpose, called directly rather than through the kernel registry, and then sums the rows
+// of the result. `installHeapColumnSum` gives that Sum our transpose and then the same row sums,
+// so the sums are the same bits.
 import * as tf from './tf';
-import { heapKernels, heapOffset } from './heap-kernels';
+import { HeapKernels, heapKernels, heapOffset } from './heap-kernels';
 
 let installed = false;
 
 /** How many transposes our kernel has done (tests check that the path is taken). */
 export const heapTransposeCount = { calls: 0 };
+
+/** x [rows, cols] transposed by our kernel into a new output (the caller disposes it). */
+function transposeMatrix(kernels: HeapKernels, x: tf.TensorInfo): tf.TensorInfo {
+  const [rows, cols] = x.shape;
+  const out = kernels.backend.makeOutput([cols, rows], x.dtype);
+  if (rows * cols > 0) kernels.transpose(heapOffset(kernels.backend, x), heapOffset(kernels.backend, out), rows, cols);
+  heapTransposeCount.calls++;
+  return out;
+}
 
 /** Replaces the wasm Transpose kernel by ours for matrices of float32 or int32. Idempotent. */
 export function installHeapTranspose(): void {
@@ -26,12 +40,37 @@ export function installHeapTranspose(): void {
       const { perm } = args.attrs as unknown as { perm: number[] };
       const kernels = heapKernels(args.backend);
       if (!kernels || x.shape.length !== 2 || perm[0] !== 1 || (x.dtype !== 'float32' && x.dtype !== 'int32')) return original.kernelFunc(args);
-      const [rows, cols] = x.shape;
-      const out = kernels.backend.makeOutput([cols, rows], x.dtype);
-      if (rows * cols > 0) kernels.transpose(heapOffset(kernels.backend, x), heapOffset(kernels.backend, out), rows, cols);
-      heapTransposeCount.calls++;
-      return out;
+      return transposeMatrix(kernels, x);
     },
   });
   installed = true;
+}
+
+let sumInstalled = false;
+
+/** Replaces the wasm Sum kernel, for the first axis of a float32 or int32 matrix, by our transpose and tfjs's row sums. Idempotent. */
+export function installHeapColumnSum(): void {
+  if (sumInstalled) return;
+  const original = tf.getKernel(tf.Sum, 'wasm');
+  if (!original) return;
+  tf.unregisterKernel(tf.Sum, 'wasm');
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+      const kernels = heapKernels(args.backend);
+      const axes = x.shape.length === 2 ? tf.util.parseAxisParam(axis, x.shape) : [];
+      if (!kernels || axes.length !== 1 || axes[0] !== 0 || (x.dtype !== 'float32' && x.dtype !== 'int32')) return original.kernelFunc(args);
+      const transposed = transposeMatrix(kernels, x);
+      try {
+        const out = original.kernelFunc({ ...args, inputs: { x: transposed }, attrs: { axis: [1], keepDims: false } as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
+        if (keepDims) out.shape = [1, x.shape[1]];
+        return out;
+      } finally {
+        kernels.backend.disposeData(transposed.dataId);
+      }
+    },
+  });
+  sumInstalled = true;
 }

@@ -78,4 +78,34 @@ describe('kernels on the wasm heap', () => {
     expect(Array.from(g.dataSync())).toEqual(Array.from(w.dataSync()));
     tf.dispose([x, w, g]);
   });
+
+  it('Sum over the first axis of a matrix goes through our transpose and gives tfjs\'s own sums, bit for bit', () => {
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    fc.assert(fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), (rows, cols, int) => {
+      const x = int ? tf.tensor2d(Array.from({ length: rows * cols }, (_, k) => (k * 37) % 101 - 50), [rows, cols], 'int32')
+        : tf.randomNormal([rows, cols], 0, 1, 'float32', rows * 100 + cols) as tf.Tensor2D;
+      // tfjs's own path: a rank-3 sum, which our kernel leaves alone, transposes and sums in the same order
+      const reference = tf.tidy(() => tf.reshape(tf.sum(tf.reshape(x, [1, rows, cols]), 1), [cols]));
+      const [ids, calls] = [backend.numDataIds(), heapTransposeCount.calls];
+      const sum = tf.sum(x, 0);
+      expect(heapTransposeCount.calls - calls).toBe(1);
+      expect(backend.numDataIds()).toBe(ids + 1); // the transposed copy is freed
+      expect(sum.dtype).toBe(x.dtype);
+      expect(Array.from(sum.dataSync())).toEqual(Array.from(reference.dataSync()));
+      const kept = tf.sum(x, -2, true);
+      expect(kept.shape).toEqual([1, cols]);
+      expect(Array.from(kept.dataSync())).toEqual(Array.from(reference.dataSync()));
+      tf.dispose([x, reference, sum, kept]);
+    }), { numRuns: 60, seed: 5 });
+  });
+
+  it('leaves other sums to tfjs: the last axis, every axis, rank 3', () => {
+    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const calls = heapTransposeCount.calls;
+    expect(Array.from(tf.sum(x, 1).dataSync())).toEqual([6, 15]);
+    expect(tf.sum(x).dataSync()[0]).toBe(21);
+    expect(Array.from(tf.sum(tf.reshape(x, [1, 2, 3]), 2).dataSync())).toEqual([6, 15]);
+    expect(heapTransposeCount.calls).toBe(calls);
+    x.dispose();
+  });
 });
