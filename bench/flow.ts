@@ -12,7 +12,7 @@ import { AffineCoupling, Flow, compose, imageFlow } from '../lib/flows';
 import { buildCollapseModel, collapseRuns, vaeLoss } from '../lib/vae';
 import { parseArgs } from '../scripts/args';
 import { adam } from '../lib/core/adam';
-import { ThreadSettings, formatRatio, formatReference, interleave, threadCounts } from './rounds';
+import { ThreadSettings, formatRatio, formatReference, formatRound, interleave, threadCounts } from './rounds';
 import { printProfile, profileStep } from './profile';
 
 interface Case { key: string; name: string; variables: tf.Variable[]; loss: (step: number) => tf.Scalar; learningRate: number }
@@ -49,7 +49,7 @@ async function main() {
   const reference = await ThreadSettings.start('flow_torch.py', ['--steps', String(steps)], threadCounts(args['torch-threads']));
   const rounds = Number(args.rounds);
   const result = await interleave(rounds, () => Object.fromEntries(timers.map((t) => [t.key, t.timed()])), reference,
-    (r, mine, theirs) => console.error(`round ${r + 1}/${rounds}: ${cases.map((c) => `${c.key} ${(1000 * mine[c.key]).toFixed(1)}${theirs ? ` / ${Object.keys(theirs).filter((k) => k.startsWith(`${c.key}@`)).map((k) => (1000 * theirs[k]).toFixed(1)).join(' / ')}` : ''} ms`).join(', ')}`));
+    (r, mine, theirs) => console.error(formatRound(r, rounds, cases.map((c) => c.key), mine, theirs)));
   console.log(`\nTraining step with Adam: flows (lecture 4) and the strong-decoder VAE (lecture 2); medians of ${rounds} alternating rounds of ${steps} steps\n`);
   console.log(`${'model'.padEnd(42)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs steps/s'.padStart(14)}${'PyTorch steps/s'.padStart(17)}${'ratio (range)'.padStart(22)}`);
   for (const c of cases) {

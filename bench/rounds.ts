@@ -156,13 +156,27 @@ export async function interleave(rounds: number, ours: () => Promise<Seconds> | 
   return out;
 }
 
+const formatSeconds = (seconds: number, unit: 'ms' | 's') => (unit === 'ms' ? `${(1000 * seconds).toFixed(1)} ms` : `${seconds.toFixed(2)} s`);
+
+/** "(1 thread; 2: 9.0 ms)": the reference's setting compared with and the other settings' medians; '' with one setting. */
+export function formatSetting(c: Compared, unit: 'ms' | 's' = 'ms'): string {
+  if (c.setting === undefined) return '';
+  const others = Object.entries(c.settings ?? {}).filter(([k]) => k !== c.setting).map(([k, v]) => `${k}: ${formatSeconds(v, unit)}`);
+  return `(${c.setting} thread${c.setting === '1' ? '' : 's'}${others.length ? `; ${others.join(', ')}` : ''})`;
+}
+
 /** "6.5 ms (1 thread; 2: 9.0 ms)": the reference's median, the setting compared with, and the other settings' medians. */
 export function formatReference(c: Compared, unit: 'ms' | 's' = 'ms'): string {
   if (c.reference === undefined) return 'n/a';
-  const f = (seconds: number) => (unit === 'ms' ? `${(1000 * seconds).toFixed(1)} ms` : `${seconds.toFixed(2)} s`);
-  if (c.setting === undefined) return f(c.reference);
-  const others = Object.entries(c.settings ?? {}).filter(([k]) => k !== c.setting).map(([k, v]) => `${k}: ${f(v)}`);
-  return `${f(c.reference)} (${c.setting} thread${c.setting === '1' ? '' : 's'}${others.length ? `; ${others.join(', ')}` : ''})`;
+  return [formatSeconds(c.reference, unit), formatSetting(c, unit)].filter((x) => x !== '').join(' ');
+}
+
+/** "round 2/7: a 12.0 / 4.1 (1t) / 9.0 (2t) ms, ...": one round's times, ours then the reference's under each setting. */
+export function formatRound(round: number, rounds: number, keys: string[], ours: Seconds, reference?: Seconds): string {
+  const ms = (seconds: number) => (1000 * seconds).toFixed(1);
+  const theirs = (key: string) => Object.keys(reference ?? {}).filter((k) => k === key || k.startsWith(`${key}@`))
+    .map((k) => ` / ${ms(reference![k])}${k.includes('@') ? ` (${k.split('@')[1]}t)` : ''}`).join('');
+  return `round ${round + 1}/${rounds}: ${keys.map((key) => `${key} ${ms(ours[key])}${theirs(key)} ms`).join(', ')}`;
 }
 
 /** "0.612 (0.55-0.70)": the ratio of medians and its range over the round pairs. */

@@ -13,7 +13,7 @@ import { Vae, VaeConfig, defaultVaeConfig, trainVae } from '../lib/vae';
 import { DataParallel } from '../lib/parallel';
 import { parseArgs } from '../scripts/args';
 import { adam } from '../lib/core/adam';
-import { Compared, ThreadSettings, formatRatio, formatReference, interleave, threadCounts, withAliases } from './rounds';
+import { Compared, ThreadSettings, formatRatio, formatRound, formatSetting, interleave, threadCounts, withAliases } from './rounds';
 import { printProfile, profileStep } from './profile';
 
 interface Row { model: string; backend: string; msPerStep: number; stepsPerSecond: number }
@@ -106,7 +106,7 @@ async function main() {
     return out;
     // each model's PyTorch time also under "<model> parallel", to compare the data-parallel rows with
   }, reference && withAliases(reference, Object.fromEntries(names.map((n) => [n, [`${n} parallel`]]))), (r, mine, theirs) =>
-    console.error(`round ${r + 1}/${rounds}: ${names.map((n) => `${n} ${(1000 * mine[n]).toFixed(1)}${theirs ? ` / ${Object.keys(theirs).filter((k) => k.startsWith(`${n}@`)).map((k) => `${(1000 * theirs[k]).toFixed(1)} (${k.split('@')[1]}t)`).join(' / ')}` : ''} ms`).join(', ')}`));
+    console.error(formatRound(r, rounds, names, mine, theirs)));
   wasm.forEach((w) => w.dispose());
   for (const p of parallel) await p.stop();
 
@@ -119,7 +119,7 @@ async function main() {
     const dp: Compared = result[`${name} parallel`];
     line(name, 'tfjs wasm', main.ours, formatRatio(main));
     line(name, 'tfjs wasm, data-parallel, 2 threads', dp.ours, formatRatio(dp));
-    if (main.reference) line(name, `pytorch ${formatReference(main).replace(/^[\d.]+ ms /, '')}`, main.reference, '1.000');
+    if (main.reference) line(name, `pytorch ${formatSetting(main)}`.trimEnd(), main.reference, '1.000');
     for (const r of once.filter((o) => o.model === name)) {
       line(name, `${r.backend} (once)`, r.msPerStep / 1000, main.reference ? (main.reference / (r.msPerStep / 1000)).toFixed(3) : 'n/a');
     }

@@ -17,6 +17,15 @@
  *   out = (m' / correction1) / (sqrt(v' / correction2) + epsilon) * negativeRate + w
  * with m' = m beta1 + g oneMinusBeta1 and v' = v beta2 + g g oneMinusBeta2.
  */
+/** A loop while the i32 local `counter` is below `limit`: `body`, then counter += step. */
+function countedLoop(label: string, counter: string, limit: string, step: number, body: string): string {
+  return `
+    (block $${label}Done (loop $${label}
+      (br_if $${label}Done (i32.ge_u (local.get $${counter}) ${limit}))${body}
+      (local.set $${counter} (i32.add (local.get $${counter}) (i32.const ${step})))
+      (br $${label})))`;
+}
+
 function adamFunc(): string {
   const splat = (name: string) => `(local.set $${name}4 (f32x4.splat (local.get $${name})))`;
   // one element (f32) or four (f32x4) of the update; `at` is the byte offset within each array
@@ -48,16 +57,8 @@ function adamFunc(): string {
     ${['b1', 'omb1', 'b2', 'omb2', 'c1', 'c2', 'eps', 'rate'].map(splat).join('\n    ')}
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
     (local.set $vectorEnd (i32.and (local.get $end) (i32.const -16)))
-    (block $vectorsDone
-      (loop $vectors
-        (br_if $vectorsDone (i32.ge_u (local.get $at) (local.get $vectorEnd)))${body('f32x4', 'v128.load', 'v128.store', '4')}
-        (local.set $at (i32.add (local.get $at) (i32.const 16)))
-        (br $vectors)))
-    (block $tailDone
-      (loop $tail
-        (br_if $tailDone (i32.ge_u (local.get $at) (local.get $end)))${body('f32', 'f32.load', 'f32.store', '')}
-        (local.set $at (i32.add (local.get $at) (i32.const 4)))
-        (br $tail))))`;
+    ${countedLoop('vectors', 'at', '(local.get $vectorEnd)', 16, body('f32x4', 'v128.load', 'v128.store', '4'))}
+    ${countedLoop('tail', 'at', '(local.get $end)', 4, body('f32', 'f32.load', 'f32.store', ''))})`;
 }
 
 /** Byte lanes of an i8x16.shuffle that picks 32-bit lanes (0-3 from the first operand, 4-7 from the second). */
@@ -73,10 +74,11 @@ const lanes = (l: number[]) => l.flatMap((x) => [4 * x, 4 * x + 1, 4 * x + 2, 4 
  * moved one value at a time.
  */
 function transposeFunc(): string {
-  const row = (k: number) => `(v128.load offset=0 (i32.add (local.get $from) (i32.mul (local.get $rowBytes) (i32.const ${k}))))`;
+  const row = (k: number) => `(v128.load (i32.add (local.get $from) (i32.mul (local.get $rowBytes) (i32.const ${k}))))`;
   const store = (k: number, value: string) => `(v128.store (i32.add (local.get $to) (i32.mul (local.get $colBytes) (i32.const ${k}))) ${value})`;
-  const one = (i: string, j: string) => `(f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get ${j}) (local.get $rows)) (local.get ${i})) (i32.const 2)))
-            (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get ${i}) (local.get $cols)) (local.get ${j})) (i32.const 2)))))`;
+  // single values move as i32: a bit copy, whatever the 32 bits mean
+  const one = (i: string, j: string) => `(i32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get ${j}) (local.get $rows)) (local.get ${i})) (i32.const 2)))
+            (i32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get ${i}) (local.get $cols)) (local.get ${j})) (i32.const 2)))))`;
   return `
   (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
     (local $i i32) (local $j i32) (local $rows4 i32) (local $cols4 i32) (local $rowBytes i32) (local $colBytes i32)
@@ -86,13 +88,11 @@ function transposeFunc(): string {
     (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
     (local.set $colBytes (i32.shl (local.get $rows) (i32.const 2)))
     ;; whole blocks: rows i..i+3 of src, columns j..j+3, become rows j..j+3 of dst, columns i..i+3
-    (block $blocksDone (loop $blockCols
-      (br_if $blocksDone (i32.ge_u (local.get $j) (local.get $cols4)))
+    ${countedLoop('blockCols', 'j', '(local.get $cols4)', 4, `
       (local.set $from (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2))))
       (local.set $to (i32.add (local.get $dst) (i32.mul (local.get $j) (local.get $colBytes))))
       (local.set $i (i32.const 0))
-      (block $columnDone (loop $blockRows
-        (br_if $columnDone (i32.ge_u (local.get $i) (local.get $rows4)))
+      ${countedLoop('blockRows', 'i', '(local.get $rows4)', 4, `
         ;; t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = c0 d0 c1 d1, t3 = c2 d2 c3 d3
         (local.set $t0 (i8x16.shuffle ${lanes([0, 4, 1, 5])} ${row(0)} ${row(1)}))
         (local.set $t1 (i8x16.shuffle ${lanes([2, 6, 3, 7])} ${row(0)} ${row(1)}))
@@ -103,35 +103,17 @@ function transposeFunc(): string {
         ${store(2, `(i8x16.shuffle ${lanes([0, 1, 4, 5])} (local.get $t1) (local.get $t3))`)}
         ${store(3, `(i8x16.shuffle ${lanes([2, 3, 6, 7])} (local.get $t1) (local.get $t3))`)}
         (local.set $from (i32.add (local.get $from) (i32.shl (local.get $rowBytes) (i32.const 2))))
-        (local.set $to (i32.add (local.get $to) (i32.const 16)))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $blockRows)))
-      (local.set $j (i32.add (local.get $j) (i32.const 4)))
-      (br $blockCols)))
+        (local.set $to (i32.add (local.get $to) (i32.const 16)))`)}`)}
     ;; the last rows % 4 rows, up to column cols4
     (local.set $i (local.get $rows4))
-    (block $tailRowsDone (loop $tailRows
-      (br_if $tailRowsDone (i32.ge_u (local.get $i) (local.get $rows)))
+    ${countedLoop('tailRows', 'i', '(local.get $rows)', 1, `
       (local.set $j (i32.const 0))
-      (block $rowDone (loop $rowValues
-        (br_if $rowDone (i32.ge_u (local.get $j) (local.get $cols4)))
-        ${one('$i', '$j')}
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $rowValues)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $tailRows)))
+      ${countedLoop('rowValues', 'j', '(local.get $cols4)', 1, one('$i', '$j'))}`)}
     ;; the last cols % 4 columns, all rows
     (local.set $j (local.get $cols4))
-    (block $tailColsDone (loop $tailCols
-      (br_if $tailColsDone (i32.ge_u (local.get $j) (local.get $cols)))
+    ${countedLoop('tailCols', 'j', '(local.get $cols)', 1, `
       (local.set $i (i32.const 0))
-      (block $colDone (loop $colValues
-        (br_if $colDone (i32.ge_u (local.get $i) (local.get $rows)))
-        ${one('$i', '$j')}
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $colValues)))
-      (local.set $j (i32.add (local.get $j) (i32.const 1)))
-      (br $tailCols))))`;
+      ${countedLoop('colValues', 'i', '(local.get $rows)', 1, one('$i', '$j'))}`)})`;
 }
 
 /** WAT source of the module, importing env.memory (shared, up to 4 GiB, when tfjs is the threaded build). */

@@ -8,6 +8,7 @@
 // the same bits, copied.
 import * as tf from './tf';
 import { WasmBackendLike } from './tensor-io';
+import { replaceWasmKernel } from './wasm-kernels';
 
 /** Runs shorter than this are copied value by value rather than through a new view. */
 const SHORT_RUN = 16;
@@ -30,32 +31,22 @@ export function joinRows(inputs: tf.TypedArray[], runs: number[], rows: number, 
   }
 }
 
-let installed = false;
-
 /** Replaces the wasm Concat kernel by ours (strings keep the original). Idempotent. */
 export function installHeapConcat(): void {
-  if (installed) return;
-  const original = tf.getKernel(tf.Concat, 'wasm');
-  if (!original) return; // the wasm backend is not registered
-  tf.unregisterKernel(tf.Concat, 'wasm');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const inputs = args.inputs as unknown as tf.TensorInfo[];
-      if (inputs.length === 0 || inputs[0].dtype === 'string') return original.kernelFunc(args);
-      const nonEmpty = inputs.filter((t) => tf.util.sizeFromShape(t.shape) > 0);
-      if (nonEmpty.length <= 1) return original.kernelFunc(args); // tfjs returns the one input (or an empty output)
-      const axis = tf.util.parseAxisParam((args.attrs as unknown as { axis: number | number[] }).axis, inputs[0].shape)[0];
-      const shapes = inputs.map((t) => t.shape);
-      tf.backend_util.assertParamsConsistent(shapes, axis);
-      const outShape = tf.backend_util.computeOutShape(shapes, axis);
-      const backend = args.backend as unknown as WasmBackendLike;
-      const out = backend.makeOutput(outShape, inputs[0].dtype);
-      // views after makeOutput: allocating may grow the heap and detach earlier views
-      joinRows(nonEmpty.map((t) => backend.typedArrayFromHeap(t)), nonEmpty.map((t) => tf.util.sizeFromShape(t.shape.slice(axis))),
-        tf.util.sizeFromShape(nonEmpty[0].shape.slice(0, axis)), backend.typedArrayFromHeap(out));
-      return out;
-    },
+  replaceWasmKernel(tf.Concat, (original) => (args) => {
+    const inputs = args.inputs as unknown as tf.TensorInfo[];
+    if (inputs.length === 0 || inputs[0].dtype === 'string') return original(args);
+    const nonEmpty = inputs.filter((t) => tf.util.sizeFromShape(t.shape) > 0);
+    if (nonEmpty.length <= 1) return original(args); // tfjs returns the one input (or an empty output)
+    const axis = tf.util.parseAxisParam((args.attrs as unknown as { axis: number | number[] }).axis, inputs[0].shape)[0];
+    const shapes = inputs.map((t) => t.shape);
+    tf.backend_util.assertParamsConsistent(shapes, axis);
+    const outShape = tf.backend_util.computeOutShape(shapes, axis);
+    const backend = args.backend as unknown as WasmBackendLike;
+    const out = backend.makeOutput(outShape, inputs[0].dtype);
+    // views after makeOutput: allocating may grow the heap and detach earlier views
+    joinRows(nonEmpty.map((t) => backend.typedArrayFromHeap(t)), nonEmpty.map((t) => tf.util.sizeFromShape(t.shape.slice(axis))),
+      tf.util.sizeFromShape(nonEmpty[0].shape.slice(0, axis)), backend.typedArrayFromHeap(out));
+    return out;
   });
-  installed = true;
 }

@@ -6,6 +6,7 @@
 // slice, row run by row run. The values are the same bits; only the copy is gone.
 import * as tf from './tf';
 import { WasmBackendLike } from './tensor-io';
+import { replaceWasmKernel } from './wasm-kernels';
 
 type Info = tf.TensorInfo;
 
@@ -30,27 +31,17 @@ export function copySlice(x: tf.TypedArray, shape: number[], begin: number[], si
   }
 }
 
-let installed = false;
-
 /** Replaces the wasm Slice kernel by the in-place one (strings keep the original). Idempotent. */
 export function installHeapSlice(): void {
-  if (installed) return;
-  const original = tf.getKernel(tf.Slice, 'wasm');
-  if (!original) return; // the wasm backend is not registered
-  tf.unregisterKernel(tf.Slice, 'wasm');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const x = args.inputs.x as Info;
-      if (x.dtype === 'string') return original.kernelFunc(args);
-      const backend = args.backend as unknown as WasmBackendLike;
-      const attrs = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
-      const [begin, size] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, attrs.begin, attrs.size);
-      const out = backend.makeOutput(size, x.dtype);
-      // views after makeOutput: allocating may grow the heap and detach earlier views
-      copySlice(backend.typedArrayFromHeap(x), x.shape, begin, size, backend.typedArrayFromHeap(out));
-      return out;
-    },
+  replaceWasmKernel(tf.Slice, (original) => (args) => {
+    const x = args.inputs.x as Info;
+    if (x.dtype === 'string') return original(args);
+    const backend = args.backend as unknown as WasmBackendLike;
+    const attrs = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
+    const [begin, size] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, attrs.begin, attrs.size);
+    const out = backend.makeOutput(size, x.dtype);
+    // views after makeOutput: allocating may grow the heap and detach earlier views
+    copySlice(backend.typedArrayFromHeap(x), x.shape, begin, size, backend.typedArrayFromHeap(out));
+    return out;
   });
-  installed = true;
 }

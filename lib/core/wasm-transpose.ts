@@ -12,8 +12,7 @@
 // so the sums are the same bits.
 import * as tf from './tf';
 import { HeapKernels, heapKernels, heapOffset } from './heap-kernels';
-
-let installed = false;
+import { replaceWasmKernel } from './wasm-kernels';
 
 /** How many transposes our kernel has done (tests check that the path is taken). */
 export const heapTransposeCount = { calls: 0 };
@@ -29,48 +28,30 @@ function transposeMatrix(kernels: HeapKernels, x: tf.TensorInfo): tf.TensorInfo 
 
 /** Replaces the wasm Transpose kernel by ours for matrices of float32 or int32. Idempotent. */
 export function installHeapTranspose(): void {
-  if (installed) return;
-  const original = tf.getKernel(tf.Transpose, 'wasm');
-  if (!original) return; // the wasm backend is not registered
-  tf.unregisterKernel(tf.Transpose, 'wasm');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const x = args.inputs.x as tf.TensorInfo;
-      const { perm } = args.attrs as unknown as { perm: number[] };
-      const kernels = heapKernels(args.backend);
-      if (!kernels || x.shape.length !== 2 || perm[0] !== 1 || (x.dtype !== 'float32' && x.dtype !== 'int32')) return original.kernelFunc(args);
-      return transposeMatrix(kernels, x);
-    },
+  replaceWasmKernel(tf.Transpose, (original) => (args) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    const { perm } = args.attrs as unknown as { perm: number[] };
+    const kernels = heapKernels(args.backend);
+    if (!kernels || x.shape.length !== 2 || perm[0] !== 1 || (x.dtype !== 'float32' && x.dtype !== 'int32')) return original(args);
+    return transposeMatrix(kernels, x);
   });
-  installed = true;
 }
-
-let sumInstalled = false;
 
 /** Replaces the wasm Sum kernel, for the first axis of a float32 or int32 matrix, by our transpose and tfjs's row sums. Idempotent. */
 export function installHeapColumnSum(): void {
-  if (sumInstalled) return;
-  const original = tf.getKernel(tf.Sum, 'wasm');
-  if (!original) return;
-  tf.unregisterKernel(tf.Sum, 'wasm');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const x = args.inputs.x as tf.TensorInfo;
-      const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
-      const kernels = heapKernels(args.backend);
-      const axes = x.shape.length === 2 ? tf.util.parseAxisParam(axis, x.shape) : [];
-      if (!kernels || axes.length !== 1 || axes[0] !== 0 || (x.dtype !== 'float32' && x.dtype !== 'int32')) return original.kernelFunc(args);
-      const transposed = transposeMatrix(kernels, x);
-      try {
-        const out = original.kernelFunc({ ...args, inputs: { x: transposed }, attrs: { axis: [1], keepDims: false } as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
-        if (keepDims) out.shape = [1, x.shape[1]];
-        return out;
-      } finally {
-        kernels.backend.disposeData(transposed.dataId);
-      }
-    },
+  replaceWasmKernel(tf.Sum, (original) => (args) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const kernels = heapKernels(args.backend);
+    const axes = x.shape.length === 2 ? tf.util.parseAxisParam(axis, x.shape) : [];
+    if (!kernels || axes.length !== 1 || axes[0] !== 0 || (x.dtype !== 'float32' && x.dtype !== 'int32')) return original(args);
+    const transposed = transposeMatrix(kernels, x);
+    try {
+      const out = original({ ...args, inputs: { x: transposed }, attrs: { axis: [1], keepDims: false } as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
+      if (keepDims) out.shape = [1, x.shape[1]];
+      return out;
+    } finally {
+      kernels.backend.disposeData(transposed.dataId);
+    }
   });
-  sumInstalled = true;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Measurer, Seconds, formatRatio, formatReference, interleave, median, threadCounts, withAliases } from '../../bench/rounds';
+import { Measurer, Seconds, formatRatio, formatReference, formatRound, formatSetting, interleave, median, threadCounts, withAliases } from '../../bench/rounds';
 
 /** A reference that answers from a list of rounds and records when it was asked. */
 function fakeReference(rounds: Seconds[], log: string[]): Measurer & { stopped: boolean } {
@@ -56,6 +56,14 @@ describe('bench rounds', () => {
     expect(formatReference(result.b, 's')).toBe('2.00 s (2 threads; 1: 3.00 s)');
     expect(formatReference({ ours: 1, reference: 0.5 }, 's')).toBe('0.50 s');
     expect(formatReference({ ours: 1 })).toBe('n/a');
+  });
+
+  it('prints a round\'s times and the setting compared with', () => {
+    expect(formatRound(1, 7, ['a', 'b'], { a: 0.012, b: 0.5 }, { 'a@1': 0.0041, 'a@2': 0.009, b: 0.25 }))
+      .toBe('round 2/7: a 12.0 / 4.1 (1t) / 9.0 (2t) ms, b 500.0 / 250.0 ms');
+    expect(formatRound(0, 1, ['a'], { a: 0.001 })).toBe('round 1/1: a 1.0 ms');
+    expect(formatSetting({ ours: 1, reference: 0.5, setting: '2', settings: { 1: 0.75, 2: 0.5 } }, 's')).toBe('(2 threads; 1: 0.75 s)');
+    expect(formatSetting({ ours: 1, reference: 0.5 })).toBe('');
   });
 
   it('aliases copy a key under other names, keeping its setting suffix', async () => {
