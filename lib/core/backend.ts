@@ -6,6 +6,7 @@ import { defaultWasmThreads, wasmThreadCount, withWasmThreads } from './wasm-thr
 import { installHeapSlice } from './wasm-slice';
 import { installHeapColumnSum, installHeapTranspose } from './wasm-transpose';
 import { installHeapConcat } from './wasm-concat';
+import { installHeapMatMul } from './wasm-matmul';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -23,6 +24,7 @@ function register(name: BackendName): boolean {
       installHeapTranspose();
       installHeapColumnSum();
       installHeapConcat();
+      installHeapMatMul();
     }
     return tf.findBackendFactory(name) != null;
   } catch {

@@ -1,8 +1,9 @@
 // Our WebAssembly kernels (heap-wat.ts) instantiated on the tfjs wasm backend's own memory, so that
 // they work on tensors where tfjs keeps them. One instance per memory; none on other backends.
+import * as v8 from 'v8';
 import * as tf from './tf';
 import { WasmBackendLike } from './tensor-io';
-import { HEAP_SHARED_BASE64, HEAP_UNSHARED_BASE64 } from './heap-binary';
+import * as binaries from './heap-binary';
 
 export interface HeapKernels {
   backend: WasmBackendLike;
@@ -10,6 +11,20 @@ export interface HeapKernels {
   adam(w: number, g: number, m: number, v: number, out: number, n: number, beta1: number, oneMinusBeta1: number,
     beta2: number, oneMinusBeta2: number, correction1: number, correction2: number, epsilon: number, negativeRate: number): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
+  matmul(a: number, rowStride: number, innerStride: number, b: number, c: number, m: number, k: number, n: number, bias: number, relu: number): void;
+  /** Whether matmul multiplies and adds in one rounding (relaxed SIMD's madd). */
+  fused: boolean;
+}
+
+/** The module for a shared or an unshared memory, with relaxed SIMD where this V8 can (Node 20: behind a flag, which we set). */
+function compileHeapModule(shared: boolean): { module: WebAssembly.Module; fused: boolean } {
+  try {
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    return { module: new WebAssembly.Module(Buffer.from(shared ? binaries.HEAP_SHARED_FUSED_BASE64 : binaries.HEAP_UNSHARED_FUSED_BASE64, 'base64')), fused: true };
+  } catch {
+    // no relaxed SIMD in this V8: the build with mul + add
+    return { module: new WebAssembly.Module(Buffer.from(shared ? binaries.HEAP_SHARED_UNFUSED_BASE64 : binaries.HEAP_UNSHARED_UNFUSED_BASE64, 'base64')), fused: false };
+  }
 }
 
 const instances = new WeakMap<WebAssembly.Memory, Omit<HeapKernels, 'backend'>>();
@@ -27,11 +42,11 @@ export function heapKernels(backend: unknown = tf.getBackend() === 'wasm' ? tf.b
   let kernels = instances.get(memory);
   if (!kernels) {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new WebAssembly.Module(Buffer.from(shared ? HEAP_SHARED_BASE64 : HEAP_UNSHARED_BASE64, 'base64'));
-    kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<HeapKernels, 'backend'>;
+    const { module, fused } = compileHeapModule(shared);
+    kernels = { ...(new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<HeapKernels, 'backend' | 'fused'>), fused };
     instances.set(memory, kernels);
   }
-  return { backend: backend as WasmBackendLike, adam: kernels.adam, transpose: kernels.transpose };
+  return { backend: backend as WasmBackendLike, ...kernels };
 }
 
 /** The byte offset of a tensor's values in the wasm heap. */

@@ -116,9 +116,110 @@ function transposeFunc(): string {
       ${countedLoop('colValues', 'i', '(local.get $rows)', 1, one('$i', '$j'))}`)})`;
 }
 
-/** WAT source of the module, importing env.memory (shared, up to 4 GiB, when tfjs is the threaded build). */
-export function heapWat(shared: boolean): string {
+
+/**
+ * matmul(a, rowStride, innerStride, b, c, m, k, n, bias, relu): C [m, n] = A B (+ bias) (then
+ * max(., 0) with relu), with A(i, p) at a + i rowStride + p innerStride (so A may be a transposed
+ * view), B [k, n] and C [m, n] row-major, bias [n] at `bias` when it is not 0; byte offsets, k > 0.
+ * The tiles keep 4 rows x 8 columns of C in eight registers, as lib/linalg's kernel does, but read
+ * A and B where they are: XNNPACK copies ("packs") the second operand of every product into its
+ * own layout first, and in a training step that operand is a new tensor every time. Columns are
+ * taken in panels of 8, 4, then one at a time; rows in fours, then one at a time. Each value of C
+ * is one running sum over p in order, so the result does not depend on the tile it falls in.
+ */
+function matmulFunc(fused: boolean): string {
+  const madd = (s: string, b: string, c: string) => (fused
+    ? `(f32x4.relaxed_madd ${s} ${b} ${c})`
+    : `(f32x4.add (f32x4.mul ${s} ${b}) ${c})`);
+  // one tile: `rows` rows (4 or 1) x `vectors` f32x4 columns (2 or 1) of C
+  const tile = (rows: number, vectors: number) => {
+    const rs = Array.from({ length: rows }, (_, r) => r);
+    const vs = Array.from({ length: vectors }, (_, v) => v);
+    const acc = (r: number, v: number) => `$c${r}${v}`;
+    const finish = (r: number, v: number) => {
+      let x = `(local.get ${acc(r, v)})`;
+      x = `(select (f32x4.add ${x} (v128.load offset=${16 * v} (local.get $bias))) ${x} (local.get $bias))`;
+      x = `(select (f32x4.max ${x} (v128.const f32x4 0 0 0 0)) ${x} (local.get $relu))`;
+      return `
+      (v128.store offset=${16 * v} (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const ${r}))) ${x})`;
+    };
+    return `
+  (func $tile${rows}x${vectors} (param $a i32) (param $rs i32) (param $cs i32) (param $b i32) (param $ldb i32)
+    (param $c i32) (param $ldc i32) (param $k i32) (param $bias i32) (param $relu i32)
+    ${rs.map((r) => `(local $a${r} i32)`).join(' ')} ${rs.flatMap((r) => vs.map((v) => `(local ${acc(r, v)} v128)`)).join(' ')}
+    ${vs.map((v) => `(local $b${v} v128)`).join(' ')} (local $s v128)
+    ${rs.map((r) => `(local.set $a${r} (i32.add (local.get $a) (i32.mul (local.get $rs) (i32.const ${r}))))`).join(' ')}
+    (loop $inner
+      ${vs.map((v) => `(local.set $b${v} (v128.load offset=${16 * v} (local.get $b)))`).join(' ')}
+      ${rs.map((r) => `
+      (local.set $s (v128.load32_splat (local.get $a${r})))
+      ${vs.map((v) => `(local.set ${acc(r, v)} ${madd('(local.get $s)', `(local.get $b${v})`, `(local.get ${acc(r, v)})`)})`).join(' ')}
+      (local.set $a${r} (i32.add (local.get $a${r}) (local.get $cs)))`).join('')}
+      (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+      (br_if $inner (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))${rs.flatMap((r) => vs.map((v) => finish(r, v))).join('')})`;
+  };
+  // one value of C: a scalar running sum, for the last n % 4 columns
+  const single = `
+  (func $tile1x0 (param $a i32) (param $rs i32) (param $cs i32) (param $b i32) (param $ldb i32)
+    (param $c i32) (param $ldc i32) (param $k i32) (param $bias i32) (param $relu i32) (local $s f32)
+    (loop $inner
+      (local.set $s (f32.add (f32.mul (f32.load (local.get $a)) (f32.load (local.get $b))) (local.get $s)))
+      (local.set $a (i32.add (local.get $a) (local.get $cs)))
+      (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+      (br_if $inner (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+    (if (local.get $bias) (then (local.set $s (f32.add (local.get $s) (f32.load (local.get $bias))))))
+    (if (local.get $relu) (then (local.set $s (f32.max (local.get $s) (f32.const 0)))))
+    (f32.store (local.get $c) (local.get $s)))`;
+  // all rows of the column panel starting at byte column $col, `width` columns wide, with tiles of `vectors`
+  const panel = (vectors: number) => {
+    const call = (rows: number) => `(call $tile${rows}x${vectors}
+          (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rs))) (local.get $rs) (local.get $cs)
+          (i32.add (local.get $b) (local.get $col)) (local.get $ldc)
+          (i32.add (local.get $c) (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $col))) (local.get $ldc)
+          (local.get $k) (select (i32.add (local.get $bias) (local.get $col)) (i32.const 0) (local.get $bias)) (local.get $relu))`;
+    return `
+      (local.set $i (i32.const 0))
+      ${countedLoop(`rows4x${vectors}`, 'i', '(local.get $m4)', 4, call(4))}
+      ${countedLoop(`rows1x${vectors}`, 'i', '(local.get $m)', 1, call(1))}`;
+  };
+  const width = (vectors: number) => (vectors === 0 ? 4 : 16 * vectors);
+  return `${tile(4, 2)}${tile(1, 2)}${tile(4, 1)}${tile(1, 1)}${single}
+  ;; four rows of one column: four independent running sums, so that the additions overlap
+  (func $tile4x0 (param $a i32) (param $rs i32) (param $cs i32) (param $b i32) (param $ldb i32)
+    (param $c i32) (param $ldc i32) (param $k i32) (param $bias i32) (param $relu i32)
+    ${[0, 1, 2, 3].map((r) => `(local $a${r} i32) (local $s${r} f32)`).join(' ')} (local $x f32)
+    ${[0, 1, 2, 3].map((r) => `(local.set $a${r} (i32.add (local.get $a) (i32.mul (local.get $rs) (i32.const ${r}))))`).join(' ')}
+    (loop $inner
+      (local.set $x (f32.load (local.get $b)))
+      ${[0, 1, 2, 3].map((r) => `
+      (local.set $s${r} (f32.add (f32.mul (f32.load (local.get $a${r})) (local.get $x)) (local.get $s${r})))
+      (local.set $a${r} (i32.add (local.get $a${r}) (local.get $cs)))`).join('')}
+      (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+      (br_if $inner (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+    ${[0, 1, 2, 3].map((r) => `
+    (if (local.get $bias) (then (local.set $s${r} (f32.add (local.get $s${r}) (f32.load (local.get $bias))))))
+    (if (local.get $relu) (then (local.set $s${r} (f32.max (local.get $s${r}) (f32.const 0)))))
+    (f32.store (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const ${r}))) (local.get $s${r}))`).join('')})
+  (func (export "matmul") (param $a i32) (param $rs i32) (param $cs i32) (param $b i32) (param $c i32)
+    (param $m i32) (param $k i32) (param $n i32) (param $bias i32) (param $relu i32)
+    (local $ldc i32) (local $m4 i32) (local $i i32) (local $col i32) (local $end i32)
+    (local.set $ldc (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $m4 (i32.and (local.get $m) (i32.const -4)))
+    ;; panels of 8 columns, then one of 4, then single columns
+    (local.set $end (i32.and (local.get $ldc) (i32.const -32)))
+    ${countedLoop('panels8', 'col', '(local.get $end)', width(2), panel(2))}
+    (local.set $end (i32.and (local.get $ldc) (i32.const -16)))
+    ${countedLoop('panels4', 'col', '(local.get $end)', width(1), panel(1))}
+    ${countedLoop('panels1', 'col', '(local.get $ldc)', width(0), panel(0))})`;
+}
+
+/**
+ * WAT source of the module, importing env.memory (shared, up to 4 GiB, when tfjs is the threaded
+ * build). `fused`: the matrix product multiplies and adds with relaxed SIMD's f32x4.relaxed_madd
+ * (one FMA instruction here), which Node 20 keeps behind a V8 flag; the other build uses mul + add.
+ */
+export function heapWat(shared: boolean, fused: boolean): string {
   return `(module
-  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${adamFunc()}${transposeFunc()})
+  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${adamFunc()}${transposeFunc()}${matmulFunc(fused)})
 `;
 }

@@ -1,59 +1,36 @@
-// A dense layer whose forward and backward matrix products are all untransposed, so that the wasm
-// backend runs them on XNNPACK's fast path (autodiff's own backward products are transposed and
-// fall into a scalar loop there: see DESIGN.md).
+// A dense layer with a custom gradient: one taped step for x W + b, whose backward pass is the two
+// products dy W^T and x^T dy and a column sum. On the wasm backend every matrix product runs on our
+// kernel (lib/core/wasm-matmul.ts), which reads a transposed operand through strides, so the
+// backward products cost no more than the forward one. (XNNPACK, which ran them before, had no fast
+// path for transposed operands and packed every new weight matrix: this file used to reorder the
+// products around that. tf.fused.matMul with the bias and ReLU was no faster here: its gradient
+// adds reshapes of its own; scratch timing of a 2-64-64-4 MLP's step, 430-510 us either way.)
 import * as tf from '../core/tf';
 import { checkInt, checkShape, fmtShape, ShapeError } from '../core/errors';
 import { Key } from '../core/random';
 import { variableFrom } from '../core/ops';
 
-// XNNPACK packs the second operand of a product into its own layout, once per tensor, and a
-// training step's weights are new tensors at every step. Where the weight matrix is the larger
-// operand, multiplying the other way round, (W^T x^T)^T, packs the batch-sized operand instead and
-// costs only transposes: 15-25% less time for a 784x400 layer's forward and backward pass at batch
-// 128 (`node dist/bench/products.js`). The thresholds below are where the measured gain starts.
-
-/**
- * x W for x: [batch, in], W: [in, out]. The reversed order is used only while gradients are being
- * recorded (a training step, whose weights are new): with fixed weights, as in a codec coding one
- * image at a time, XNNPACK's packed W is reused and transposing W at every call would cost more.
- */
-export function timesWeight(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  const training = tf.engine().state.gradientDepth > 0;
-  if (!training || w.shape[1] < 2 * x.shape[0]) return tf.matMul(x, w);
-  return tf.tidy(() => tf.transpose(tf.matMul(tf.transpose(w), tf.transpose(x))) as tf.Tensor2D);
-}
-
-/** dy W^T for dy: [batch, out], W: [in, out]: the input gradient of x W. */
-export function timesWeightTransposed(dy: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  if (w.shape[0] < dy.shape[0]) return tf.tidy(() => tf.matMul(dy, tf.transpose(w)));
-  return tf.tidy(() => tf.transpose(tf.matMul(w, tf.transpose(dy))) as tf.Tensor2D);
-}
-
-/** y = x W + b with a custom gradient that multiplies explicit transposes. x: [batch, in], W: [in, out], b: [out]. */
+/** y = x W + b with a custom gradient. x: [batch, in], W: [in, out], b: [out]. */
 export const affine = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
   save([x, w]);
   return {
-    value: tf.tidy(() => tf.add(timesWeight(x, w), b)),
+    value: tf.tidy(() => tf.add(tf.matMul(x, w), b)),
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [
-        timesWeightTransposed(dy, ws), // [batch, in]
-        tf.matMul(tf.transpose(xs), dy), // [in, out]
-        tf.sum(dy, 0), // [out]
-      ];
+      return [tf.matMul(dy, ws, false, true), tf.matMul(xs, dy, true, false), tf.sum(dy, 0)];
     },
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 }) as any) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
-/** y = x W without a bias, with the same explicit-transpose gradient as `affine`. x: [batch, in], W: [in, out]. */
+/** y = x W without a bias, with the same kind of gradient as `affine`. x: [batch, in], W: [in, out]. */
 export const linear = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, save: tf.GradSaveFunc) => {
   save([x, w]);
   return {
-    value: timesWeight(x, w),
+    value: tf.matMul(x, w),
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [timesWeightTransposed(dy, ws), tf.matMul(tf.transpose(xs), dy)];
+      return [tf.matMul(dy, ws, false, true), tf.matMul(xs, dy, true, false)];
     },
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -91,7 +68,7 @@ export function uniqueVariableName(name: string): string {
 /** A dense layer with trainable weights [in, out] and bias [out]. */
 export class Dense {
   readonly name: string;
-  /** Use the fast-path custom gradient (true) or tfjs's own autodiff (false, for comparison). */
+  /** Use the custom gradient (true) or tfjs's own autodiff (false, for comparison). */
   fastGradient = true;
   readonly weight: tf.Variable<tf.Rank.R2>;
   readonly bias: tf.Variable<tf.Rank.R1>;

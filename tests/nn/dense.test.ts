@@ -5,31 +5,11 @@ import * as path from 'path';
 import * as tf from '../../lib/core/tf';
 import { Key, normal } from '../../lib/core/random';
 import { ShapeError } from '../../lib/core/errors';
-import { Dense, Mlp, affine, affinePlain, linear, loadWeights, saveWeights, timesWeight, timesWeightTransposed } from '../../lib/nn';
+import { Dense, Mlp, affine, affinePlain, linear, loadWeights, saveWeights } from '../../lib/nn';
 import { expectClose, expectNoLeak, values } from '../helpers';
 
-// [batch, in, out]: the first keeps both products in their direct order; the second is wide enough
-// (out >= 2 batch, in >= batch) that both take the transposed order (W^T x^T)^T and (W dy^T)^T
+// [batch, in, out]: narrower and wider than the batch
 const SHAPES: [number, number, number][] = [[7, 5, 3], [3, 8, 7]];
-
-describe('products with a weight matrix in either order', () => {
-  it.each([[7, 5, 3], [3, 8, 7], [4, 4, 8], [6, 2, 11]])('x W and dy W^T at batch %i, %i -> %i equal tf.matMul', async (batch, inputs, outputs) => {
-    await expectNoLeak(() => tf.tidy(() => {
-      const k = Key.fromSeed(batch).split(3);
-      const x = normal(k[0], [batch, inputs]) as tf.Tensor2D;
-      const w = normal(k[1], [inputs, outputs]) as tf.Tensor2D;
-      const dy = normal(k[2], [batch, outputs]) as tf.Tensor2D;
-      expectClose(values(timesWeight(x, w)), values(tf.matMul(x, w)), 1e-5, 1e-5);
-      // while gradients are recorded (a training step) the product may take the other order
-      let recorded: number[] = [];
-      tf.grad((xx: tf.Tensor) => { const y = timesWeight(xx as tf.Tensor2D, w); recorded = values(y); return tf.sum(y); })(x);
-      expectClose(recorded, values(tf.matMul(x, w)), 1e-5, 1e-5);
-      expectClose(values(timesWeightTransposed(dy, w)), values(tf.matMul(dy, w, false, true)), 1e-5, 1e-5);
-      expect(timesWeight(x, w).shape).toEqual([batch, outputs]);
-      expect(timesWeightTransposed(dy, w).shape).toEqual([batch, inputs]);
-    }));
-  });
-});
 
 describe('affine with the fast-path gradient', () => {
   it.each(SHAPES)('has the same value and gradients as tfjs autodiff of the plain version (batch %i, %i -> %i)', async (batch, inputs, outputs) => {
