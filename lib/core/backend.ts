@@ -7,6 +7,7 @@ import { installHeapSlice } from './wasm-slice';
 import { installHeapColumnSum, installHeapTranspose } from './wasm-transpose';
 import { installHeapConcat } from './wasm-concat';
 import { installHeapMatMul } from './wasm-matmul';
+import { installHeapBinary } from './wasm-binary';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -25,6 +26,7 @@ function register(name: BackendName): boolean {
       installHeapColumnSum();
       installHeapConcat();
       installHeapMatMul();
+      installHeapBinary();
     }
     return tf.findBackendFactory(name) != null;
   } catch {

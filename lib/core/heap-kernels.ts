@@ -5,6 +5,8 @@ import * as tf from './tf';
 import { WasmBackendLike } from './tensor-io';
 import * as binaries from './heap-binary';
 
+type BinaryKernel = (a: number, b: number, out: number, rows: number, cols: number, mode: number) => void;
+
 export interface HeapKernels {
   backend: WasmBackendLike;
   /** See heap-wat.ts; pointers are byte offsets in the heap. */
@@ -12,6 +14,8 @@ export interface HeapKernels {
     beta2: number, oneMinusBeta2: number, correction1: number, correction2: number, epsilon: number, negativeRate: number): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
   matmul(a: number, rowStride: number, innerStride: number, b: number, c: number, m: number, k: number, n: number, bias: number, relu: number): void;
+  /** a op b with b broadcast by mode (heap-wat.ts's binaryFunc); rsub and rdiv are b - a and b / a. */
+  add: BinaryKernel; sub: BinaryKernel; rsub: BinaryKernel; mul: BinaryKernel; div: BinaryKernel; rdiv: BinaryKernel;
   /** Whether matmul multiplies and adds in one rounding (relaxed SIMD's madd). */
   fused: boolean;
 }

@@ -14,7 +14,8 @@ import { variableFrom } from '../core/ops';
 export const affine = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
   save([x, w]);
   return {
-    value: tf.tidy(() => tf.add(tf.matMul(x, w), b)),
+    // the bias inside the product's kernel: tfjs's wasm Add walks a broadcast one index at a time
+    value: tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D,
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       return [tf.matMul(dy, ws, false, true), tf.matMul(xs, dy, true, false), tf.sum(dy, 0)];
