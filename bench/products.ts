@@ -1,12 +1,15 @@
-// Benchmark: the wasm facts behind lib/nn/dense.ts and the Bernoulli likelihood, measured side by
-// side in one run. (1) x W at batch 128 with a weight matrix that is new for every product (as in
-// training) against a reused one, and the reversed order (W^T x^T)^T that packs the batch-sized
-// operand instead; (2) one dense layer's forward and backward pass: autodiff, explicit transposes in
-// the direct order, and `affine`, which picks the order; (3) per-element cost of softplus, exp, log1p and sigmoid.
+// Benchmark: the wasm facts behind lib/core/wasm-matmul.ts, lib/nn/dense.ts and the Bernoulli
+// likelihood, measured side by side in one run. (1) x W at batch 128 with a weight matrix that is new
+// for every product (as in training): tfjs's XNNPACK kernel, against our kernel on one thread and
+// on two; (2) one dense layer's forward and backward pass with new weights, XNNPACK under tfjs
+// autodiff (its backward products are transposed) against lib/nn's affine on our kernel; (3)
+// per-element cost of softplus, exp, log1p and sigmoid.
 // Usage: node dist/bench/products.js [--repeats 20 --rounds 5]
 import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
 import { affine } from '../lib/nn';
+import { heapMatMul } from '../lib/core/wasm-matmul';
+import { parallelProduct } from '../lib/core/heap-kernels';
 import { median } from './rounds';
 import { parseArgs } from '../scripts/args';
 
@@ -29,42 +32,47 @@ function time(rounds: number, repeats: number, make: () => tf.Tensor[], f: (inpu
   return median(perRound);
 }
 
-/** `affine` as it was before the product order depended on the shapes: both products in the direct order. */
-const affineDirectOrder = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-  save([x, w]);
-  return {
-    value: tf.add(tf.matMul(x, w), b),
-    gradFunc: (dy: tf.Tensor2D, [xs, ws]: tf.Tensor[]) => [tf.matMul(dy, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy), tf.sum(dy, 0)],
-  };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-}) as any) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+/** f with tfjs's own matrix kernels (XNNPACK) instead of ours. */
+function withTfjsProducts<T>(f: () => T): T {
+  heapMatMul.enabled = false;
+  try { return f(); } finally { heapMatMul.enabled = true; }
+}
+
+/** f with our kernel on one thread. */
+function withOneThread<T>(f: () => T): T {
+  parallelProduct.enabled = false;
+  try { return f(); } finally { parallelProduct.enabled = true; }
+}
 
 async function main() {
   const args = parseArgs({ repeats: '20', rounds: '5' });
   const [repeats, rounds] = [Number(args.repeats), Number(args.rounds)];
   const backend = await initBackend({ quiet: true });
   const batch = 128;
-  console.log(`\nMatrix products at batch ${batch} (tfjs ${backend}); ms per call, medians of ${rounds} rounds of ${repeats}\n`);
-  console.log(`${'in x out'.padEnd(10)}${'x W, new W'.padStart(12)}${'x W, same W'.padStart(13)}${'(W^T x^T)^T'.padStart(13)}${'layer, direct'.padStart(15)}${'direct order'.padStart(14)}${'layer, affine'.padStart(15)}`);
-  for (const [inputs, outputs] of [[784, 400], [400, 784], [784, 512], [400, 40]]) {
+  const gflops = (flops: number, ms: number) => `${ms.toFixed(3)} (${(flops / ms / 1e6).toFixed(0)})`;
+  console.log(`\nMatrix products x W at batch ${batch} with a new W per product, and a dense layer's forward and backward pass (tfjs ${backend}); ms per call (GFLOP/s), medians of ${rounds} rounds of ${repeats}\n`);
+  console.log(`${'in x out'.padEnd(10)}${'XNNPACK'.padStart(16)}${'ours, 1 thread'.padStart(16)}${'ours, 2 threads'.padStart(17)}${'ratio'.padStart(7)}${'layer, XNNPACK'.padStart(18)}${'layer, ours'.padStart(16)}${'ratio'.padStart(7)}`);
+  for (const [inputs, outputs] of [[784, 400], [400, 784], [784, 512], [400, 40], [64, 64], [196, 512]]) {
     const x0 = tf.randomNormal([batch, inputs], 0, 1, 'float32', 1) as tf.Tensor2D;
     const w0 = tf.randomNormal([inputs, outputs], 0, 0.05, 'float32', 2) as tf.Tensor2D;
     const b0 = tf.zeros([outputs]) as tf.Tensor1D;
     const fresh = () => [tf.add(x0, 0), tf.add(w0, 0)];
-    const product = (f: (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor) => ([x, w]: tf.Tensor[]) => tf.tidy(() => f(x as tf.Tensor2D, w as tf.Tensor2D));
-    const newW = time(rounds, repeats, fresh, product((x, w) => tf.matMul(x, w)));
-    const sameW = time(rounds, repeats, fresh, product((x) => tf.matMul(x, w0)));
-    const reversed = time(rounds, repeats, fresh, product((x, w) => tf.transpose(tf.matMul(tf.transpose(w), tf.transpose(x)))));
+    const product = ([x, w]: tf.Tensor[]) => tf.matMul(x, w);
+    const xnnpack = withTfjsProducts(() => time(rounds, repeats, fresh, product));
+    const oneThread = withOneThread(() => time(rounds, repeats, fresh, product));
+    const twoThreads = time(rounds, repeats, fresh, product);
     // a layer's forward and backward pass with new weights, as in a training step
     const layer = (f: (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor) => ([x, w]: tf.Tensor[]) =>
       tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.tanh(f(xx as tf.Tensor2D, ww as tf.Tensor2D, b0))))([x, w]);
-    const direct = time(rounds, repeats, fresh, layer((x, w, b) => tf.add(tf.matMul(x, w), b)));
-    const directOrder = time(rounds, repeats, fresh, layer(affineDirectOrder));
-    const ours = time(rounds, repeats, fresh, layer(affine));
-    console.log(`${`${inputs}x${outputs}`.padEnd(10)}${newW.toFixed(2).padStart(12)}${sameW.toFixed(2).padStart(13)}${reversed.toFixed(2).padStart(13)}${direct.toFixed(2).padStart(15)}${directOrder.toFixed(2).padStart(14)}${ours.toFixed(2).padStart(15)}`);
+    const layerTfjs = withTfjsProducts(() => time(rounds, repeats, fresh, layer((x, w, b) => tf.add(tf.matMul(x, w), b))));
+    const layerOurs = time(rounds, repeats, fresh, layer(affine));
+    const flops = 2 * batch * inputs * outputs;
+    const ours = Math.min(oneThread, twoThreads);
+    console.log(`${`${inputs}x${outputs}`.padEnd(10)}${gflops(flops, xnnpack).padStart(16)}${gflops(flops, oneThread).padStart(16)}${gflops(flops, twoThreads).padStart(17)}${(xnnpack / ours).toFixed(1).padStart(7)}`
+      + `${layerTfjs.toFixed(3).padStart(18)}${layerOurs.toFixed(3).padStart(16)}${(layerTfjs / layerOurs).toFixed(1).padStart(7)}`);
     tf.dispose([x0, w0, b0]);
   }
-  console.log('(layer = forward and backward pass with new weights. "layer, direct": autodiff of x W + b, whose backward products are transposed; "direct order": custom gradient with explicit transposes, every product in the direct order; "layer, affine": lib/nn\'s affine, which reverses the order where that packs less)');
+  console.log(`(ratio = XNNPACK's time / ours, ours at its faster thread count for the product; products of at least ${parallelProduct.minFlops / 1e6} MFLOP take two threads by default. layer = forward and backward pass of x W + b under a tanh, new weights: tfjs autodiff on XNNPACK, whose backward products are transposed, against lib/nn's affine on our kernel)`);
 
   const x = tf.randomNormal([batch, 784], 0, 3, 'float32', 3);
   console.log(`\nElement-wise functions on a ${batch} x 784 tensor: ns per element\n`);

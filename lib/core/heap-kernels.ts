@@ -4,6 +4,7 @@ import * as v8 from 'v8';
 import * as tf from './tf';
 import { WasmBackendLike } from './tensor-io';
 import * as binaries from './heap-binary';
+import { HeapHelper } from './heap-helper';
 
 type BinaryKernel = (a: number, b: number, out: number, rows: number, cols: number, mode: number) => void;
 
@@ -16,22 +17,54 @@ export interface HeapKernels {
   matmul(a: number, rowStride: number, innerStride: number, b: number, c: number, m: number, k: number, n: number, bias: number, relu: number): void;
   /** a op b with b broadcast by mode (heap-wat.ts's binaryFunc); rsub and rdiv are b - a and b / a. */
   add: BinaryKernel; sub: BinaryKernel; rsub: BinaryKernel; mul: BinaryKernel; div: BinaryKernel; rdiv: BinaryKernel;
+  /** matmul's product on two threads where it is large enough and the memory is shared, else matmul. */
+  product(a: number, rowStride: number, innerStride: number, b: number, c: number, m: number, k: number, n: number, bias: number, relu: number): void;
   /** Whether matmul multiplies and adds in one rounding (relaxed SIMD's madd). */
   fused: boolean;
 }
 
+/**
+ * Products of at least this many flops (2 m k n) are split between two threads: below it, posting
+ * the job and waiting for the worker cost more than half the product (measured with
+ * `node dist/bench/products.js`).
+ */
+export const parallelProduct = { minFlops: 2e6, enabled: true, /** products split so far (tests check that the path is taken) */ splits: 0 };
+
 /** The module for a shared or an unshared memory, with relaxed SIMD where this V8 can (Node 20: behind a flag, which we set). */
-function compileHeapModule(shared: boolean): { module: WebAssembly.Module; fused: boolean } {
+function compileHeapModule(shared: boolean): { module: WebAssembly.Module; binary: Uint8Array; fused: boolean } {
+  const fusedBinary = Buffer.from(shared ? binaries.HEAP_SHARED_FUSED_BASE64 : binaries.HEAP_UNSHARED_FUSED_BASE64, 'base64');
   try {
     v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-    return { module: new WebAssembly.Module(Buffer.from(shared ? binaries.HEAP_SHARED_FUSED_BASE64 : binaries.HEAP_UNSHARED_FUSED_BASE64, 'base64')), fused: true };
+    return { module: new WebAssembly.Module(fusedBinary), binary: fusedBinary, fused: true };
   } catch {
     // no relaxed SIMD in this V8: the build with mul + add
-    return { module: new WebAssembly.Module(Buffer.from(shared ? binaries.HEAP_SHARED_UNFUSED_BASE64 : binaries.HEAP_UNSHARED_UNFUSED_BASE64, 'base64')), fused: false };
+    const binary = Buffer.from(shared ? binaries.HEAP_SHARED_UNFUSED_BASE64 : binaries.HEAP_UNSHARED_UNFUSED_BASE64, 'base64');
+    return { module: new WebAssembly.Module(binary), binary, fused: false };
   }
 }
 
+type Exports = Omit<HeapKernels, 'backend' | 'fused' | 'product'>;
+
+/** Our kernels on a memory; on a shared one, with a second thread for large products (started at the first). */
+function instantiate(memory: WebAssembly.Memory): Omit<HeapKernels, 'backend'> {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const { module, binary, fused } = compileHeapModule(shared);
+  const ours = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+  let helper: HeapHelper | null = null;
+  const product: HeapKernels['product'] = (a, rowStride, innerStride, b, c, m, k, n, bias, relu) => {
+    if (!shared || !parallelProduct.enabled || 2 * m * k * n < parallelProduct.minFlops || m < 8) {
+      ours.matmul(a, rowStride, innerStride, b, c, m, k, n, bias, relu);
+      return;
+    }
+    helper ??= new HeapHelper(memory, binary, fused);
+    parallelProduct.splits++;
+    helper.matmul(ours.matmul, 4 * Math.round(m / 8), a, rowStride, innerStride, b, c, m, k, n, bias, relu);
+  };
+  return { ...ours, fused, product };
+}
+
 const instances = new WeakMap<WebAssembly.Memory, Omit<HeapKernels, 'backend'>>();
+const byBackend = new WeakMap<object, HeapKernels>();
 
 /** The wasm backend's memory: the threaded build keeps its shared memory in wasmMemory, the single-threaded build exports it. */
 function heapMemory(backend: unknown): WebAssembly.Memory | undefined {
@@ -41,16 +74,19 @@ function heapMemory(backend: unknown): WebAssembly.Memory | undefined {
 
 /** Our kernels on the given backend's memory (the current backend's by default); null off wasm. */
 export function heapKernels(backend: unknown = tf.getBackend() === 'wasm' ? tf.backend() : null): HeapKernels | null {
-  const memory = backend ? heapMemory(backend) : undefined;
+  if (!backend) return null;
+  const known = byBackend.get(backend as object);
+  if (known) return known;
+  const memory = heapMemory(backend);
   if (!memory) return null;
   let kernels = instances.get(memory);
   if (!kernels) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const { module, fused } = compileHeapModule(shared);
-    kernels = { ...(new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<HeapKernels, 'backend' | 'fused'>), fused };
+    kernels = instantiate(memory);
     instances.set(memory, kernels);
   }
-  return { backend: backend as WasmBackendLike, ...kernels };
+  const withBackend = { backend: backend as WasmBackendLike, ...kernels };
+  byBackend.set(backend as object, withBackend);
+  return withBackend;
 }
 
 /** The byte offset of a tensor's values in the wasm heap. */

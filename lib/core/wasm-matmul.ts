@@ -14,6 +14,8 @@ import { replaceWasmKernel } from './wasm-kernels';
 
 /** How many products our kernel has computed (tests check that the path is taken). */
 export const heapMatMulCount = { calls: 0 };
+/** Set `enabled` to false to run tfjs's kernels instead (bench/products.ts compares the two). */
+export const heapMatMul = { enabled: true };
 
 interface Product { a: tf.TensorInfo; b: tf.TensorInfo; transposeA: boolean; transposeB: boolean; bias?: tf.TensorInfo; relu: boolean }
 
@@ -44,7 +46,7 @@ function heapProduct(kernels: HeapKernels, { a, b, transposeA, transposeB, bias,
     for (let i = 0; i < batch; i++) {
       const ia = batchA === 1 ? 0 : i;
       const ib = batchB === 1 ? 0 : i;
-      kernels.matmul(pa + 4 * ia * m * k, transposeA ? 4 : 4 * k, transposeA ? 4 * m : 4, pb + 4 * ib * k * n, pc + 4 * i * m * n, m, k, n, pBias, relu ? 1 : 0);
+      kernels.product(pa + 4 * ia * m * k, transposeA ? 4 : 4 * k, transposeA ? 4 * m : 4, pb + 4 * ib * k * n, pc + 4 * i * m * n, m, k, n, pBias, relu ? 1 : 0);
     }
   } finally {
     if (transposeB) backend.disposeData(rowsOfB.dataId);
@@ -56,13 +58,13 @@ function heapProduct(kernels: HeapKernels, { a, b, transposeA, transposeB, bias,
 /** Replaces the wasm BatchMatMul and _FusedMatMul kernels (bias, relu or none) by our kernel for float32. Idempotent. */
 export function installHeapMatMul(): void {
   replaceWasmKernel(tf.BatchMatMul, (original) => (args) => {
-    const kernels = heapKernels(args.backend);
+    const kernels = heapMatMul.enabled && heapKernels(args.backend);
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     return (kernels && heapProduct(kernels, { a, b, transposeA, transposeB, relu: false })) || original(args);
   });
   replaceWasmKernel(tf._FusedMatMul, (original) => (args) => {
-    const kernels = heapKernels(args.backend);
+    const kernels = heapMatMul.enabled && heapKernels(args.backend);
     const { a, b, bias, preluActivationWeights } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
     const { transposeA, transposeB, activation } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation: string };
     if (!kernels || preluActivationWeights || (activation !== 'linear' && activation !== 'relu')) return original(args);

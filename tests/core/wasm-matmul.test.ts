@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
-import { heapKernels } from '../../lib/core/heap-kernels';
+import { heapKernels, parallelProduct } from '../../lib/core/heap-kernels';
 import { heapMatMulCount } from '../../lib/core/wasm-matmul';
 import { expectClose, expectNoLeak, values } from '../helpers';
 
@@ -90,5 +90,24 @@ describe('matrix products on our kernel', () => {
       expectClose(values(da), productByDefinition(dy, transpose(b, k, n), 1, 1, m, n, k), 1e-5, 1e-5);
       expectClose(values(db), productByDefinition(transpose(a, m, k), dy, 1, 1, k, m, n), 1e-5, 1e-5);
     });
+  });
+
+  it('splits large products between two threads with the same bits as one thread', () => {
+    const shapes: [number, number, number][] = [[128, 196, 512], [37, 300, 101], [9, 900, 133]];
+    for (const [m, k, n] of shapes) {
+      expect(2 * m * k * n).toBeGreaterThanOrEqual(parallelProduct.minFlops);
+      const [a, b] = [pseudoRandom(m * k, 9), pseudoRandom(k * n, 10)];
+      const product = () => tf.tidy(() => values(tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n]))));
+      const splits = parallelProduct.splits;
+      const twoThreads = product();
+      expect(parallelProduct.splits - splits).toBe(1);
+      parallelProduct.enabled = false;
+      try {
+        expect(twoThreads).toEqual(product());
+      } finally {
+        parallelProduct.enabled = true;
+      }
+      expectClose(twoThreads, productByDefinition(a, b, 1, 1, m, k, n), 1e-4, 1e-5);
+    }
   });
 });
