@@ -15,8 +15,8 @@ const POSTED = 0;
 const DONE = 1;
 const ARGS = 2;
 const ARG_COUNT = 10;
-/** Loads of the control word the worker makes before it sleeps (about 20-50 us). */
-const SPINS = 20000;
+/** Loads of the control word the worker makes before it sleeps (a few hundred microseconds: within a training step the next product comes sooner, and a sleeping worker took tens of microseconds to wake, which ate most of the gain). */
+const SPINS = 200000;
 
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');

@@ -24,11 +24,12 @@ export interface HeapKernels {
 }
 
 /**
- * Products of at least this many flops (2 m k n) are split between two threads: below it, posting
- * the job and waiting for the worker cost more than half the product (measured with
- * `node dist/bench/products.js`).
+ * Products of at least this many flops (2 m k n) are split between two threads. Alone, a
+ * 128 x 196 x 512 product went from 640 to 395 us and 64 x 256 x 1568 from 1.19 to 0.63 ms, while
+ * 256 x 64 x 64 (2 MFLOP) went from 48 to 53-69 us: posting the job and waiting cost more than half
+ * of it (scratch timings; `node dist/bench/products.js` prints both columns for the lectures' layers).
  */
-export const parallelProduct = { minFlops: 2e6, enabled: true, /** products split so far (tests check that the path is taken) */ splits: 0 };
+export const parallelProduct = { minFlops: 8e6, enabled: true, /** products split so far (tests check that the path is taken) */ splits: 0 };
 
 /** The module for a shared or an unshared memory, with relaxed SIMD where this V8 can (Node 20: behind a flag, which we set). */
 function compileHeapModule(shared: boolean): { module: WebAssembly.Module; binary: Uint8Array; fused: boolean } {

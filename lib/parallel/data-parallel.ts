@@ -10,6 +10,7 @@
 // gradient up to float rounding, whatever the number of workers.
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { parallelProduct } from '../core/heap-kernels';
 import * as tf from '../core/tf';
 import { Key } from '../core/random';
 import { ParameterError, checkInt } from '../core/errors';
@@ -125,6 +126,17 @@ export class DataParallel {
 
   /** One optimizer step on a batch of `batch` examples; returns the batch loss. */
   step(key: Key, step: number, batch: number, optimizer: tf.Optimizer): number {
+    // the workers are the other threads: no second thread for this thread's matrix products
+    const split = parallelProduct.enabled;
+    parallelProduct.enabled = split && this.workers.length === 0;
+    try {
+      return this.stepOnThreads(key, step, batch, optimizer);
+    } finally {
+      parallelProduct.enabled = split;
+    }
+  }
+
+  private stepOnThreads(key: Key, step: number, batch: number, optimizer: tf.Optimizer): number {
     const parts = shards(batch, this.threads);
     const vars = this.model.variables;
     let t = performance.now();
