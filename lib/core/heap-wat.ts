@@ -1,14 +1,16 @@
 // The WebAssembly text of our kernels on tfjs's own memory, assembled by scripts/build-gemm-wasm.ts
 // into heap-binary.ts (a test rebuilds and compares it). The module imports the tfjs wasm backend's
 // memory, so it reads tensors where tfjs keeps them and writes into tensors that tfjs allocated: no
-// copies. It exports two kernels:
+// copies. It exports these kernels:
 // - adam: Adam's update as one SIMD pass over a variable. tfjs's Adam runs about 14 element-wise
 //   kernels per variable, each a pass over memory plus its dispatch. Every operation is an IEEE
 //   float32 operation in the order lib/core/adam.ts gives, so the weights stay tf.train.adam's to
 //   the last bit (tested).
 // - transpose: a matrix transpose in 4 x 4 blocks of SIMD shuffles. tfjs's wasm Transpose moves one
-//   element at a time through a general index loop, 3-6 ns per element here, and the dense layer's
-//   backward pass transposes every activation (lib/nn/dense.ts).
+//   element at a time through a general index loop, 3-6 ns per element here.
+// - matmul: C = A B (+ bias, ReLU) without packing either operand (lib/core/wasm-matmul.ts).
+// - add, sub, rsub, mul, div, rdiv: element-wise arithmetic with the broadcasts the models make
+//   (lib/core/wasm-binary.ts).
 
 /**
  * adam(w, g, m, v, out, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1,
