@@ -8,6 +8,7 @@ import { installHeapColumnSum, installHeapTranspose } from './wasm-transpose';
 import { installHeapConcat } from './wasm-concat';
 import { installHeapMatMul } from './wasm-matmul';
 import { installHeapBinary } from './wasm-binary';
+import { installHeapUnary } from './wasm-unary';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -27,6 +28,7 @@ function register(name: BackendName): boolean {
       installHeapConcat();
       installHeapMatMul();
       installHeapBinary();
+      installHeapUnary();
     }
     return tf.findBackendFactory(name) != null;
   } catch {

@@ -17,6 +17,10 @@ export interface HeapKernels {
   matmul(a: number, rowStride: number, innerStride: number, b: number, c: number, m: number, k: number, n: number, bias: number, relu: number): void;
   /** a op b with b broadcast by mode (heap-wat.ts's binaryFunc); rsub and rdiv are b - a and b / a. */
   add: BinaryKernel; sub: BinaryKernel; rsub: BinaryKernel; mul: BinaryKernel; div: BinaryKernel; rdiv: BinaryKernel;
+  /** f(x) for n float32 values at x, into out (heap-wat.ts's unaryFuncs). */
+  exp(x: number, out: number, n: number): void;
+  tanh(x: number, out: number, n: number): void;
+  softplus(x: number, out: number, n: number): void;
   /** matmul's product on two threads where it is large enough and the memory is shared, else matmul. */
   product(a: number, rowStride: number, innerStride: number, b: number, c: number, m: number, k: number, n: number, bias: number, relu: number): void;
   /** Whether matmul multiplies and adds in one rounding (relaxed SIMD's madd). */
