@@ -10,10 +10,11 @@
 // Atomics.wait.
 import { Worker } from 'worker_threads';
 
-/** Control block: [0] last job posted, [1] last job done, [2..] the job's matmul arguments. */
+/** Control block: [0] last job posted, [1] last job done, [2] 1 once the worker is ready, [3..] the job's matmul arguments. */
 const POSTED = 0;
 const DONE = 1;
-const ARGS = 2;
+const READY = 2;
+const ARGS = 3;
 const ARG_COUNT = 10;
 /** Loads of the control word the worker makes before it sleeps (a few hundred microseconds: within a training step the next product comes sooner, and a sleeping worker took tens of microseconds to wake, which ate most of the gain). */
 const SPINS = 200000;
@@ -24,6 +25,7 @@ const v8 = require('v8');
 if (workerData.fused) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 const { matmul } = new WebAssembly.Instance(new WebAssembly.Module(workerData.binary), { env: { memory: workerData.memory } }).exports;
 const control = new Int32Array(workerData.control);
+Atomics.store(control, ${READY}, 1);
 let seen = 0;
 for (;;) {
   for (let spin = 0; spin < ${SPINS} && Atomics.load(control, ${POSTED}) === seen; spin++);
@@ -52,15 +54,22 @@ export class HeapHelper {
 
   /**
    * C = A B (see heap-wat.ts's matmul) with rows from `split` on computed by the worker and the
-   * others by `local` on this thread, in parallel. `split` should be a multiple of 4.
+   * others by `local` on this thread, in parallel. `split` should be a multiple of 4. Until the
+   * worker has started (or if it never does), all rows run on this thread. Returns whether the
+   * worker took its part.
    */
-  matmul(local: MatMul, split: number, a: number, rowStride: number, innerStride: number, b: number, c: number, m: number, k: number, n: number, bias: number, relu: number): void {
+  matmul(local: MatMul, split: number, a: number, rowStride: number, innerStride: number, b: number, c: number, m: number, k: number, n: number, bias: number, relu: number): boolean {
+    if (Atomics.load(this.control, READY) !== 1) {
+      local(a, rowStride, innerStride, b, c, m, k, n, bias, relu);
+      return false;
+    }
     const job = ++this.jobs;
     this.control.set([a + split * rowStride, rowStride, innerStride, b, c + split * 4 * n, m - split, k, n, bias, relu], ARGS);
     Atomics.store(this.control, POSTED, job);
     Atomics.notify(this.control, POSTED);
     local(a, rowStride, innerStride, b, c, split, k, n, bias, relu);
     while (Atomics.load(this.control, DONE) !== job) Atomics.wait(this.control, DONE, job - 1, 1);
+    return true;
   }
 
   /** Stops the worker. */

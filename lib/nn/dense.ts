@@ -1,41 +1,38 @@
 // A dense layer with a custom gradient: one taped step for x W + b, whose backward pass is the two
-// products dy W^T and x^T dy and a column sum. On the wasm backend every matrix product runs on our
+// products dy W^T and x^T dy and a column sum, each computed only if needed (no dy W^T for data). On the wasm backend every matrix product runs on our
 // kernel (lib/core/wasm-matmul.ts), which reads a transposed operand through strides, so the
 // backward products cost no more than the forward one. (XNNPACK, which ran them before, had no fast
 // path for transposed operands and packed every new weight matrix: this file used to reorder the
-// products around that. tf.fused.matMul with the bias and ReLU was no faster here: its gradient
-// adds reshapes of its own; scratch timing of a 2-64-64-4 MLP's step, 430-510 us either way.)
+// products around that.) The forward pass adds the bias inside the product's kernel: one kernel
+// rather than two. Taping tf.fused.matMul itself, ReLU included, was no faster than this: its own
+// gradient adds reshapes (scratch timing of a 2-64-64-4 MLP's step, 430-510 us either way).
 import * as tf from '../core/tf';
 import { checkInt, checkShape, fmtShape, ShapeError } from '../core/errors';
 import { Key } from '../core/random';
-import { variableFrom } from '../core/ops';
+import { lazyGradientOp, variableFrom } from '../core/ops';
 
 /** y = x W + b with a custom gradient. x: [batch, in], W: [in, out], b: [out]. */
-export const affine = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-  save([x, w]);
-  return {
-    // the bias inside the product's kernel: tfjs's wasm Add walks a broadcast one index at a time
-    value: tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D,
-    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy, ws, false, true), tf.matMul(xs, dy, true, false), tf.sum(dy, 0)];
-    },
-  };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-}) as any) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+export function affine(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return lazyGradientOp({ x, w, b }, (save) => {
+    save([x, w]);
+    return tf.fused.matMul({ a: x, b: w, bias: b });
+  }, (dy, [xs, ws]) => ({
+    x: () => tf.matMul(dy, ws, false, true),
+    w: () => tf.matMul(xs, dy, true, false),
+    b: () => tf.sum(dy, 0),
+  })) as tf.Tensor2D;
+}
 
 /** y = x W without a bias, with the same kind of gradient as `affine`. x: [batch, in], W: [in, out]. */
-export const linear = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, save: tf.GradSaveFunc) => {
-  save([x, w]);
-  return {
-    value: tf.matMul(x, w),
-    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy, ws, false, true), tf.matMul(xs, dy, true, false)];
-    },
-  };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-}) as any) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  return lazyGradientOp({ x, w }, (save) => {
+    save([x, w]);
+    return tf.matMul(x, w);
+  }, (dy, [xs, ws]) => ({
+    x: () => tf.matMul(dy, ws, false, true),
+    w: () => tf.matMul(xs, dy, true, false),
+  })) as tf.Tensor2D;
+}
 
 /** The same affine map with tfjs's own gradient: the reference the tests compare against. */
 export function affinePlain(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {

@@ -7,6 +7,7 @@ import { Key, normal } from '../../lib/core/random';
 import { ShapeError } from '../../lib/core/errors';
 import { Dense, Mlp, affine, affinePlain, linear, loadWeights, saveWeights } from '../../lib/nn';
 import { expectClose, expectNoLeak, values } from '../helpers';
+import { heapMatMulCount } from '../../lib/core/wasm-matmul';
 
 // [batch, in, out]: narrower and wider than the batch
 const SHAPES: [number, number, number][] = [[7, 5, 3], [3, 8, 7]];
@@ -27,6 +28,21 @@ describe('affine with the fast-path gradient', () => {
       const plain = tf.grads(lossOf(affinePlain))([x, w, b]);
       fast.forEach((g, i) => expectClose(values(g), values(plain[i]), 1e-5, 1e-4));
     }));
+  });
+});
+
+describe('affine computes only the gradients that are asked for', () => {
+  it('multiplies out dy W^T only when x is differentiated (counted on our product kernel)', () => {
+    tf.tidy(() => {
+      const k = Key.fromSeed(3).split(3);
+      const x = normal(k[0], [5, 4]) as tf.Tensor2D;
+      const w = normal(k[1], [4, 3]) as tf.Tensor2D;
+      const b = normal(k[2], [3]) as tf.Tensor1D;
+      const products = (f: () => unknown) => { const before = heapMatMulCount.calls; f(); return heapMatMulCount.calls - before; };
+      // forward, then x^T dy for W, then dy W^T for x
+      expect(products(() => tf.grads((ww: tf.Tensor) => tf.sum(affine(x, ww as tf.Tensor2D, b)))([w]))).toBe(2);
+      expect(products(() => tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(affine(xx as tf.Tensor2D, ww as tf.Tensor2D, b)))([x, w]))).toBe(3);
+    });
   });
 });
 
