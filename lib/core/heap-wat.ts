@@ -228,7 +228,7 @@ export const BINARY_OPS: [string, string, boolean][] = [
  * shape; 1, b is one row [cols] repeated for every row; 2, b is one column [rows], its value
  * repeated along the row (a scalar is one column of one row). With `swapped`, out = b op a. tfjs's
  * XNNPACK kernels loop over the innermost dimension, with a fixed cost per row: [256, 2] times [2]
- * took 50-85 us here, and [128, 32] times [128, 32], twice the values, 3.5 us.
+ * took about 8 us here in steady state, against 3.5-4 us for ours.
  */
 function binaryFunc(name: string, op: string, swapped: boolean): string {
   const apply = (t: string, x: string, y: string) => (swapped ? `(${t}.${op} ${y} ${x})` : `(${t}.${op} ${x} ${y})`);

@@ -5,8 +5,8 @@
 // every step, so each product packs afresh. It also has no transposed-operand fast path: a product
 // with transposeA ran at 1.4-2.9 GFLOP/s. Ours reads both operands where they are (A through
 // strides, so a transposed A costs nothing) and multiplies with fused multiply-adds: 38-48 GFLOP/s
-// on one thread against XNNPACK's 10-39 with packing, for the lectures' layer sizes
-// (`node dist/bench/products.js`). Products it does not cover (other dtypes, empty, activations
+// on one thread against XNNPACK's 10-39 with packing, for the lectures' layer sizes (scratch
+// timings of direct calls; `node dist/bench/products.js` compares them through tfjs). Products it does not cover (other dtypes, empty, activations
 // other than relu and linear, broadcasts of both batches) run tfjs's kernel.
 import * as tf from './tf';
 import { HeapKernels, heapKernels, heapOffset } from './heap-kernels';
