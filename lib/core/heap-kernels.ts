@@ -62,7 +62,7 @@ function instantiate(memory: WebAssembly.Memory): Omit<HeapKernels, 'backend'> {
       return;
     }
     helper ??= new HeapHelper(memory, binary, fused);
-    if (helper.matmul(ours.matmul, 4 * Math.round(m / 8), a, rowStride, innerStride, b, c, m, k, n, bias, relu)) parallelProduct.splits++;
+    if (helper.matmul(ours.matmul, a, rowStride, innerStride, b, c, m, k, n, bias, relu)) parallelProduct.splits++;
   };
   return { ...ours, fused, product };
 }
