@@ -76,7 +76,7 @@ async function main() {
 
   const x = tf.randomNormal([batch, 784], 0, 3, 'float32', 3);
   console.log(`\nElement-wise functions on a ${batch} x 784 tensor: ns per element\n`);
-  for (const [name, f] of [['softplus', tf.softplus], ['exp', tf.exp], ['log1p', (t: tf.Tensor) => tf.log1p(tf.abs(t))], ['sigmoid', tf.sigmoid], ['multiply', (t: tf.Tensor) => tf.mul(t, t)]] as [string, (t: tf.Tensor) => tf.Tensor][]) {
+  for (const [name, f] of [['softplus', tf.softplus], ['exp', tf.exp], ['tanh', tf.tanh], ['log1p', (t: tf.Tensor) => tf.log1p(tf.abs(t))], ['sigmoid', tf.sigmoid], ['multiply', (t: tf.Tensor) => tf.mul(t, t)]] as [string, (t: tf.Tensor) => tf.Tensor][]) {
     const ms = time(rounds, repeats, () => [tf.add(x, 0)], ([t]) => tf.tidy(() => f(t)));
     console.log(`  ${name.padEnd(10)}${((ms * 1e6) / x.size).toFixed(1).padStart(8)}`);
   }

@@ -12,6 +12,7 @@
 // comes sooner, and a sleeping worker takes tens of microseconds to wake) and then sleeps in
 // Atomics.wait.
 import { Worker } from 'worker_threads';
+import { waitForValue } from './wait';
 
 /**
  * Control block: the last job posted; the last job done by the worker; 1 once the worker is ready;
@@ -97,7 +98,7 @@ export class HeapHelper {
     takeChunks(this.control, local);
     // no chunk is left: if the worker has not claimed the job, it never will
     if (Atomics.compareExchange(this.control, CLAIMED, job - 1, job) === job - 1) return false;
-    while (Atomics.load(this.control, DONE) !== job) Atomics.wait(this.control, DONE, job - 1, 1);
+    waitForValue(this.control, DONE, job);
     return true;
   }
 

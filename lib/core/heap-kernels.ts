@@ -1,10 +1,10 @@
 // Our WebAssembly kernels (heap-wat.ts) instantiated on the tfjs wasm backend's own memory, so that
 // they work on tensors where tfjs keeps them. One instance per memory; none on other backends.
-import * as v8 from 'v8';
 import * as tf from './tf';
 import { WasmBackendLike } from './tensor-io';
 import * as binaries from './heap-binary';
 import { HeapHelper } from './heap-helper';
+import { compileRelaxedSimd } from './relaxed-simd';
 
 type BinaryKernel = (a: number, b: number, out: number, rows: number, cols: number, mode: number) => void;
 
@@ -35,25 +35,14 @@ export interface HeapKernels {
  */
 export const parallelProduct = { minFlops: 8e6, enabled: true, /** products the second thread took part in (tests check that the path is taken) */ splits: 0 };
 
-/** The module for a shared or an unshared memory, with relaxed SIMD where this V8 can (Node 20: behind a flag, which we set). */
-function compileHeapModule(shared: boolean): { module: WebAssembly.Module; binary: Uint8Array; fused: boolean } {
-  const fusedBinary = Buffer.from(shared ? binaries.HEAP_SHARED_FUSED_BASE64 : binaries.HEAP_UNSHARED_FUSED_BASE64, 'base64');
-  try {
-    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-    return { module: new WebAssembly.Module(fusedBinary), binary: fusedBinary, fused: true };
-  } catch {
-    // no relaxed SIMD in this V8: the build with mul + add
-    const binary = Buffer.from(shared ? binaries.HEAP_SHARED_UNFUSED_BASE64 : binaries.HEAP_UNSHARED_UNFUSED_BASE64, 'base64');
-    return { module: new WebAssembly.Module(binary), binary, fused: false };
-  }
-}
-
 type Exports = Omit<HeapKernels, 'backend' | 'fused' | 'product'>;
 
 /** Our kernels on a memory; on a shared one, with a second thread for large products (started at the first). */
 function instantiate(memory: WebAssembly.Memory): Omit<HeapKernels, 'backend'> {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const { module, binary, fused } = compileHeapModule(shared);
+  const { module, binary, fused } = shared
+    ? compileRelaxedSimd(binaries.HEAP_SHARED_FUSED_BASE64, binaries.HEAP_SHARED_UNFUSED_BASE64)
+    : compileRelaxedSimd(binaries.HEAP_UNSHARED_FUSED_BASE64, binaries.HEAP_UNSHARED_UNFUSED_BASE64);
   const ours = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
   let helper: HeapHelper | null = null;
   const product: HeapKernels['product'] = (a, rowStride, innerStride, b, c, m, k, n, bias, relu) => {

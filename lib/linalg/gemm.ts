@@ -7,12 +7,12 @@
 // worker computes, and then joins in. The worker is unref'd, so it never keeps a process alive.
 //
 // The fused kernel needs relaxed SIMD, which Node 20 keeps behind a V8 flag; we set the flag
-// before compiling (it is process-wide and only enables the instructions). Where that fails the
+// before compiling (lib/core/relaxed-simd.ts; it is process-wide and only enables the instructions). Where that fails the
 // unfused kernel (mul + add) is used, about 0.6 of the speed.
-import * as v8 from 'v8';
 import { Worker } from 'worker_threads';
 import { ParameterError, ShapeError } from '../core/errors';
 import { waitForValue } from '../core/wait';
+import { compileRelaxedSimd } from '../core/relaxed-simd';
 import { GEMM_FUSED_BASE64, GEMM_UNFUSED_BASE64 } from './gemm-binary';
 import { TILE_COLS, TILE_ROWS } from './gemm-wat';
 
@@ -73,19 +73,6 @@ export interface UpdateMode {
   upperB?: boolean;
 }
 
-/** Compiles the fused kernel if this V8 can, else the unfused one. */
-function compileKernel(preferFused: boolean): { module: WebAssembly.Module; fused: boolean } {
-  if (preferFused) {
-    try {
-      v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-      return { module: new WebAssembly.Module(Buffer.from(GEMM_FUSED_BASE64, 'base64')), fused: true };
-    } catch {
-      // this V8 has no relaxed SIMD: fall through to the unfused kernel
-    }
-  }
-  return { module: new WebAssembly.Module(Buffer.from(GEMM_UNFUSED_BASE64, 'base64')), fused: false };
-}
-
 /**
  * A shared float32 workspace and the kernel that updates it. Offsets given to `update` are in
  * floats from the start of the workspace; reserve space with `reserve` first.
@@ -118,7 +105,7 @@ export class PackedGemm {
   readonly timings = { own: 0, wait: 0 };
 
   constructor(options: { fused?: boolean; threads?: 1 | 2 } = {}) {
-    const compiled = compileKernel(options.fused ?? true);
+    const compiled = compileRelaxedSimd(GEMM_FUSED_BASE64, GEMM_UNFUSED_BASE64, options.fused ?? true);
     this.fused = compiled.fused;
     this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     const exports = new WebAssembly.Instance(compiled.module, { env: { memory: this.memory } }).exports;
