@@ -9,6 +9,7 @@ import { installHeapConcat } from './wasm-concat';
 import { installHeapMatMul } from './wasm-matmul';
 import { installHeapBinary } from './wasm-binary';
 import { installHeapUnary } from './wasm-unary';
+import { installSharedIdentity } from './wasm-identity';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -29,6 +30,7 @@ function register(name: BackendName): boolean {
       installHeapMatMul();
       installHeapBinary();
       installHeapUnary();
+      installSharedIdentity();
     }
     return tf.findBackendFactory(name) != null;
   } catch {
