@@ -4,7 +4,9 @@
 // (MADE decoder over 196 pixels, batch 128). Rounds of ours and PyTorch's alternate (bench/rounds);
 // the table gives medians. With --profile, the kernels of one step of each model, summed by name,
 // so that the next bottleneck is visible.
-// Usage: node dist/bench/flow.js [--steps 10] [--rounds 7] [--torch-threads 1,2] [--profile true]
+// Untimed warm-up rounds come first on both sides: the first few dozen steps of a model run while V8
+// is still compiling tfjs's engine code (steps of the 2-D RealNVP fall from 10-18 ms to 5-6 ms).
+// Usage: node dist/bench/flow.js [--steps 10] [--rounds 7] [--warmup 3] [--torch-threads 1,2] [--profile true]
 import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
 import { Key } from '../lib/core/random';
@@ -31,7 +33,7 @@ function stepper(c: Case, steps: number): () => number {
 }
 
 async function main() {
-  const args = parseArgs({ steps: '10', rounds: '7', 'torch-threads': '1,2', profile: 'false' });
+  const args = parseArgs({ steps: '10', rounds: '7', warmup: '3', 'torch-threads': '1,2', profile: 'false' });
   const steps = Number(args.steps);
   const backend = await initBackend({ quiet: true });
   const x2 = tf.keep(tf.randomNormal([256, 2], 0, 1, 'float32', 1) as tf.Tensor2D);
@@ -49,8 +51,8 @@ async function main() {
   const reference = await ThreadSettings.start('flow_torch.py', ['--steps', String(steps)], threadCounts(args['torch-threads']));
   const rounds = Number(args.rounds);
   const result = await interleave(rounds, () => Object.fromEntries(timers.map((t) => [t.key, t.timed()])), reference,
-    (r, mine, theirs) => console.error(formatRound(r, rounds, cases.map((c) => c.key), mine, theirs)));
-  console.log(`\nTraining step with Adam: flows (lecture 4) and the strong-decoder VAE (lecture 2); medians of ${rounds} alternating rounds of ${steps} steps\n`);
+    (r, mine, theirs) => console.error(formatRound(r, rounds, cases.map((c) => c.key), mine, theirs)), Number(args.warmup));
+  console.log(`\nTraining step with Adam: flows (lecture 4) and the strong-decoder VAE (lecture 2); medians of ${rounds} alternating rounds of ${steps} steps, after ${args.warmup} untimed\n`);
   console.log(`${'model'.padEnd(42)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs steps/s'.padStart(14)}${'PyTorch steps/s'.padStart(17)}${'ratio (range)'.padStart(22)}`);
   for (const c of cases) {
     const r = result[c.key];
