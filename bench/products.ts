@@ -3,13 +3,16 @@
 // for every product (as in training): tfjs's XNNPACK kernel, against our kernel on one thread and
 // on two; (2) one dense layer's forward and backward pass with new weights, XNNPACK under tfjs
 // autodiff (its backward products are transposed) against lib/nn's affine on our kernel; (3)
-// per-element cost of softplus, exp, log1p and sigmoid.
+// per-element cost of softplus, exp, log1p and sigmoid; (4) element-wise kernels on tfjs's thread
+// pool against one thread, by size, alone and right after a product that our second thread shared
+// (lib/core/wasm-threads.ts's parallelThresholds.elements).
 // Usage: node dist/bench/products.js [--repeats 20 --rounds 5]
 import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
 import { affine } from '../lib/nn';
 import { heapMatMul } from '../lib/core/wasm-matmul';
 import { parallelProduct } from '../lib/core/heap-kernels';
+import { parallelThresholds, routingKernels } from '../lib/core/wasm-threads';
 import { median } from './rounds';
 import { parseArgs } from '../scripts/args';
 
@@ -42,6 +45,47 @@ function withTfjsProducts<T>(f: () => T): T {
 function withOneThread<T>(f: () => T): T {
   parallelProduct.enabled = false;
   try { return f(); } finally { parallelProduct.enabled = true; }
+}
+
+/** f with every element-wise kernel on tfjs's multi-threaded pool (true) or on one thread (false). */
+function withPool<T>(pool: boolean, f: () => T): T {
+  const saved = parallelThresholds.elements;
+  parallelThresholds.elements = pool ? 0 : Infinity;
+  try { return f(); } finally { parallelThresholds.elements = saved; }
+}
+
+/** Median over rounds of the microseconds per call of f, on a copy of x per call (wasm kernels are synchronous: no read-back). */
+function timeKernel(rounds: number, repeats: number, x: tf.Tensor, f: (t: tf.Tensor) => tf.Tensor): number {
+  const perRound: number[] = [];
+  for (let r = 0; r <= rounds; r++) {
+    const inputs = Array.from({ length: repeats }, () => tf.add(x, 0));
+    const t0 = performance.now();
+    for (const input of inputs) f(input).dispose();
+    if (r > 0) perRound.push((1000 * (performance.now() - t0)) / repeats);
+    tf.dispose(inputs);
+  }
+  return median(perRound);
+}
+
+/** Element-wise kernels on tfjs's pool against one thread, alone and right after a shared product. */
+function poolTable(rounds: number, repeats: number): void {
+  console.log(`\nElement-wise kernels on tfjs's thread pool and on one thread: us per call, alone and right after a 128 x 196 x 512 product that our second thread shared (the pool is used from ${parallelThresholds.elements} elements)\n`);
+  console.log(`${'kernel'.padEnd(10)}${'elements'.padStart(10)}${'pool'.padStart(9)}${'one'.padStart(9)}${'after product: pool'.padStart(21)}${'one'.padStart(9)}`);
+  const [a, b] = [tf.randomNormal([128, 196], 0, 1, 'float32', 4), tf.randomNormal([196, 512], 0, 1, 'float32', 5)];
+  for (const size of [65536, 262144, 1048576]) {
+    const x = tf.randomNormal([size], 0, 1, 'float32', 6);
+    for (const [name, f] of [['relu', tf.relu], ['neg', tf.neg], ['sigmoid', tf.sigmoid]] as [string, (t: tf.Tensor) => tf.Tensor][]) {
+      const afterProduct = (t: tf.Tensor) => { tf.matMul(a, b).dispose(); return f(t); };
+      const productAlone = (t: tf.Tensor) => tf.matMul(a, b);
+      const us = (pool: boolean, after: boolean) => withPool(pool, () => (after
+        ? timeKernel(rounds, repeats, x, afterProduct) - timeKernel(rounds, repeats, x, productAlone)
+        : timeKernel(rounds, repeats, x, f)));
+      console.log(`${name.padEnd(10)}${String(size).padStart(10)}${us(true, false).toFixed(0).padStart(9)}${us(false, false).toFixed(0).padStart(9)}${us(true, true).toFixed(0).padStart(21)}${us(false, true).toFixed(0).padStart(9)}`);
+    }
+    x.dispose();
+  }
+  console.log('(after product = the time of a product and the kernel, less that of the product alone)');
+  tf.dispose([a, b]);
 }
 
 async function main() {
@@ -82,6 +126,7 @@ async function main() {
   }
   console.log('  (log1p row includes an abs, about as cheap as multiply)');
   x.dispose();
+  if (routingKernels()) poolTable(rounds, repeats);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -10,14 +10,18 @@
 // sum whichever thread computes it, so the result is the same bits as on one thread (tested). The
 // worker spins for a few hundred microseconds after each job (the next product of a training step
 // comes sooner, and a sleeping worker takes tens of microseconds to wake) and then sleeps in
-// Atomics.wait.
+// Atomics.wait. It stops spinning at once when told to rest (`rest()`), before a kernel runs on
+// tfjs's own thread pool: on two cores the pool's thread would otherwise wait for the spinning
+// worker's time slice to end (a ReLU of 65536 values took 0.75 ms more right after a shared product
+// than alone, `node dist/bench/products.js`).
 import { Worker } from 'worker_threads';
 import { waitForValue } from './wait';
 
 /**
  * Control block: the last job posted; the last job done by the worker; 1 once the worker is ready;
  * the last job claimed (by the worker, or cancelled by this thread: whoever moves it from job - 1
- * to job); the next chunk to take; the chunk height in rows; then the matmul arguments.
+ * to job); the next chunk to take; the chunk height in rows; 1 if the worker should sleep rather
+ * than spin; then the matmul arguments.
  */
 const POSTED = 0;
 const DONE = 1;
@@ -25,7 +29,8 @@ const READY = 2;
 const CLAIMED = 3;
 const NEXT = 4;
 const CHUNK = 5;
-const ARGS = 6;
+const REST = 6;
+const ARGS = 7;
 const ARG_COUNT = 10;
 /** Loads of the control word the worker makes before it sleeps (a few hundred microseconds). */
 const SPINS = 200000;
@@ -51,7 +56,7 @@ const takeChunks = ${TAKE_CHUNKS};
 Atomics.store(control, ${READY}, 1);
 let seen = 0;
 for (;;) {
-  for (let spin = 0; spin < ${SPINS} && Atomics.load(control, ${POSTED}) === seen; spin++);
+  for (let spin = 0; spin < ${SPINS} && Atomics.load(control, ${POSTED}) === seen && Atomics.load(control, ${REST}) === 0; spin++);
   Atomics.wait(control, ${POSTED}, seen);
   seen = Atomics.load(control, ${POSTED});
   if (seen < 0) break;
@@ -93,6 +98,7 @@ export class HeapHelper {
     this.control.set([a, rowStride, innerStride, b, c, m, k, n, bias, relu], ARGS);
     this.control[CHUNK] = 4 * Math.max(1, Math.ceil(m / (4 * CHUNKS)));
     Atomics.store(this.control, NEXT, 0);
+    Atomics.store(this.control, REST, 0);
     Atomics.store(this.control, POSTED, job);
     Atomics.notify(this.control, POSTED);
     takeChunks(this.control, local);
@@ -100,6 +106,11 @@ export class HeapHelper {
     if (Atomics.compareExchange(this.control, CLAIMED, job - 1, job) === job - 1) return false;
     waitForValue(this.control, DONE, job);
     return true;
+  }
+
+  /** Sends the worker to sleep now rather than after its spin (it wakes at the next job). */
+  rest(): void {
+    Atomics.store(this.control, REST, 1);
   }
 
   /** Stops the worker. */

@@ -4,6 +4,7 @@ import * as tf from './tf';
 import { WasmBackendLike } from './tensor-io';
 import * as binaries from './heap-binary';
 import { HeapHelper } from './heap-helper';
+import { beforeThreadedKernel } from './wasm-threads';
 import { compileRelaxedSimd } from './relaxed-simd';
 
 type BinaryKernel = (a: number, b: number, out: number, rows: number, cols: number, mode: number) => void;
@@ -50,7 +51,11 @@ function instantiate(memory: WebAssembly.Memory): Omit<HeapKernels, 'backend'> {
       ours.matmul(a, rowStride, innerStride, b, c, m, k, n, bias, relu);
       return;
     }
-    helper ??= new HeapHelper(memory, binary, fused);
+    if (!helper) {
+      const started = new HeapHelper(memory, binary, fused);
+      beforeThreadedKernel.add(() => started.rest());
+      helper = started;
+    }
     if (helper.matmul(ours.matmul, a, rowStride, innerStride, b, c, m, k, n, bias, relu)) parallelProduct.splits++;
   };
   return { ...ours, fused, product };

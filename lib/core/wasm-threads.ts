@@ -166,8 +166,14 @@ function usePool(multi: boolean): void {
 }
 
 const MATMULS = new Set(['BatchMatMul', '_FusedMatMul']);
-/** Kernel sizes from which the second thread pays for waking it (measured by bench/wasm-threads). */
-export const parallelThresholds = { matMulFlops: 4e6, elements: 65536 };
+/**
+ * Kernel sizes from which the pool's second thread pays. Element-wise kernels: from 2^20 values.
+ * Alone, the pool is 1.3-1.9 times faster from 65536 values, but right after a product that our
+ * own second thread shared (heap-helper.ts), a kernel of any size on the pool took 0.75-1 ms more,
+ * waiting for a core (`node dist/bench/products.js`); from 2^20 values the helper is sent to rest
+ * first (beforeThreadedKernel) and the kernel is long enough to pay for waking it at the next product.
+ */
+export const parallelThresholds = { matMulFlops: 4e6, elements: 1048576 };
 
 type Info = { shape: number[] };
 const size = (t: Info) => tf.util.sizeFromShape(t.shape);
@@ -184,6 +190,9 @@ export function wantsThreads(kernel: string, inputs: Record<string, Info | undef
   return largest >= parallelThresholds.elements;
 }
 
+/** Called before each kernel call that runs on the multi-threaded pool (heap-kernels.ts rests its own worker there). */
+export const beforeThreadedKernel = new Set<() => void>();
+
 /** Wraps every wasm kernel so that each call runs on the pool its size calls for. */
 function routeKernelsBySize(): void {
   for (const config of tf.getKernelsForBackend('wasm')) {
@@ -192,7 +201,9 @@ function routeKernelsBySize(): void {
     tf.registerKernel({
       ...config,
       kernelFunc: (args) => {
-        usePool(wantsThreads(config.kernelName, args.inputs as Record<string, Info>, args.attrs as Record<string, unknown>));
+        const multi = wantsThreads(config.kernelName, args.inputs as Record<string, Info>, args.attrs as Record<string, unknown>);
+        if (multi) beforeThreadedKernel.forEach((f) => f());
+        usePool(multi);
         return inner(args);
       },
     });

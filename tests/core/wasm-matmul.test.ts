@@ -7,6 +7,7 @@ import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
 import { heapKernels, parallelProduct } from '../../lib/core/heap-kernels';
 import { heapMatMulCount } from '../../lib/core/wasm-matmul';
+import { beforeThreadedKernel, routingKernels } from '../../lib/core/wasm-threads';
 import { expectClose, expectNoLeak, values } from '../helpers';
 
 /** C = A B by definition, in double precision; a [batch, m, k] and b [batch, k, n] as flat arrays (batch 1 broadcasts). */
@@ -118,5 +119,27 @@ describe('matrix products on our kernel', () => {
       }
       expectClose(twoThreads, productByDefinition(a, b, 1, 1, m, k, n), 1e-4, 1e-5);
     }
+  });
+
+  it('wakes the second thread for the next product after a kernel on tfjs\'s pool sent it to rest', () => {
+    const [m, k, n] = [128, 196, 512];
+    const [a, b] = [tf.tensor2d(pseudoRandom(m * k, 11), [m, k]), tf.tensor2d(pseudoRandom(k * n, 12), [k, n])];
+    tf.matMul(a, b).dispose(); // the worker has a job behind it and spins
+    if (routingKernels()) {
+      expect(beforeThreadedKernel.size).toBeGreaterThan(0);
+      const big = tf.ones([1 << 20]);
+      tf.neg(big).dispose(); // on the pool: the worker is told to rest first
+      big.dispose();
+    } else beforeThreadedKernel.forEach((f) => f());
+    const splits = parallelProduct.splits;
+    const rested = tf.tidy(() => values(tf.matMul(a, b)));
+    expect(parallelProduct.splits - splits).toBe(1);
+    parallelProduct.enabled = false;
+    try {
+      expect(rested).toEqual(tf.tidy(() => values(tf.matMul(a, b))));
+    } finally {
+      parallelProduct.enabled = true;
+    }
+    tf.dispose([a, b]);
   });
 });
