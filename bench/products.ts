@@ -18,7 +18,9 @@ import { parseArgs } from '../scripts/args';
 
 /**
  * Median over rounds of the milliseconds per call of f, each call on its own inputs from make()
- * (made before the round's clock starts and disposed after it).
+ * (made before the round's clock starts and disposed after it). The clock stops when the calls
+ * return, without reading values back: kernels on wasm (and cpu) run synchronously, and a read-back
+ * would time a copy out of the wasm heap into fresh memory (0.7 ms for 256 KB on this VM).
  */
 function time(rounds: number, repeats: number, make: () => tf.Tensor[], f: (inputs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): number {
   const perRound: number[] = [];
@@ -27,7 +29,7 @@ function time(rounds: number, repeats: number, make: () => tf.Tensor[], f: (inpu
     const t0 = performance.now();
     for (const input of inputs) {
       const out = f(input);
-      for (const o of Array.isArray(out) ? out : [out]) { o.dataSync(); o.dispose(); }
+      tf.dispose(out);
     }
     if (r > 0) perRound.push((performance.now() - t0) / repeats); // round 0 warms up
     inputs.forEach((i) => tf.dispose(i));
