@@ -43,11 +43,12 @@ export function pipe(x: tf.Tensor, ...steps: ((t: tf.Tensor) => tf.Tensor)[]): t
  * each input is a function that tfjs calls only for inputs that lie on a path from what is being
  * differentiated: tf.customGrad computes every input's gradient, so a dense layer fed with data
  * still multiplied out the gradient of its data (for the MADE VAE, 48 of its 250 MFLOP a step).
- * `forward` may `save` tensors for `backward`; it runs untaped, as tf.customGrad's does.
+ * `forward` may `save` tensors for `backward`; it runs untaped, as tf.customGrad's does. With
+ * several outputs, `backward` gets one gradient per output (zeros for an output nothing used).
  */
-export function lazyGradientOp<I extends Record<string, tf.Tensor>>(inputs: I, forward: (save: tf.GradSaveFunc) => tf.Tensor,
-  backward: (dy: tf.Tensor, saved: tf.Tensor[]) => { [K in keyof I]: () => tf.Tensor }): tf.Tensor {
+export function lazyGradientOp<I extends Record<string, tf.Tensor>, O extends tf.Tensor | tf.Tensor[]>(inputs: I, forward: (save: tf.GradSaveFunc) => O,
+  backward: (dy: O, saved: tf.Tensor[]) => { [K in keyof I]: () => tf.Tensor }): O {
   // tf.customGrad's own route into the engine (tfjs-core's engine.customGrad), with lazy gradients
-  const engine = tf.engine() as unknown as { runKernelFunc(params: object): tf.Tensor };
+  const engine = tf.engine() as unknown as { runKernelFunc(params: object): O };
   return engine.runKernelFunc({ forwardFunc: (_backend: unknown, save: tf.GradSaveFunc) => forward(save), backwardsFunc: backward, inputs });
 }

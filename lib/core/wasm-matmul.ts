@@ -71,3 +71,22 @@ export function installHeapMatMul(): void {
     return heapProduct(kernels, { a, b, transposeA, transposeB, bias, relu: activation === 'relu' }) || original(args);
   });
 }
+
+/** Whether matrixProduct can call our kernel directly: wasm backend, our kernel on, float32 operands with values. */
+function direct(a: tf.Tensor, b: tf.Tensor): boolean {
+  return heapMatMul.enabled && tf.getBackend() === 'wasm' && a.dtype === 'float32' && b.dtype === 'float32' && a.size > 0 && b.size > 0;
+}
+
+/**
+ * The product of two matrices, optionally transposed, plus a bias and ReLU: on wasm one call of our
+ * kernel, which takes 2-D operands as they are; tf.matMul and tf.fused.matMul add a scope and three
+ * reshapes around each product (to and from [1, m, k]), dispatches that cost more than a 256 x 64
+ * x 64 product's arithmetic. Elsewhere it is tf.fused.matMul. Not taped: for custom gradients.
+ */
+export function matrixProduct(a: tf.Tensor, b: tf.Tensor, options: { transposeA?: boolean; transposeB?: boolean; bias?: tf.Tensor1D; activation?: 'linear' | 'relu' } = {}): tf.Tensor2D {
+  const { transposeA = false, transposeB = false, bias, activation = 'linear' } = options;
+  if (!direct(a, b)) return tf.fused.matMul({ a, b, transposeA, transposeB, bias, activation }) as tf.Tensor2D;
+  const attrs = { transposeA, transposeB, activation };
+  if (!bias && activation === 'linear') return tf.engine().runKernel(tf.BatchMatMul, { a, b }, attrs) as tf.Tensor2D;
+  return tf.engine().runKernel(tf._FusedMatMul, bias ? { a, b, bias } : { a, b }, attrs) as tf.Tensor2D;
+}

@@ -1,5 +1,6 @@
 export * from './bijection';
 export * from './layers';
+export * from './coupling-op';
 export * from './linear';
 export * from './planar-radial';
 export * from './made';

@@ -6,6 +6,7 @@ import { Key } from '../core/random';
 import { Mlp } from '../nn';
 import { Bijection, Transformed, checkInput, constantLogDet } from './bijection';
 import { variableFrom } from '../core/ops';
+import { CouplingDirection, couplingTransform } from './coupling-op';
 
 /** Reorders the coordinates; log-determinant 0. */
 export function Permutation(perm: number[]): Bijection {
@@ -72,30 +73,17 @@ export function AffineCoupling(mask: number[], hidden: number[], key: Key): Bije
     throw new ParameterError(`mask [${mask}] must hold 0s and 1s, and both`, 'use a mask such as [1, 0] or alternate between layers');
   }
   const net = new Mlp({ sizes: [dim, ...hidden, 2 * dim], hidden: 'relu', output: 'linear' }, key, 'coupling');
-  const m = tf.tensor1d(mask);
-  const keep = tf.keep(m);
-  const free = tf.keep(tf.sub(1, m));
-  const scaleShift = (x: tf.Tensor2D) => {
-    const [raw, t] = tf.split(net.apply(tf.mul(x, keep) as tf.Tensor2D), 2, 1);
-    return { s: tf.mul(tf.tanh(raw), free), t: tf.mul(t, free) };
+  const keep = tf.keep(tf.tensor1d(mask));
+  // the conditioner sees only the coordinates that pass through; couplingTransform does the rest in one taped step
+  const apply = (input: tf.Tensor2D, direction: CouplingDirection, self: Bijection): Transformed => {
+    checkInput(self, input);
+    return tf.tidy(() => couplingTransform(input, net.apply(tf.mul(input, keep) as tf.Tensor2D), mask, direction));
   };
   const self: Bijection = {
     name: 'AffineCoupling', dim, variables: net.variables,
-    forward(x) {
-      checkInput(self, x);
-      return tf.tidy(() => {
-        const { s, t } = scaleShift(x);
-        return { value: tf.add(tf.mul(x, tf.exp(s)), t) as tf.Tensor2D, logDet: tf.sum(s, 1) as tf.Tensor1D };
-      });
-    },
-    inverse(y) {
-      checkInput(self, y);
-      return tf.tidy(() => {
-        // the masked coordinates of y equal those of x, so s and t can be recomputed from y
-        const { s, t } = scaleShift(y);
-        return { value: tf.mul(tf.sub(y, t), tf.exp(tf.neg(s))) as tf.Tensor2D, logDet: tf.neg(tf.sum(s, 1)) as tf.Tensor1D };
-      });
-    },
+    forward: (x) => apply(x, 'forward', self),
+    // the masked coordinates of y equal those of x, so s and t can be recomputed from y
+    inverse: (y) => apply(y, 'inverse', self),
   };
   return self;
 }

@@ -1,37 +1,46 @@
-// A dense layer with a custom gradient: one taped step for x W + b, whose backward pass is the two
-// products dy W^T and x^T dy and a column sum, each computed only if needed (no dy W^T for data). On the wasm backend every matrix product runs on our
-// kernel (lib/core/wasm-matmul.ts), which reads a transposed operand through strides, so the
-// backward products cost no more than the forward one. (XNNPACK, which ran them before, had no fast
-// path for transposed operands and packed every new weight matrix: this file used to reorder the
-// products around that.) The forward pass adds the bias inside the product's kernel: one kernel
-// rather than two. Taping tf.fused.matMul itself, ReLU included, was no faster than this: its own
-// gradient adds reshapes (scratch timing of a 2-64-64-4 MLP's step, 430-510 us either way).
+// A dense layer with a custom gradient: one taped step for act(x W + b), whose backward pass is the
+// two products dy W^T and x^T dy and a column sum, each computed only if needed (no dy W^T for
+// data). On the wasm backend every matrix product runs on our kernel (lib/core/wasm-matmul.ts),
+// which reads a transposed operand through strides, so the backward products cost no more than the
+// forward one. (XNNPACK, which ran them before, had no fast path for transposed operands and packed
+// every new weight matrix: this file used to reorder the products around that.) The forward pass
+// adds the bias and applies a ReLU inside the product's kernel, called directly (matrixProduct)
+// without the reshapes of tf.fused.matMul: small layers cost their dispatches more than their
+// arithmetic. Taping tf.fused.matMul itself was no faster: its own gradient adds reshapes.
 import * as tf from '../core/tf';
 import { checkInt, checkShape, fmtShape, ShapeError } from '../core/errors';
 import { Key } from '../core/random';
 import { lazyGradientOp, variableFrom } from '../core/ops';
+import { matrixProduct } from '../core/wasm-matmul';
 
-/** y = x W + b with a custom gradient. x: [batch, in], W: [in, out], b: [out]. */
-export function affine(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+/**
+ * y = act(x W + b) with a custom gradient, act ReLU or none. x: [batch, in], W: [in, out], b: [out].
+ * The ReLU runs inside the product's kernel; its gradient is dy where y > 0.
+ */
+export function affine(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: 'linear' | 'relu' = 'linear'): tf.Tensor2D {
   return lazyGradientOp({ x, w, b }, (save) => {
-    save([x, w]);
-    return tf.fused.matMul({ a: x, b: w, bias: b });
-  }, (dy, [xs, ws]) => ({
-    x: () => tf.matMul(dy, ws, false, true),
-    w: () => tf.matMul(xs, dy, true, false),
-    b: () => tf.sum(dy, 0),
-  })) as tf.Tensor2D;
+    const y = matrixProduct(x, w, { bias: b, activation });
+    save(activation === 'relu' ? [x, w, y] : [x, w]);
+    return y;
+  }, (dy, [xs, ws, ys]) => {
+    const dz = () => (activation === 'relu' ? tf.mul(dy, tf.step(ys)) as tf.Tensor2D : dy);
+    return {
+      x: () => tf.tidy(() => matrixProduct(dz(), ws, { transposeB: true })),
+      w: () => tf.tidy(() => matrixProduct(xs, dz(), { transposeA: true })),
+      b: () => tf.tidy(() => tf.sum(dz(), 0)),
+    };
+  });
 }
 
 /** y = x W without a bias, with the same kind of gradient as `affine`. x: [batch, in], W: [in, out]. */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   return lazyGradientOp({ x, w }, (save) => {
     save([x, w]);
-    return tf.matMul(x, w);
+    return matrixProduct(x, w);
   }, (dy, [xs, ws]) => ({
-    x: () => tf.matMul(dy, ws, false, true),
-    w: () => tf.matMul(xs, dy, true, false),
-  })) as tf.Tensor2D;
+    x: () => matrixProduct(dy, ws, { transposeB: true }),
+    w: () => matrixProduct(xs, dy, { transposeA: true }),
+  }));
 }
 
 /** The same affine map with tfjs's own gradient: the reference the tests compare against. */
@@ -86,7 +95,11 @@ export class Dense {
       throw new ShapeError(`Dense(${this.inputSize} -> ${this.outputSize}) got input of shape ${fmtShape(x.shape)}`,
         `pass a [batch, ${this.inputSize}] tensor`);
     }
-    return tf.tidy(() => activate((this.fastGradient ? affine : affinePlain)(x, this.weight, this.bias), this.activation));
+    return tf.tidy(() => {
+      if (!this.fastGradient) return activate(affinePlain(x, this.weight, this.bias), this.activation);
+      if (this.activation === 'relu') return affine(x, this.weight, this.bias, 'relu');
+      return activate(affine(x, this.weight, this.bias), this.activation);
+    });
   }
 
   get variables(): tf.Variable[] {

@@ -31,6 +31,38 @@ describe('affine with the fast-path gradient', () => {
   });
 });
 
+describe('affine with the ReLU inside the product', () => {
+  it.each(SHAPES)('has the value and gradients of tfjs autodiff of relu(x W + b) (batch %i, %i -> %i)', async (batch, inputs, outputs) => {
+    await expectNoLeak(() => tf.tidy(() => {
+      const k = Key.fromSeed(5).split(4);
+      const x = normal(k[0], [batch, inputs]) as tf.Tensor2D;
+      const w = normal(k[1], [inputs, outputs]) as tf.Tensor2D;
+      const b = normal(k[2], [outputs]) as tf.Tensor1D;
+      const dy = normal(k[3], [batch, outputs]);
+      const fused = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(affine(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D, 'relu'), dy));
+      const plain = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(tf.relu(affinePlain(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D)), dy));
+      const y = values(affine(x, w, b, 'relu'));
+      expect(y.some((v) => v === 0) && y.some((v) => v > 0)).toBe(true); // both sides of the kink are exercised
+      expectClose(y, values(tf.relu(affinePlain(x, w, b))), 1e-5, 1e-5);
+      const ours = tf.grads(fused)([x, w, b]);
+      const theirs = tf.grads(plain)([x, w, b]);
+      ours.forEach((g, i) => expectClose(values(g), values(theirs[i]), 1e-5, 1e-4));
+    }));
+  });
+
+  it('is what a Dense layer with ReLU computes, as fast path and as plain autodiff', () => {
+    const layer = new Dense(6, 5, 'relu', Key.fromSeed(8));
+    tf.tidy(() => {
+      const x = normal(Key.fromSeed(9), [4, 6]) as tf.Tensor2D;
+      const fast = values(layer.apply(x));
+      layer.fastGradient = false;
+      expectClose(fast, values(layer.apply(x)), 1e-6, 1e-6);
+      layer.fastGradient = true;
+    });
+    layer.dispose();
+  });
+});
+
 describe('affine computes only the gradients that are asked for', () => {
   it('multiplies out dy W^T only when x is differentiated (counted on our product kernel)', () => {
     tf.tidy(() => {
