@@ -35,8 +35,8 @@ export function gradientDrift(D: number, hidden: number[], key: Key, alpha0 = 0.
   const logAlpha = variableFrom(() => tf.scalar(Math.log(alpha0)));
   return {
     name: 'gradient MLP', variables: [logAlpha, ...net.variables],
-    logPsi: (r) => tf.tidy(() => tf.sub(net.valueAndGradient(r).value, tf.mul(tf.sum(tf.square(r), 1), tf.mul(tf.exp(logAlpha), 0.5))) as tf.Tensor1D),
-    drift: (r) => tf.tidy(() => tf.sub(net.valueAndGradient(r).gradient, tf.mul(r, tf.exp(logAlpha))) as tf.Tensor2D),
+    logPsi: (r) => tf.tidy(() => tf.sub(net.value(r), tf.mul(tf.sum(tf.square(r), 1), tf.mul(tf.exp(logAlpha), 0.5))) as tf.Tensor1D),
+    drift: (r) => tf.tidy(() => tf.sub(net.gradient(r), tf.mul(r, tf.exp(logAlpha))) as tf.Tensor2D),
     logPsiJet: (r) => tf.tidy(() => sumJet(concatJets([gaussianEnvelopeJet(r, tf.exp(logAlpha)), net.jet(coordinatesJet(r))]))),
   };
 }
@@ -56,24 +56,30 @@ export function bosonJastrow(particles: number, dim: number, hidden: number[], k
   const slope = variableFrom(() => tf.scalar(0));
   const logAlpha = variableFrom(() => tf.scalar(0));
   const allPairs = pairs(particles);
-  const pairTerms = (r: tf.Tensor2D) => {
+  // the pairs' separations r_i - r_j and squared distances rho, [P n, 1]
+  const pairGeometry = (r: tf.Tensor2D) => {
     const diffs = allPairs.map(([i, j]) => tf.sub(particle(r, i, dim), particle(r, j, dim)));
-    const rho = tf.concat(diffs.map((d) => tf.sum(tf.square(d), 1, true)), 0) as tf.Tensor2D; // [P n, 1]
-    const { value, gradient } = u.valueAndGradient(rho);
-    return { diffs, value: tf.add(value, tf.mul(slope, tf.reshape(rho, [-1]))) as tf.Tensor1D, gradient: tf.add(gradient, slope) as tf.Tensor2D };
+    const rho = tf.concat(diffs.map((d) => tf.sum(tf.square(d), 1, true)), 0) as tf.Tensor2D;
+    return { diffs, rho };
   };
   return {
     name: 'boson Jastrow', variables: [logAlpha, slope, ...u.variables],
     logPsi: (r) => tf.tidy(() => {
       let lp = tf.mul(tf.sum(tf.square(r), 1), tf.mul(tf.exp(logAlpha), -0.5));
-      if (allPairs.length > 0) lp = tf.add(lp, tf.sum(tf.reshape(pairTerms(r).value, [allPairs.length, -1]), 0));
+      if (allPairs.length > 0) {
+        const { rho } = pairGeometry(r);
+        const pairValues = tf.add(u.value(rho), tf.mul(slope, tf.reshape(rho, [-1])));
+        lp = tf.add(lp, tf.sum(tf.reshape(pairValues, [allPairs.length, -1]), 0));
+      }
       return lp as tf.Tensor1D;
     }),
     drift: (r) => tf.tidy(() => {
       const n = r.shape[0];
-      const perParticle: tf.Tensor[] = Array.from({ length: particles }, (_, i) => tf.mul(particle(r, i, dim), tf.neg(tf.exp(logAlpha))));
+      const confinement = tf.neg(tf.exp(logAlpha));
+      const perParticle: tf.Tensor[] = Array.from({ length: particles }, (_, i) => tf.mul(particle(r, i, dim), confinement));
       if (allPairs.length > 0) {
-        const { diffs, gradient } = pairTerms(r);
+        const { diffs, rho } = pairGeometry(r);
+        const gradient = tf.add(u.gradient(rho), slope); // u'(rho), [P n, 1]
         allPairs.forEach(([i, j], p) => {
           const force = tf.mul(tf.mul(tf.slice(gradient, [p * n, 0], [n, 1]), 2), diffs[p]); // d u / d r_i = 2 u'(rho) (r_i - r_j)
           perParticle[i] = tf.add(perParticle[i], force);

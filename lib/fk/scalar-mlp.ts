@@ -37,25 +37,37 @@ export class ScalarMlp {
   /** x: [n, inputs] -> value [n] and gradient [n, inputs]. */
   valueAndGradient(x: tf.Tensor2D): { value: tf.Tensor1D; gradient: tf.Tensor2D } {
     return tf.tidy(() => {
-      let h: tf.Tensor2D = x;
-      // tangents[j] = d h / d x_j, [n, width]; at the input it is the unit row e_j, [1, inputs], which broadcasts
-      let tangents: tf.Tensor2D[] = Array.from({ length: this.inputs }, (_, j) => tf.tensor2d([Array.from({ length: this.inputs }, (__, i) => (i === j ? 1 : 0))]));
-      const last = this.weights.length - 1;
-      this.weights.forEach((w, l) => {
-        const a = tf.add(tf.matMul(h, w), this.biases[l]) as tf.Tensor2D;
-        const da = tangents.map((t) => tf.matMul(t, w) as tf.Tensor2D);
-        if (l === last) {
-          h = a;
-          tangents = da;
-        } else {
-          h = tf.tanh(a);
-          const slope = tf.sub(1, tf.square(h));
-          tangents = da.map((t) => tf.mul(slope, t) as tf.Tensor2D);
-        }
-      });
-      const n = x.shape[0];
-      return { value: tf.reshape(h, [-1]) as tf.Tensor1D, gradient: tf.concat(tangents.map((t) => tf.broadcastTo(t, [n, 1])), 1) as tf.Tensor2D };
+      const { h, gradient } = this.forwardWithTangents(x, true);
+      return { value: tf.reshape(h, [-1]) as tf.Tensor1D, gradient };
     });
+  }
+
+  /** x: [n, inputs] -> gradient [n, inputs] alone (a drift needs no value: the output layer's product is skipped). */
+  gradient(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.forwardWithTangents(x, false).gradient);
+  }
+
+  /** The last layer's output (if `withValue`) and the gradient, by forward-mode tangents. */
+  private forwardWithTangents(x: tf.Tensor2D, withValue: boolean): { h: tf.Tensor2D; gradient: tf.Tensor2D } {
+    let h: tf.Tensor2D = x;
+    // tangents[j] = d h / d x_j, [n, width]; at the input it is the unit row e_j, [1, inputs], which broadcasts
+    let tangents: tf.Tensor2D[] = Array.from({ length: this.inputs }, (_, j) => tf.tensor2d([Array.from({ length: this.inputs }, (__, i) => (i === j ? 1 : 0))]));
+    const last = this.weights.length - 1;
+    this.weights.forEach((w, l) => {
+      const da = tangents.map((t) => tf.matMul(t, w) as tf.Tensor2D);
+      if (l === last) {
+        if (withValue) h = tf.add(tf.matMul(h, w), this.biases[l]) as tf.Tensor2D;
+        tangents = da;
+      } else {
+        h = tf.tanh(tf.add(tf.matMul(h, w), this.biases[l])) as tf.Tensor2D;
+        const slope = tf.sub(1, tf.square(h));
+        tangents = da.map((t) => tf.mul(slope, t) as tf.Tensor2D);
+      }
+    });
+    const n = x.shape[0];
+    const gradient = tangents.length === 1 && tangents[0].shape[0] === n ? tangents[0]
+      : tf.concat(tangents.map((t) => tf.broadcastTo(t, [n, 1])), 1) as tf.Tensor2D;
+    return { h, gradient };
   }
 
   /** The network applied to k input fields: its output as one field with gradient and Laplacian. */
