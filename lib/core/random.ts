@@ -2,6 +2,8 @@
 // come from split/foldIn, and every random op consumes a key. There is no hidden global generator.
 import * as tf from './tf';
 import { checkInt, ParameterError } from './errors';
+import { tensorFrom } from './tensor-io';
+import { fillNormal, fillUniform } from './alea';
 
 const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24];
 
@@ -114,14 +116,23 @@ export class Key {
   }
 }
 
-/** Standard normal tensor of the given shape. */
-export function normal(key: Key, shape: number[], dtype: 'float32' = 'float32'): tf.Tensor {
-  return tf.randomNormal(shape, 0, 1, dtype, key.seed());
+function checkDimensions(shape: number[]): void {
+  shape.forEach((s, i) => checkInt(`dimension ${i} of the shape [${shape}]`, s, 0));
 }
 
-/** Uniform tensor on [lo, hi). */
+/** Standard normal tensor of the given shape: tf.randomNormal's values for the key's seed (alea.ts). */
+export function normal(key: Key, shape: number[], dtype: 'float32' = 'float32'): tf.Tensor {
+  checkDimensions(shape);
+  if (dtype !== 'float32') return tf.randomNormal(shape, 0, 1, dtype, key.seed());
+  const seed = key.seed();
+  return tensorFrom(shape, (out) => fillNormal(out, seed));
+}
+
+/** Uniform tensor on [lo, hi): tf.randomUniform's values for the key's seed (alea.ts). */
 export function uniform(key: Key, shape: number[], lo = 0, hi = 1): tf.Tensor {
-  return tf.randomUniform(shape, lo, hi, 'float32', key.seed());
+  checkDimensions(shape);
+  const seed = key.seed();
+  return tensorFrom(shape, (out) => fillUniform(out, seed, lo, hi));
 }
 
 /** A uniformly random permutation of 0..n-1 (Fisher-Yates driven by the key). */

@@ -2,6 +2,8 @@
 import * as tf from '../core/tf';
 import { checkInt } from '../core/errors';
 import { Key, permutation, uniform } from '../core/random';
+import { tensorFrom } from '../core/tensor-io';
+import { Alea } from '../core/alea';
 import type { ImageSet } from './images';
 
 /**
@@ -36,8 +38,18 @@ export function pixelValues(set: ImageSet, indices: ArrayLike<number>): Float32A
 
 /** Pixels of the chosen images scaled to [0, 1]: a [indices.length, rows*cols] tensor. */
 export function gatherPixels(set: ImageSet, indices: ArrayLike<number>): tf.Tensor2D {
-  return tf.tensor2d(pixelValues(set, indices), [indices.length, set.rows * set.cols]);
+  const d = set.rows * set.cols;
+  // written where the backend keeps the tensor: no array in between (tensor-io.ts)
+  return tensorFrom<tf.Rank.R2>([indices.length, d], (out) => {
+    for (let i = 0; i < indices.length; i++) {
+      const src = set.pixels.subarray(indices[i] * d, (indices[i] + 1) * d);
+      for (let j = 0; j < d; j++) out[i * d + j] = BYTE_TO_UNIT[src[j]];
+    }
+  });
 }
+
+/** p / 255 as float32 for every byte p: the values pixelValues stores. */
+const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, p) => p / 255);
 
 /** Consecutive images start..start+count as a [count, rows*cols] tensor in [0, 1]. */
 export function pixelRange(set: ImageSet, start: number, count: number): tf.Tensor2D {
@@ -47,7 +59,13 @@ export function pixelRange(set: ImageSet, start: number, count: number): tf.Tens
 
 /** Dynamic binarization: each pixel is 1 with probability equal to its intensity, freshly drawn per call. */
 export function binarizeDynamic(key: Key, x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.cast(tf.less(uniform(key, x.shape), x), 'float32'));
+  if (x.dtype !== 'float32') return tf.tidy(() => tf.cast(tf.less(uniform(key, x.shape), x), 'float32'));
+  // one pass: u < x with u the float32 uniforms that uniform(key, x.shape) holds (the same draws, same bits)
+  const seed = key.seed();
+  return tensorFrom(x.shape, (out, p) => {
+    const alea = new Alea(String(seed));
+    for (let i = 0; i < out.length; i++) out[i] = Math.fround(alea.next()) < p[i] ? 1 : 0;
+  }, x);
 }
 
 /** Static binarization: one fixed stochastic draw per image set (keyed), or a 0.5 threshold without a key. */

@@ -6,7 +6,7 @@ import * as zlib from 'zlib';
 import { DataError } from '../../lib/core/errors';
 import { Key } from '../../lib/core/random';
 import * as tf from '../../lib/core/tf';
-import { batchIndices, binarizeDynamic, binarizeStatic, gatherPixels, loadFashionMnist, loadMnist, parseIdx, readIdx } from '../../lib/data';
+import { ImageSet, batchIndices, binarizeDynamic, binarizeStatic, gatherPixels, loadFashionMnist, loadMnist, parseIdx, readIdx } from '../../lib/data';
 import { expectNoLeak } from '../helpers';
 
 function idxBytes(dims: number[], data: number[]): Uint8Array {
@@ -102,6 +102,19 @@ describe('batches and binarization', () => {
       const p = tf.fill([20000, 3], 0.3);
       const m = tf.mean(binarizeDynamic(Key.fromSeed(2), p)).dataSync()[0];
       expect(Math.abs(m - 0.3)).toBeLessThan(0.006);
+    }));
+  });
+
+  it('gathers and binarizes in one pass each, with the values of the tfjs operations they replace', async () => {
+    const images: ImageSet = { n: 3, rows: 16, cols: 16, labels: new Uint8Array(3), pixels: Uint8Array.from({ length: 3 * 256 }, (_, i) => (i * 37) % 256) };
+    await expectNoLeak(() => tf.tidy(() => {
+      const x = gatherPixels(images, [2, 0]);
+      expect(Array.from(x.dataSync())).toEqual(Array.from(tf.div(tf.tensor2d(Array.from(images.pixels.slice(512, 768)).concat(Array.from(images.pixels.slice(0, 256))), [2, 256]), 255).dataSync()));
+      for (const seed of [1, 2, 99]) {
+        const key = Key.fromSeed(seed);
+        const plain = tf.cast(tf.less(tf.randomUniform(x.shape, 0, 1, 'float32', key.seed()), x), 'float32');
+        expect(Array.from(binarizeDynamic(key, x).dataSync())).toEqual(Array.from(plain.dataSync()));
+      }
     }));
   });
 });
