@@ -72,9 +72,12 @@ export function installHeapMatMul(): void {
   });
 }
 
-/** Whether matrixProduct can call our kernel directly: wasm backend, our kernel on, float32 operands with values. */
+/**
+ * Whether matrixProduct can call our kernel directly: our kernel on and instantiated on this
+ * backend's memory, float32 operands with values (tfjs's own kernel, the fallback, wants rank 3).
+ */
 function direct(a: tf.Tensor, b: tf.Tensor): boolean {
-  return heapMatMul.enabled && tf.getBackend() === 'wasm' && a.dtype === 'float32' && b.dtype === 'float32' && a.size > 0 && b.size > 0;
+  return heapMatMul.enabled && a.dtype === 'float32' && b.dtype === 'float32' && a.size > 0 && b.size > 0 && heapKernels() !== null;
 }
 
 /**

@@ -3,7 +3,7 @@ import * as tf from '../core/tf';
 import { checkInt } from '../core/errors';
 import { Key, permutation, uniform } from '../core/random';
 import { tensorFrom } from '../core/tensor-io';
-import { Alea } from '../core/alea';
+import { fillUniform } from '../core/alea';
 import type { ImageSet } from './images';
 
 /**
@@ -25,31 +25,29 @@ export function batchIndices(key: Key, n: number, batchSize: number, step: numbe
 // An epoch's permutation is reused by all of its batches.
 let cachedPermutation: { id: string; perm: Int32Array } = { id: '', perm: new Int32Array(0) };
 
-/** Pixels of the chosen images scaled to [0, 1], row after row (for work on the JavaScript side). */
-export function pixelValues(set: ImageSet, indices: ArrayLike<number>): Float32Array {
+/** p / 255 as float32 for every byte p. */
+const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, p) => p / 255);
+
+/** Writes the chosen images' pixels, scaled to [0, 1], row after row into `out`. */
+function writePixels(set: ImageSet, indices: ArrayLike<number>, out: Float32Array): void {
   const d = set.rows * set.cols;
-  const out = new Float32Array(indices.length * d);
   for (let i = 0; i < indices.length; i++) {
     const src = set.pixels.subarray(indices[i] * d, (indices[i] + 1) * d);
-    for (let j = 0; j < d; j++) out[i * d + j] = src[j] / 255;
+    for (let j = 0; j < d; j++) out[i * d + j] = BYTE_TO_UNIT[src[j]];
   }
+}
+
+/** Pixels of the chosen images scaled to [0, 1], row after row (for work on the JavaScript side). */
+export function pixelValues(set: ImageSet, indices: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(indices.length * set.rows * set.cols);
+  writePixels(set, indices, out);
   return out;
 }
 
-/** Pixels of the chosen images scaled to [0, 1]: a [indices.length, rows*cols] tensor. */
+/** Pixels of the chosen images scaled to [0, 1]: a [indices.length, rows*cols] tensor, written where the backend keeps it (tensor-io.ts). */
 export function gatherPixels(set: ImageSet, indices: ArrayLike<number>): tf.Tensor2D {
-  const d = set.rows * set.cols;
-  // written where the backend keeps the tensor: no array in between (tensor-io.ts)
-  return tensorFrom<tf.Rank.R2>([indices.length, d], (out) => {
-    for (let i = 0; i < indices.length; i++) {
-      const src = set.pixels.subarray(indices[i] * d, (indices[i] + 1) * d);
-      for (let j = 0; j < d; j++) out[i * d + j] = BYTE_TO_UNIT[src[j]];
-    }
-  });
+  return tensorFrom<tf.Rank.R2>([indices.length, set.rows * set.cols], (out) => writePixels(set, indices, out));
 }
-
-/** p / 255 as float32 for every byte p: the values pixelValues stores. */
-const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, p) => p / 255);
 
 /** Consecutive images start..start+count as a [count, rows*cols] tensor in [0, 1]. */
 export function pixelRange(set: ImageSet, start: number, count: number): tf.Tensor2D {
@@ -60,11 +58,11 @@ export function pixelRange(set: ImageSet, start: number, count: number): tf.Tens
 /** Dynamic binarization: each pixel is 1 with probability equal to its intensity, freshly drawn per call. */
 export function binarizeDynamic(key: Key, x: tf.Tensor): tf.Tensor {
   if (x.dtype !== 'float32') return tf.tidy(() => tf.cast(tf.less(uniform(key, x.shape), x), 'float32'));
-  // one pass: u < x with u the float32 uniforms that uniform(key, x.shape) holds (the same draws, same bits)
+  // in place: the uniforms of uniform(key, x.shape) (the same draws), then u < x
   const seed = key.seed();
   return tensorFrom(x.shape, (out, p) => {
-    const alea = new Alea(String(seed));
-    for (let i = 0; i < out.length; i++) out[i] = Math.fround(alea.next()) < p[i] ? 1 : 0;
+    fillUniform(out, seed);
+    for (let i = 0; i < out.length; i++) out[i] = out[i] < p[i] ? 1 : 0;
   }, x);
 }
 

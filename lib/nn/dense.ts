@@ -23,11 +23,13 @@ export function affine(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activatio
     save(activation === 'relu' ? [x, w, y] : [x, w]);
     return y;
   }, (dy, [xs, ws, ys]) => {
-    const dz = () => (activation === 'relu' ? tf.mul(dy, tf.step(ys)) as tf.Tensor2D : dy);
+    // the gradient before the ReLU, made once for the products and the sum that need it (tfjs runs
+    // this outside each input's own scope, inside the backward pass's, which disposes it)
+    const dz = activation === 'relu' ? tf.mul(dy, tf.step(ys)) as tf.Tensor2D : dy;
     return {
-      x: () => tf.tidy(() => matrixProduct(dz(), ws, { transposeB: true })),
-      w: () => tf.tidy(() => matrixProduct(xs, dz(), { transposeA: true })),
-      b: () => tf.tidy(() => tf.sum(dz(), 0)),
+      x: () => matrixProduct(dz, ws, { transposeB: true }),
+      w: () => matrixProduct(xs, dz, { transposeA: true }),
+      b: () => tf.sum(dz, 0),
     };
   });
 }

@@ -12,14 +12,21 @@ import { heapMatMulCount } from '../../lib/core/wasm-matmul';
 // [batch, in, out]: narrower and wider than the batch
 const SHAPES: [number, number, number][] = [[7, 5, 3], [3, 8, 7]];
 
+/** x [batch, in], W [in, out], b [out] and an output weighting dy [batch, out], drawn from four keys of `seed`. */
+function layerInputs(seed: number, batch: number, inputs: number, outputs: number) {
+  const k = Key.fromSeed(seed).split(4);
+  return {
+    x: normal(k[0], [batch, inputs]) as tf.Tensor2D,
+    w: normal(k[1], [inputs, outputs]) as tf.Tensor2D,
+    b: normal(k[2], [outputs]) as tf.Tensor1D,
+    dy: normal(k[3], [batch, outputs]),
+  };
+}
+
 describe('affine with the fast-path gradient', () => {
   it.each(SHAPES)('has the same value and gradients as tfjs autodiff of the plain version (batch %i, %i -> %i)', async (batch, inputs, outputs) => {
     await expectNoLeak(() => tf.tidy(() => {
-      const k = Key.fromSeed(1).split(4);
-      const x = normal(k[0], [batch, inputs]) as tf.Tensor2D;
-      const w = normal(k[1], [inputs, outputs]) as tf.Tensor2D;
-      const b = normal(k[2], [outputs]) as tf.Tensor1D;
-      const dy = normal(k[3], [batch, outputs]);
+      const { x, w, b, dy } = layerInputs(1, batch, inputs, outputs);
       // a loss that weights each output differently, so every gradient entry is exercised
       const lossOf = (f: typeof affinePlain) => (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
         tf.sum(tf.mul(tf.tanh(f(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D)), dy));
@@ -34,11 +41,7 @@ describe('affine with the fast-path gradient', () => {
 describe('affine with the ReLU inside the product', () => {
   it.each(SHAPES)('has the value and gradients of tfjs autodiff of relu(x W + b) (batch %i, %i -> %i)', async (batch, inputs, outputs) => {
     await expectNoLeak(() => tf.tidy(() => {
-      const k = Key.fromSeed(5).split(4);
-      const x = normal(k[0], [batch, inputs]) as tf.Tensor2D;
-      const w = normal(k[1], [inputs, outputs]) as tf.Tensor2D;
-      const b = normal(k[2], [outputs]) as tf.Tensor1D;
-      const dy = normal(k[3], [batch, outputs]);
+      const { x, w, b, dy } = layerInputs(5, batch, inputs, outputs);
       const fused = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(affine(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D, 'relu'), dy));
       const plain = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(tf.relu(affinePlain(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D)), dy));
       const y = values(affine(x, w, b, 'relu'));
