@@ -4,7 +4,7 @@
 // iteration (Adam on the covariance gradient, then a refresh and 5 MALA steps, each needing log psi, its
 // gradient and its Laplacian: a forward-mode Jet here, autograd in PyTorch); reports walker moves per second.
 // Rounds of ours and PyTorch's alternate (bench/rounds); the table gives medians.
-// Usage: node dist/bench/fk.js [--iterations 10] [--rounds 5] [--torch-threads 1,2]
+// Usage: node dist/bench/fk.js [--iterations 10] [--rounds 5] [--warmup 2] [--torch-threads 1,2]
 import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
 import { Key } from '../lib/core/random';
@@ -50,7 +50,7 @@ function localEnergyTimer(model: WaveFunction, potential: Potential, iterations:
 }
 
 async function main() {
-  const args = parseArgs({ iterations: '10', rounds: '5', 'torch-threads': '1,2' });
+  const args = parseArgs({ iterations: '10', rounds: '5', warmup: '2', 'torch-threads': '1,2' });
   const iterations = Number(args.iterations);
   const backend = await initBackend({ quiet: true });
   const rounds = Number(args.rounds);
@@ -66,7 +66,7 @@ async function main() {
     const out: Record<string, number> = {};
     for (const m of models) out[m.key] = await m.timer.timed();
     return out;
-  }, reference, (r) => console.error(`round ${r + 1}/${rounds} done`));
+  }, reference, (r, mine) => console.error(`round ${r + 1}/${rounds}: ${Object.entries(mine).map(([k, s]) => `${k} ${(1000 * s).toFixed(1)} ms`).join(', ')}`), Number(args.warmup));
   models.forEach((m) => m.timer.dispose());
   console.log(`\nTraining iteration, ${WALKERS} walkers. Bosons: ${STEPS} Euler-Maruyama steps, corrected cost, backward, Adam. H2: Adam, then ${MALA_STEPS + 1} evaluations of log psi with gradient and Laplacian (refresh + MALA)\n`);
   console.log(`${'model'.padEnd(36)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs moves/s'.padStart(18)}${'PyTorch moves/s'.padStart(17)}${'ratio (range)'.padStart(22)}`);
@@ -76,7 +76,7 @@ async function main() {
     const rate = (s: number) => (m.moves / s).toFixed(0);
     console.log(`${m.name.padEnd(36)}${(1000 * r.ours).toFixed(1).padStart(16)}${formatReference(r).padStart(38)}${rate(r.ours).padStart(18)}${(t ? rate(t) : 'n/a').padStart(17)}${formatRatio(r).padStart(22)}`);
   }
-  console.log('(medians of ' + rounds + ' alternating rounds of ' + iterations + ' iterations; ratio = PyTorch seconds / tfjs seconds per iteration: 1 means as fast as PyTorch; range = lowest and highest ratio of one round pair; PyTorch at its fastest of ' + args['torch-threads'] + ' threads; PyTorch gets the drift from autograd with create_graph, and the Laplacian from one more backward pass per coordinate)');
+  console.log('(medians of ' + rounds + ' alternating rounds of ' + iterations + ' iterations after ' + args.warmup + ' untimed rounds on both sides (the first hundred iterations run while V8 still compiles); ratio = PyTorch seconds / tfjs seconds per iteration: 1 means as fast as PyTorch; range = lowest and highest ratio of one round pair; PyTorch at its fastest of ' + args['torch-threads'] + ' threads; PyTorch gets the drift from autograd with create_graph, and the Laplacian from one more backward pass per coordinate)');
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -9,6 +9,7 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import * as readline from 'readline';
 import * as path from 'path';
+import * as fs from 'fs';
 
 export type Seconds = Record<string, number>;
 
@@ -34,16 +35,44 @@ export class Reference implements Measurer {
     return ref;
   }
 
-  /** One round of the reference: seconds per step for each of its keys. */
+  /** One round of the reference: seconds per step for each of its keys, returned once its threads are idle. */
   async measure(): Promise<Seconds> {
     this.child.stdin.write('round\n');
     const line = await this.lines.next();
     if (line.done) throw new Error(`the PyTorch reference stopped:\n${this.stderr.join('')}`);
+    await settle(this.child.pid);
     return JSON.parse(line.value) as Seconds;
   }
 
   stop(): void {
     this.child.stdin.end();
+  }
+}
+
+/**
+ * Waits until the process `pid` uses no CPU for 50 ms (at most 2 s). PyTorch's OpenMP threads spin for
+ * 100-150 ms after a round on two threads (measured from /proc: 12 ticks of 10 ms within 0.2 s of its
+ * answer), which took one of the two cores from the next round of ours: the bosons' iteration measured
+ * 41-46 ms after it and 26-27 ms without it. Where /proc is missing, a fixed 300 ms pause.
+ */
+async function settle(pid: number | undefined): Promise<void> {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const ticks = () => {
+    try {
+      // utime and stime, the 14th and 15th fields, counted after the command's closing parenthesis
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').pop()!.trim().split(/\s+/);
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null;
+    }
+  };
+  let last = ticks();
+  if (last === null) { await sleep(300); return; }
+  for (let waited = 0; waited < 2000; waited += 50) {
+    await sleep(50);
+    const now = ticks();
+    if (now === null || now === last) return;
+    last = now;
   }
 }
 
