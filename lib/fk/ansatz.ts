@@ -7,7 +7,7 @@ import * as tf from '../core/tf';
 import { Key } from '../core/random';
 import { ScalarMlp } from './scalar-mlp';
 import { ParameterError } from '../core/errors';
-import { pairs, particle } from './potentials';
+import { pairDifferenceMatrix, pairSeparations, pairs } from './potentials';
 import { Jet, concatJets, coordinatesJet, distanceJet, jetGradient, logSumExpJet, mapJet, selectColumns, stackJets, sumJet, sumStacked } from './jet';
 import { variableFrom } from '../core/ops';
 
@@ -56,37 +56,25 @@ export function bosonJastrow(particles: number, dim: number, hidden: number[], k
   const slope = variableFrom(() => tf.scalar(0));
   const logAlpha = variableFrom(() => tf.scalar(0));
   const allPairs = pairs(particles);
-  // the pairs' separations r_i - r_j and squared distances rho, [P n, 1]
-  const pairGeometry = (r: tf.Tensor2D) => {
-    const diffs = allPairs.map(([i, j]) => tf.sub(particle(r, i, dim), particle(r, j, dim)));
-    const rho = tf.concat(diffs.map((d) => tf.sum(tf.square(d), 1, true)), 0) as tf.Tensor2D;
-    return { diffs, rho };
-  };
+  const P = allPairs.length;
   return {
     name: 'boson Jastrow', variables: [logAlpha, slope, ...u.variables],
     logPsi: (r) => tf.tidy(() => {
-      let lp = tf.mul(tf.sum(tf.square(r), 1), tf.mul(tf.exp(logAlpha), -0.5));
-      if (allPairs.length > 0) {
-        const { rho } = pairGeometry(r);
-        const pairValues = tf.add(u.value(rho), tf.mul(slope, tf.reshape(rho, [-1])));
-        lp = tf.add(lp, tf.sum(tf.reshape(pairValues, [allPairs.length, -1]), 0));
-      }
-      return lp as tf.Tensor1D;
+      const envelope = tf.mul(tf.sum(tf.square(r), 1), tf.mul(tf.exp(logAlpha), -0.5)) as tf.Tensor1D;
+      if (P === 0) return envelope;
+      const rho = tf.reshape(pairSeparations(r, particles, dim).squared, [-1, 1]) as tf.Tensor2D; // [n P, 1]
+      const pairValues = tf.add(u.value(rho), tf.mul(slope, tf.reshape(rho, [-1])));
+      return tf.add(envelope, tf.sum(tf.reshape(pairValues, [-1, P]), 1)) as tf.Tensor1D;
     }),
     drift: (r) => tf.tidy(() => {
+      const confinement = tf.mul(r, tf.neg(tf.exp(logAlpha))) as tf.Tensor2D;
+      if (P === 0) return confinement;
       const n = r.shape[0];
-      const confinement = tf.neg(tf.exp(logAlpha));
-      const perParticle: tf.Tensor[] = Array.from({ length: particles }, (_, i) => tf.mul(particle(r, i, dim), confinement));
-      if (allPairs.length > 0) {
-        const { diffs, rho } = pairGeometry(r);
-        const gradient = tf.add(u.gradient(rho), slope); // u'(rho), [P n, 1]
-        allPairs.forEach(([i, j], p) => {
-          const force = tf.mul(tf.mul(tf.slice(gradient, [p * n, 0], [n, 1]), 2), diffs[p]); // d u / d r_i = 2 u'(rho) (r_i - r_j)
-          perParticle[i] = tf.add(perParticle[i], force);
-          perParticle[j] = tf.sub(perParticle[j], force);
-        });
-      }
-      return tf.concat(perParticle, 1) as tf.Tensor2D;
+      const { separations, squared } = pairSeparations(r, particles, dim);
+      const slopes = tf.add(u.gradient(tf.reshape(squared, [-1, 1]) as tf.Tensor2D), slope); // u'(rho), [n P, 1]
+      // d u / d r_i = 2 u'(rho) (r_i - r_j) and d u / d r_j its negative: each pair's force, mapped back by 2 M^T
+      const forces = tf.reshape(tf.mul(tf.reshape(separations, [n, P, dim]), tf.reshape(slopes, [n, P, 1])), [n, P * dim]);
+      return tf.add(confinement, tf.matMul(forces, pairDifferenceMatrix(particles, dim, 2), false, true)) as tf.Tensor2D;
     }),
     logPsiJet: (r) => tf.tidy(() => {
       const envelope = gaussianEnvelopeJet(r, tf.exp(logAlpha));

@@ -6,6 +6,7 @@ import { checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { Jet, linearJet, tanhJet } from './jet';
 import { variableFrom } from '../core/ops';
+import { tanhMlpInputGradient } from './mlp-gradient-op';
 
 export class ScalarMlp {
   readonly weights: tf.Variable[] = [];
@@ -42,8 +43,17 @@ export class ScalarMlp {
     });
   }
 
-  /** x: [n, inputs] -> gradient [n, inputs] alone (a drift needs no value: the output layer's product is skipped). */
+  /**
+   * x: [n, inputs] -> gradient [n, inputs] alone (a drift needs no value), as one taped operation with a
+   * hand-written backward pass (mlp-gradient-op.ts); without hidden layers, by the tangents.
+   */
   gradient(x: tf.Tensor2D): tf.Tensor2D {
+    if (this.weights.length < 2) return this.tangentGradient(x);
+    return tanhMlpInputGradient(x, this.weights as tf.Tensor2D[], this.biases.slice(0, -1) as tf.Tensor1D[]);
+  }
+
+  /** The same gradient by forward-mode tangents in tfjs operations, differentiated by tfjs's autodiff (the reference). */
+  tangentGradient(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => this.forwardWithTangents(x, false).gradient);
   }
 
