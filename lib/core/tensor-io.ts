@@ -40,3 +40,13 @@ export function tensorFrom<R extends tf.Rank>(shape: tf.ShapeMap[R], write: (out
   }
   return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor<R>;
 }
+
+/**
+ * Calls `read` with the values of float32 tensors (views of the wasm heap there, dataSync copies on
+ * other backends), valid only during the call; `read` must not run tfjs operations.
+ */
+export function readValues(tensors: tf.Tensor[], read: (...values: Float32Array[]) => void): void {
+  for (const t of tensors) if (t.dtype !== 'float32') throw new TypeError(`readValues reads float32 tensors, got ${t.dtype}`);
+  const backend = wasmBackend();
+  read(...tensors.map((t) => (backend ? backend.typedArrayFromHeap(t) : t.dataSync()) as Float32Array));
+}

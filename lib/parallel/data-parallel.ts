@@ -12,6 +12,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { parallelProduct } from '../core/heap-kernels';
 import * as tf from '../core/tf';
+import { readValues, tensorFrom } from '../core/tensor-io';
 import { Key } from '../core/random';
 import { ParameterError, checkInt } from '../core/errors';
 import { waitForValue } from '../core/wait';
@@ -142,7 +143,8 @@ export class DataParallel {
     let t = performance.now();
     const lap = (field: keyof DataParallel['timings']) => { const now = performance.now(); this.timings[field] += now - t; t = now; };
     if (this.workers.length > 0) {
-      vars.forEach((v, i) => this.weights.set(v.dataSync() as Float32Array, this.offsets[i]));
+      // straight from the heap into shared memory: dataSync's fresh arrays cost their page faults each step
+      readValues(vars, (...values) => values.forEach((v, i) => this.weights.set(v, this.offsets[i])));
       const c = this.control;
       Atomics.store(c, CONTROL.step, step);
       Atomics.store(c, CONTROL.key0, key.words[0] | 0);
@@ -170,11 +172,12 @@ export class DataParallel {
     lap('wait');
     const grads: tf.NamedTensorMap = {};
     vars.forEach((v, i) => {
+      // each worker's gradient copied from shared memory into the heap (no fresh array), then summed by tfjs's SIMD kernel
       grads[v.name] = tf.tidy(() => {
         let g: tf.Tensor = own.grads[v.name];
         for (let w = 0; w < this.workers.length; w++) {
           const start = w * this.total + this.offsets[i];
-          g = tf.add(g, tf.tensor(this.gradients.slice(start, start + v.size), v.shape));
+          g = tf.add(g, tensorFrom(v.shape, (out) => out.set(this.gradients.subarray(start, start + v.size))));
         }
         return g;
       });

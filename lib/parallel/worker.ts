@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'worker_threads';
 import * as tf from '../core/tf';
 import { initBackend } from '../core/backend';
+import { readValues, tensorFrom } from '../core/tensor-io';
 import { Key } from '../core/random';
 import { CONTROL, ModelFactory, SharedBuffers, buildModel, shards } from './data-parallel';
 
@@ -32,7 +33,8 @@ async function main() {
     try {
       let offset = 0;
       for (const v of vars) {
-        const value = tf.tensor(weights.slice(offset, offset + v.size), v.shape);
+        const from = offset;
+        const value = tensorFrom(v.shape, (out) => out.set(weights.subarray(from, from + v.size)));
         v.assign(value); // the variable now holds the data; the temporary handle goes
         value.dispose();
         offset += v.size;
@@ -42,11 +44,10 @@ async function main() {
       const shard = shards(batch, control.length - CONTROL.done + 1)[index + 1];
       const { value, grads } = tf.variableGrads(() => model!.shardLoss(key, Atomics.load(control, CONTROL.step), shard), vars);
       losses[index] = value.dataSync()[0];
-      offset = 0;
-      for (const v of vars) {
-        gradients.set(grads[v.name].dataSync() as Float32Array, offset);
-        offset += v.size;
-      }
+      readValues(vars.map((v) => grads[v.name]), (...values) => {
+        let at = 0;
+        for (const g of values) { gradients.set(g, at); at += g.length; }
+      });
       tf.dispose([value, ...Object.values(grads)]);
       Atomics.store(new Int32Array(buffers.tensors), index, tf.memory().numTensors);
     } catch (e) {

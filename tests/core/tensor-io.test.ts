@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
-import { tensorFrom } from '../../lib/core/tensor-io';
+import { readValues, tensorFrom } from '../../lib/core/tensor-io';
 
 describe('reading and writing tensor values without extra copies (lib/core/tensor-io.ts)', () => {
   let initial = '';
@@ -27,5 +27,19 @@ describe('reading and writing tensor values without extra copies (lib/core/tenso
     expect(() => tensorFrom([2], () => undefined, ints)).toThrow(/reads float32 tensors, got int32/);
     expect(() => tensorFrom([2], () => undefined, [a, ints])).toThrow(/reads float32 tensors, got int32/);
     tf.dispose([a, copy, doubled, ints]);
+  });
+
+  it.each(['wasm', 'cpu'])('on %s: reads the values of several tensors in one call, without leaving tensors', async (backend) => {
+    expect(await tf.setBackend(backend)).toBe(true);
+    const a = tf.tensor2d([[1, 2], [3, 4]]);
+    const b = tf.add(a, 0.5);
+    const before = tf.memory().numTensors;
+    const seen: number[][] = [];
+    readValues([a, b], (x, y) => seen.push(Array.from(x), Array.from(y)));
+    expect(seen).toEqual([[1, 2, 3, 4], [1.5, 2.5, 3.5, 4.5]]);
+    expect(tf.memory().numTensors).toBe(before);
+    const ints = tf.tensor1d([1, 2], 'int32');
+    expect(() => readValues([a, ints], () => undefined)).toThrow(/reads float32 tensors, got int32/);
+    tf.dispose([a, b, ints]);
   });
 });
