@@ -1,6 +1,8 @@
 // A small tanh MLP from k inputs to one output that returns its value and its gradient with respect
 // to the inputs in the same pass (forward-mode: one tangent per input), so a drift v = grad log psi
-// can be built from it by the chain rule without second-order autodiff.
+// can be built from it by the chain rule without second-order autodiff. The gradient alone, which
+// training differentiates again, is one taped operation with a hand-written backward pass
+// (mlp-gradient-op.ts); the tangents in tfjs operations stay as its reference.
 import * as tf from '../core/tf';
 import { checkInt } from '../core/errors';
 import { Key } from '../core/random';

@@ -33,8 +33,7 @@ async function main() {
     try {
       let offset = 0;
       for (const v of vars) {
-        const from = offset;
-        const value = tensorFrom(v.shape, (out) => out.set(weights.subarray(from, from + v.size)));
+        const value = tensorFrom(v.shape, (out) => out.set(weights.subarray(offset, offset + v.size)));
         v.assign(value); // the variable now holds the data; the temporary handle goes
         value.dispose();
         offset += v.size;
