@@ -8,11 +8,10 @@
 // CPU backend does.
 import * as tf from './tf';
 import { replaceWasmKernel } from './wasm-kernels';
+import { WasmBackendLike } from './tensor-io';
 
-interface WasmBackend {
+interface WasmBackend extends WasmBackendLike {
   incRef(dataId: object): void;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
 }
 
 /** The input under a new reference: same memory, no copy. */

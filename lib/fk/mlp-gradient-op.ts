@@ -6,7 +6,7 @@
 // dispatches, not arithmetic. Here the forward pass runs untaped and the backward pass is written out:
 //
 //   h_0 = x,  h_l = tanh(h_{l-1} W_l + b_l),  s_l = 1 - h_l^2           (l = 1..L, tanh layers)
-//   T_1 = s_l * W_1[j]  (one block per input j),  U_l = T_{l-1} W_l,  T_l = s_l * U_l
+//   T_1 = s_1 * W_1[j]  (one block per input j),  U_l = T_{l-1} W_l,  T_l = s_l * U_l
 //   g = T_L W_out                                                        (one column per input)
 //
 // The k inputs' tangent blocks are stacked as rows [k m, width], so each layer is one product whatever k

@@ -17,11 +17,6 @@ export function particle(r: tf.Tensor2D, i: number, dim: number): tf.Tensor2D {
   return tf.slice(r, [0, i * dim], [-1, dim]);
 }
 
-/** Squared distance between particles i and j, [batch]. */
-export function pairDistanceSquared(r: tf.Tensor2D, i: number, j: number, dim: number): tf.Tensor1D {
-  return tf.sum(tf.square(tf.sub(particle(r, i, dim), particle(r, j, dim))), 1) as tf.Tensor1D;
-}
-
 /** All unordered pairs i < j. */
 export function pairs(n: number): [number, number][] {
   const out: [number, number][] = [];
@@ -124,7 +119,7 @@ export function h2Molecule(R: number): Potential & { protons: [number, number, n
           v = tf.sub(v, inverseDistance(d2));
         }
       }
-      return tf.add(v, inverseDistance(pairDistanceSquared(r, 0, 1, 3))) as tf.Tensor1D;
+      return tf.add(v, inverseDistance(tf.reshape(pairSeparations(r, 2, 3).squared, [-1]))) as tf.Tensor1D;
     }),
   });
   return { ...base, protons };
