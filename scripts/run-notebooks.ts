@@ -1,78 +1,92 @@
-// Executes every notebook in notebooks/ headless through the real tslab kernel, writing
-// build/NAME.ipynb (executed), build/NAME.html (static, every figure inline) and build/index.html.
-// Usage: node dist/scripts/run-notebooks.js [--only PATTERN] [--timeout SECONDS]
+// Executes the notebooks in notebooks/ headless through the real tslab kernel, writing
+// build/NAME.ipynb (executed) and build/runs/NAME.json (seconds and claims per pass), then builds
+// the book (scripts/build-book.ts) from what ran.
+// Usage: node dist/scripts/run-notebooks.js [--only PATTERN] [--reader SEED2] [--seeds 2026,1,2]
+//   --only     notebooks whose file name contains PATTERN (an exact name, e.g. 06-feynman-kac, wins)
+//   --reader   also the reader's passes: every cell again with SEED = SEED2, then each cell alone
+//              from the last to the first (scripts/execute_notebook.py)
+//   --seeds    run every notebook once per seed (VI_SEED) and write build/claims.html
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from './args';
+import { buildBook } from './build-book';
+import { writeClaimsReport, type SeedRun } from './claims-report';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PY = '/usr/bin/python3';
 
-interface Outcome { name: string; title: string; seconds: number; ok: boolean }
-
-function title(nbPath: string): string {
-  const nb = JSON.parse(fs.readFileSync(nbPath, 'utf8'));
-  const first = nb.cells.find((c: { cell_type: string }) => c.cell_type === 'markdown');
-  const src: string = first ? [].concat(first.source).join('') : '';
-  return (/^#\s+(.+)$/m.exec(src)?.[1] ?? path.basename(nbPath)).trim();
+export interface RunRecord {
+  name: string;
+  seed: number;
+  ok: boolean;
+  seconds: Record<string, number>;
+  claims: Record<string, { held: boolean; text: string }[]>;
+  failed?: { pass: string; cell: number };
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+function selected(only: string): string[] {
+  const all = fs.readdirSync(path.join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort();
+  const exact = all.filter((f) => f === `${only}.ipynb` || f === only);
+  const chosen = exact.length > 0 ? exact : all.filter((f) => f.includes(only));
+  if (chosen.length === 0) throw new Error(`no notebook in notebooks/ matches "${only}"; see ls notebooks/`);
+  return chosen;
+}
+
+/** Runs one notebook (and the reader's passes when reseed is given); returns its record. */
+export function runNotebook(file: string, o: { seed: number; reseed?: number; timeout: number; out: string }): RunRecord {
+  const name = file.replace(/\.ipynb$/, '');
+  const env = {
+    ...process.env, VI_SEED: String(o.seed), PYTHONWARNINGS: 'ignore',
+    JUPYTER_PATH: path.join(ROOT, '.jupyter/share/jupyter'),
+  };
+  const extra = o.reseed === undefined ? [] : ['--reseed', String(o.reseed), '--reverse'];
+  const run = spawnSync(PY, [path.join(ROOT, 'scripts/execute_notebook.py'), path.join(ROOT, 'notebooks', file),
+    path.join(o.out, file), '--kernel', 'tslab', '--timeout', String(o.timeout),
+    '--cwd', path.join(ROOT, 'notebooks'), ...extra], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  let summary: Partial<RunRecord> & { status?: string } = {};
+  try {
+    summary = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}');
+  } catch {
+    console.error(`[lectures] ${file}: the driver printed no summary:\n${run.stdout}`);
+  }
+  return {
+    name, seed: o.seed, ok: run.status === 0 && summary.status === 'ok',
+    seconds: summary.seconds ?? {}, claims: summary.claims ?? {}, failed: summary.failed,
+  };
 }
 
 function main(): void {
-  const args = parseArgs({ only: '', timeout: '240' });
-  const env = { ...process.env, JUPYTER_PATH: path.join(ROOT, '.jupyter/share/jupyter'), PYTHONWARNINGS: 'ignore' };
+  const args = parseArgs({ only: '', timeout: '240', reader: '', seeds: '', book: 'true' });
   const build = path.join(ROOT, 'build');
-  fs.mkdirSync(build, { recursive: true });
-  const notebooks = fs.readdirSync(path.join(ROOT, 'notebooks'))
-    .filter((f) => f.endsWith('.ipynb') && f.includes(args.only)).sort();
-  if (notebooks.length === 0) throw new Error(`no notebook in notebooks/ matches "${args.only}"`);
-  const outcomes: Outcome[] = [];
-  for (const file of notebooks) {
-    const name = file.replace(/\.ipynb$/, '');
-    const input = path.join(ROOT, 'notebooks', file);
-    const output = path.join(build, file);
-    console.log(`[lectures] running ${file} (budget ${args.timeout} s)`);
-    const run = spawnSync(PY, [path.join(ROOT, 'scripts/execute_notebook.py'), input, output, '--kernel', 'tslab',
-      '--timeout', args.timeout, '--cwd', path.join(ROOT, 'notebooks')], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    let seconds = NaN;
-    try { seconds = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}').seconds; } catch { /* reported below */ }
-    const ok = run.status === 0;
-    console.log(`[lectures] ${file}: ${ok ? 'ok' : 'FAILED'} in ${seconds.toFixed(1)} s`);
-    if (fs.existsSync(output)) {
-      const html = spawnSync(PY, ['-m', 'nbconvert', '--to', 'html', '--log-level', 'ERROR', output, '--output-dir', build], { env, encoding: 'utf8' });
-      if (html.status !== 0) console.error(`[lectures] HTML export of ${file} failed:\n${html.stderr}`);
+  const runs = path.join(build, 'runs');
+  fs.mkdirSync(runs, { recursive: true });
+  const files = selected(args.only);
+  const seeds = args.seeds ? args.seeds.split(',').map(Number) : [Number(process.env.VI_SEED ?? 2026)];
+  const reseed = args.reader ? Number(args.reader) : undefined;
+  const records: RunRecord[] = [];
+  for (const [s, seed] of seeds.entries()) {
+    // the first seed's run makes the book; the others only feed the claims report
+    const out = s === 0 ? build : path.join(build, 'seeds', String(seed));
+    fs.mkdirSync(out, { recursive: true });
+    for (const file of files) {
+      console.log(`[lectures] running ${file} with SEED = ${seed}${reseed === undefined ? '' : `, then as a reader (SEED = ${reseed}, each cell again)`}`);
+      const record = runNotebook(file, { seed, reseed, timeout: Number(args.timeout), out });
+      const passes = Object.entries(record.seconds).map(([p, t]) => `${p} ${t.toFixed(0)} s`).join(', ');
+      console.log(`[lectures] ${file}: ${record.ok ? 'ok' : `FAILED (${record.failed?.pass ?? 'driver'}, cell ${record.failed?.cell ?? '?'})`}; ${passes}`);
+      if (s === 0) fs.writeFileSync(path.join(runs, `${record.name}.json`), JSON.stringify(record, null, 1));
+      records.push(record);
     }
-    outcomes.push({ name, title: title(input), seconds, ok });
   }
-  writeIndex(build, outcomes);
-  const failed = outcomes.filter((o) => !o.ok);
-  console.log(`[lectures] ${outcomes.length - failed.length} passed, ${failed.length} failed; total ${outcomes.reduce((s, o) => s + o.seconds, 0).toFixed(0)} s; see build/index.html`);
+  if (seeds.length > 1) {
+    const bySeed: SeedRun[] = records.map((r) => ({ name: r.name, seed: r.seed, ok: r.ok, claims: r.claims.first ?? [] }));
+    writeClaimsReport(path.join(build, 'claims.html'), bySeed);
+    console.log('[lectures] claims of every lecture under each seed: build/claims.html');
+  }
+  if (args.book === 'true') buildBook(ROOT, build);
+  const failed = records.filter((r) => !r.ok);
+  console.log(`[lectures] ${records.length - failed.length} passed, ${failed.length} failed; see build/index.html`);
   if (failed.length > 0) process.exit(1);
 }
 
-function writeIndex(build: string, outcomes: Outcome[]): void {
-  // keep entries of notebooks not run this time (--only)
-  const file = path.join(build, 'index.json');
-  const previous: Outcome[] = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : [];
-  const all = new Map(previous.map((o) => [o.name, o]));
-  outcomes.forEach((o) => all.set(o.name, o));
-  const rows = [...all.values()].filter((o) => fs.existsSync(path.join(ROOT, 'notebooks', `${o.name}.ipynb`)))
-    .sort((a, b) => a.name.localeCompare(b.name));
-  fs.writeFileSync(file, JSON.stringify(rows, null, 1));
-  const body = rows.map((o) => `<tr><td><a href="${o.name}.html">${escapeHtml(o.title)}</a></td><td>${o.ok ? 'ok' : '<b>failed</b>'}</td>` +
-    `<td style="text-align:right">${o.seconds.toFixed(1)} s</td><td><a href="${o.name}.ipynb">notebook</a></td></tr>`).join('\n');
-  fs.writeFileSync(path.join(build, 'index.html'), `<!doctype html><html><head><meta charset="utf-8"><title>Lectures</title>
-<style>body{font-family:sans-serif;max-width:50em;margin:2em auto}td,th{padding:.3em .8em;border-bottom:1px solid #ddd}</style></head>
-<body><h1>Variational inference and generative models: lectures</h1>
-<p>Each notebook executed headless through the tslab kernel on ${new Date().toISOString().slice(0, 10)}.</p>
-<table><tr><th>Lecture</th><th>Status</th><th>Run time</th><th>Executed notebook</th></tr>
-${body}
-</table></body></html>
-`);
-}
-
-main();
+if (require.main === module) main();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the lectures and tests need; safe to run again (each step is skipped when done).
 #  1. npm dependencies (npm install when package-lock.json changed)
-#  2. Jupyter from Debian (nbclient, nbconvert, ipykernel), Fashion-MNIST, bzip2 and xz, when missing
+#  2. Jupyter from Debian (nbclient, nbconvert, ipykernel), Fashion-MNIST, Chromium, bzip2 and xz, when missing
 #  3. the tslab kernel spec in .jupyter/ (JUPYTER_PATH=$PWD/.jupyter/share/jupyter), and tslab's
 #     kernel messages sent one at a time (scripts/patch-tslab.js)
 #  4. the compiled library in dist/
@@ -25,6 +25,7 @@ need=()
 $PY -c 'import nbclient, nbformat, ipykernel, nbconvert' 2>/dev/null || need+=(jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook)
 [ -d /usr/share/datasets/fashion-mnist ] || need+=(dataset-fashion-mnist)
 command -v bzip2 >/dev/null || need+=(bzip2)
+[ -x /usr/bin/chromium ] || need+=(chromium)   # the browser test of the book (scripts/check-book.ts)
 command -v xz >/dev/null || need+=(xz-utils)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

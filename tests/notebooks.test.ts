@@ -1,21 +1,47 @@
-// Executes every notebook through the real tslab kernel (scripts/run-notebooks.ts), as `npm run
-// lectures` does: any error, skipped cell or time-out fails the test, with the cell's own message.
+// The reader test: every lecture through the real tslab kernel, as a reader uses it. In one kernel,
+// each notebook runs top to bottom, then again with another SEED in its first cell, then each cell
+// alone from the last to the first; no cell may fail and every claim must hold on both seeds.
+// Then the book is built from the first passes and opened in headless Chromium: every figure drawn,
+// every formula typeset, nothing loaded over the network.
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 
-describe('notebooks', () => {
-  it('all run top to bottom through tslab within their budget', async () => {
-    // asynchronous, so that the test worker keeps answering vitest's RPC during the ~17-minute run
-    // (a spawnSync blocked it, and vitest reported "Timeout calling onTaskUpdate")
-    const status = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn('node', ['dist/scripts/run-notebooks.js'], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 30 * 60_000 });
-      child.on('error', reject);
-      child.on('close', (code) => resolve(code));
-    });
-    expect(status, 'a notebook failed: its cell and error are printed above').toBe(0);
-    const index = JSON.parse(fs.readFileSync('build/index.json', 'utf8')) as { name: string; ok: boolean }[];
-    const notebooks = fs.readdirSync('notebooks').filter((f) => f.endsWith('.ipynb'));
-    expect(index.filter((o) => o.ok).length).toBe(notebooks.length);
-  }, 31 * 60_000);
+const READER_SEED = 7;
+const notebooks = fs.readdirSync('notebooks').filter((f) => f.endsWith('.ipynb')).sort().map((f) => f.replace(/\.ipynb$/, ''));
+
+/** Runs a node script asynchronously, so that the test worker keeps answering vitest's RPC. */
+function run(args: string[], minutes: number): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('node', args, { stdio: ['ignore', 'inherit', 'inherit'], timeout: minutes * 60_000 });
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code));
+  });
+}
+
+describe('lectures, as a reader runs them', () => {
+  it.each(notebooks)('%s: top to bottom, again with another seed, then each cell alone from the last', async (name) => {
+    const status = await run(['dist/scripts/run-notebooks.js', '--only', name, '--reader', String(READER_SEED), '--book', 'false'], 25);
+    const record = JSON.parse(fs.readFileSync(`build/runs/${name}.json`, 'utf8'));
+    expect(record.failed, 'a cell failed: its source and error are printed above').toBeUndefined();
+    expect(status).toBe(0);
+    expect(record.seconds.first, 'top to bottom within 4 minutes').toBeLessThan(240);
+    expect(record.claims.reseed.length, 'the same claims ran under the second seed').toBe(record.claims.first.length);
+    expect(record.claims.reseed.every((c: { held: boolean }) => c.held)).toBe(true);
+  }, 26 * 60_000);
+});
+
+describe('the book', () => {
+  it('builds from the executed notebooks, every page passing the browser check', async () => {
+    const { buildBook } = await import('../scripts/build-book');
+    const pages = buildBook(process.cwd(), 'build');
+    expect(pages.map((p) => p.name)).toEqual(notebooks);
+    const { checkBook, problems } = await import('../scripts/check-book');
+    const checks = await checkBook('build');
+    const figures = checks.reduce((s, c) => s + c.figures, 0);
+    console.log(`[book] ${checks.length} pages, ${figures} figures checked in Chromium`);
+    for (const c of checks) expect(problems(c), c.page).toEqual([]);
+    expect(figures).toBeGreaterThan(notebooks.length);
+    expect(fs.readdirSync('build/figures').filter((f) => f.endsWith('.png')).length).toBeGreaterThan(notebooks.length);
+  }, 10 * 60_000);
 });

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
-import { ShapeError } from '../core/errors';
+import { ParameterError, ShapeError } from '../core/errors';
 import { tslabDisplay } from '../core/notebook';
 import { encodePng } from './png';
 import type { VegaLiteSpec } from './specs';
@@ -38,6 +38,15 @@ export function svgToPng(svg: string, scale = 2): Buffer {
   return r.render().asPng();
 }
 
+/** Writes the figure's name into the SVG as a comment, so that the book can file it by name. */
+export function nameSvg(svg: string, name: string | undefined): string {
+  if (name === undefined) return svg;
+  if (!/^[\w.-]+$/.test(name)) {
+    throw new ParameterError(`figure name "${name}" has characters other than letters, digits, . _ -`, 'name figures like "elbo-gap"');
+  }
+  return svg.replace(/<svg\b[^>]*>/, (open) => `${open}<!-- figure: ${name} -->`);
+}
+
 let fileCounter = 0;
 function outFile(o: ShowOptions, ext: string): string {
   const dir = o.dir ?? process.env.VI_PLOT_DIR ?? 'plots';
@@ -47,7 +56,7 @@ function outFile(o: ShowOptions, ext: string): string {
 
 /** Displays a vega-lite figure (notebook) or writes NAME.svg and NAME.png (terminal). */
 export async function show(spec: VegaLiteSpec, o: ShowOptions = {}): Promise<void> {
-  const svg = await renderSvg(spec);
+  const svg = nameSvg(await renderSvg(spec), o.name);
   const tslab = tslabDisplay();
   if (tslab) {
     // tslab's signature says string, but Jupyter needs the spec object under this MIME type
@@ -133,6 +142,7 @@ export function showMarkdown(text: string): void {
 
 /** Formats rows as a markdown table. */
 export function markdownTable(header: string[], rows: (string | number)[][]): string {
-  const cell = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : v);
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  // a | inside a cell (as in p(z|x)) would end the cell: escape it
+  const cell = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : v.replace(/\|/g, '\\|'));
+  return [`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 }

@@ -84,15 +84,6 @@ describe('initBackend', () => {
   });
 });
 
-describe('claim', () => {
-  it('prints a verified statement and throws a ClaimError naming a failed one', async () => {
-    const { claim, ClaimError } = await import('../../lib/core/claims');
-    expect(() => claim(true, 'one is one')).not.toThrow();
-    expect(() => claim(false, 'two is three')).toThrow(ClaimError);
-    expect(() => claim(false, 'two is three')).toThrow(/claim failed: two is three/);
-  });
-});
-
 describe('progressBar', () => {
   it('prints compact lines at every tenth in a terminal', async () => {
     const { progressBar } = await import('../../lib/core/progress');

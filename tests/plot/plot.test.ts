@@ -67,3 +67,19 @@ describe('vega-lite figures', () => {
     expect(fs.readFileSync(path.join(dir, 'surf.svg'), 'utf8')).toMatch(/^<svg/);
   });
 });
+
+describe('markdownTable and figure names', () => {
+  it('escapes a | inside a cell, so that p(z|x) stays in one column', async () => {
+    const { markdownTable } = await import('../../lib/plot');
+    const table = markdownTable(['q', 'KL(q ‖ p(z|x))'], [['q1', 0.5]]);
+    expect(table.split('\n')[0]).toBe('| q | KL(q ‖ p(z\\|x)) |');
+    expect(table.split('\n')[2]).toBe('| q1 | 0.5000 |');
+  });
+
+  it('writes the name into the SVG for the book and rejects names that are not file names', async () => {
+    const { nameSvg } = await import('../../lib/plot');
+    expect(nameSvg('<svg width="2"><g/></svg>', 'elbo-gap')).toBe('<svg width="2"><!-- figure: elbo-gap --><g/></svg>');
+    expect(nameSvg('<svg></svg>', undefined)).toBe('<svg></svg>');
+    expect(() => nameSvg('<svg></svg>', '../x y')).toThrow(/figure name/);
+  });
+});

@@ -1,0 +1,47 @@
+// Writes build/claims.html: every claim of every lecture in a row, per seed, with whether it held.
+// Claims are the lines a notebook prints with a check mark (lib/core/claims.ts); a claim that failed
+// stopped its notebook, so the claims after it did not run under that seed.
+import * as fs from 'fs';
+
+export interface SeedRun {
+  name: string;
+  seed: number;
+  ok: boolean;
+  claims: { held: boolean; text: string }[];
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The HTML report; one table per lecture, a column per seed, the claim's printed text per cell. */
+export function claimsReportHtml(runs: SeedRun[]): string {
+  const seeds = [...new Set(runs.map((r) => r.seed))];
+  const names = [...new Set(runs.map((r) => r.name))];
+  const totals = seeds.map((s) => {
+    const claims = runs.filter((r) => r.seed === s).flatMap((r) => r.claims);
+    return `SEED = ${s}: ${claims.filter((c) => c.held).length} held, ${claims.filter((c) => !c.held).length} failed`;
+  });
+  const sections = names.map((name) => {
+    const bySeed = seeds.map((s) => runs.find((r) => r.name === name && r.seed === s));
+    const rows = Math.max(...bySeed.map((r) => r?.claims.length ?? 0));
+    const body = Array.from({ length: rows }, (_, i) => `<tr><td>${i + 1}</td>${bySeed.map((r) => {
+      const c = r?.claims[i];
+      if (!c) return '<td class="none">did not run</td>';
+      return `<td class="${c.held ? 'held' : 'failed'}">${c.held ? '✓' : '✗'} ${escapeHtml(c.text)}</td>`;
+    }).join('')}</tr>`).join('\n');
+    const status = bySeed.map((r) => `<th>SEED = ${r?.seed} ${r?.ok ? '' : '(stopped)'}</th>`).join('');
+    return `<h2>${escapeHtml(name)}</h2>\n<table><tr><th>#</th>${status}</tr>\n${body}\n</table>`;
+  });
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Claims under several seeds</title>
+<style>body{font-family:sans-serif;max-width:90em;margin:2em auto;padding:0 1em}table{border-collapse:collapse}
+td,th{padding:.3em .6em;border-bottom:1px solid #ddd;vertical-align:top;font-size:90%}
+.held{color:#064}.failed{color:#a00;font-weight:bold}.none{color:#888}</style></head><body>
+<h1>Every claim of the lectures, under each seed</h1>
+<p>${totals.map(escapeHtml).join('<br>')}</p>
+${sections.join('\n')}
+</body></html>
+`;
+}
+
+export function writeClaimsReport(file: string, runs: SeedRun[]): void {
+  fs.writeFileSync(file, claimsReportHtml(runs));
+}
