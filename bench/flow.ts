@@ -1,6 +1,6 @@
 // Benchmark: one Adam training step of three more lecture models, tfjs against the same models in
-// PyTorch (bench/flow_torch.py), in one run: lecture 4's 2-D RealNVP (8 couplings, 64x64, batch 256)
-// and MNIST coupling flow (logit + 4 couplings of 256, batch 64), and lecture 2's strong-decoder VAE
+// PyTorch (bench/flow_torch.py), in one run: lecture 8's 2-D RealNVP (8 couplings, 64x64, batch 256)
+// and MNIST coupling flow (logit + 4 couplings of 256, batch 64), and lecture 3's strong-decoder VAE
 // (MADE decoder over 196 pixels, batch 128). Rounds of ours and PyTorch's alternate (bench/rounds);
 // the table gives medians. With --profile, the kernels of one step of each model, summed by name,
 // so that the next bottleneck is visible.
@@ -52,7 +52,7 @@ async function main() {
   const rounds = Number(args.rounds);
   const result = await interleave(rounds, () => Object.fromEntries(timers.map((t) => [t.key, t.timed()])), reference,
     (r, mine, theirs) => console.error(formatRound(r, rounds, cases.map((c) => c.key), mine, theirs)), Number(args.warmup));
-  console.log(`\nTraining step with Adam: flows (lecture 4) and the strong-decoder VAE (lecture 2); medians of ${rounds} alternating rounds of ${steps} steps, after ${args.warmup} untimed\n`);
+  console.log(`\nTraining step with Adam: flows (lecture 8) and the strong-decoder VAE (lecture 3); medians of ${rounds} alternating rounds of ${steps} steps, after ${args.warmup} untimed\n`);
   console.log(`${'model'.padEnd(42)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs steps/s'.padStart(14)}${'PyTorch steps/s'.padStart(17)}${'ratio (range)'.padStart(22)}`);
   for (const c of cases) {
     const r = result[c.key];

@@ -56,7 +56,7 @@ def made_masks(dim, hidden):
 
 
 class MadeVae(torch.nn.Module):
-    """Lecture 2's strong-decoder VAE: MLP encoder, MADE decoder with z into its hidden layer."""
+    """Lecture 3's strong-decoder VAE: MLP encoder, MADE decoder with z into its hidden layer."""
     def __init__(self, dim=196, latent=32, enc_hidden=256, dec_hidden=512):
         super().__init__()
         self.encoder = mlp([dim, enc_hidden, 2 * latent])

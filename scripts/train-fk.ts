@@ -1,4 +1,4 @@
-// Trains the Feynman-Kac drifts of lecture 5 for trapped bosons (s = 0.5, 2-D; runs "N:g"), for the
+// Trains the Feynman-Kac drifts of lecture 11 for trapped bosons (s = 0.5, 2-D; runs "N:g"), for the
 // 1-D harmonic oscillator (run "osc") and for H2 at bond length R (runs "h2:R", trained on the exact local
 // energy with MALA walkers), and writes each model's weights, settings and measured energies to data/fk/.
 // Usage: npm run train:fk -- --iterations 3000 [--runs osc,2:6,h2:1.4]

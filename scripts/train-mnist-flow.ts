@@ -1,4 +1,4 @@
-// Trains lecture 4's image flow on dynamically binarized MNIST and writes its weights and measured
+// Trains lecture 8's image flow on dynamically binarized MNIST and writes its weights and measured
 // test bits per dimension to data/. Usage: npm run train:flow -- --steps 8000 --out data/flow-mnist
 import { initBackend } from '../lib/core/backend';
 import { Key } from '../lib/core/random';

@@ -11,6 +11,7 @@ export interface BbAnsModel<X, Z> {
   posterior: (x: X) => Codec<Z>;
 }
 
+// derived in lecture 7 (notebooks/07-bits-back.ipynb)
 export function bbAns<X, Z>(model: BbAnsModel<X, Z>): Codec<X> {
   return {
     push(m, x) {

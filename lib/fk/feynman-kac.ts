@@ -27,6 +27,7 @@ function checkOptions(o: FkOptions): void {
   checkInt('steps', o.steps, 1);
 }
 
+// derived in lecture 11 (notebooks/11-feynman-kac.ipynb)
 /** l_T for each path from r0 ([walkers, D]) and the endpoints r_T; differentiable in the drift's variables. */
 export function fkPathCost(key: Key, r0: tf.Tensor2D, model: DriftModel, potential: Potential, options: FkOptions): { cost: tf.Tensor1D; rT: tf.Tensor2D } {
   checkOptions(options);

@@ -24,6 +24,7 @@ export function localEnergy(model: WaveFunction, potential: Potential, r: tf.Ten
   });
 }
 
+// derived in lecture 12 (notebooks/12-h2-molecule.ipynb)
 /** E_L at walkers whose log psi, drift and Laplacian are already known (no model evaluation). */
 export function walkerEnergy(w: Walkers, potential: Potential): tf.Tensor1D {
   return tf.tidy(() => tf.add(potential.energy(w.r), tf.mul(tf.add(w.laplacian, tf.sum(tf.square(w.drift), 1)), -0.5)) as tf.Tensor1D);

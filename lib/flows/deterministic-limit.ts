@@ -1,4 +1,4 @@
-// Lecture 4's starting point: a VAE whose latent and data dimensions are equal, with decoder
+// Lecture 8's starting point: a VAE whose latent and data dimensions are equal, with decoder
 // p(x|z) = N(g(z), sigma^2 I) for g = f^-1 and a Gaussian encoder centred on f(x). As sigma -> 0 its
 // KL(q(x, z) || p(x, z)) becomes the flow objective E[log p_D(x) - log N(f(x)) - log |det df/dx|]
 // when the encoder covariance is sigma^2 J J^T (J = df/dx, the decoder's own local posterior), and
@@ -27,6 +27,7 @@ export interface LimitEstimate {
   flowKl: number;
 }
 
+// derived in lecture 8 (notebooks/08-normalizing-flows.ipynb)
 /**
  * Both objectives on the sample x (rows drawn from the data density whose log is logDensity), with one
  * encoder draw per row. f is the flow's data-to-latent map; its inverse is the decoder's mean.

@@ -63,6 +63,7 @@ function elementwise(name: string, f: (x: tf.Tensor) => tf.Tensor, kernel: (k: K
   };
 }
 
+// derived in lecture 14 (notebooks/14-nngp.ipynb)
 /** ReLU with the arc-cosine kernel (Cho and Saul 2009): E[relu(u) relu(v)] = sqrt(v1 v2)/(2 pi) (sin t + (pi - t) cos t), t = arccos(rho). */
 export function Relu(): Layer {
   return elementwise('Relu', tf.relu, (k) => {

@@ -1,3 +1,4 @@
 export * from './specs';
 export * from './show';
 export * from './png';
+export * from './show-source';

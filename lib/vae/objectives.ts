@@ -32,6 +32,7 @@ export function klWeight(schedule: KlSchedule, step: number): number {
   throw new ParameterError(`unknown KL schedule ${JSON.stringify(schedule)}`, "use { kind: 'constant', beta } or { kind: 'linear', warmup }");
 }
 
+// derived in lecture 3 (notebooks/03-posterior-collapse.ipynb)
 /**
  * The free-bits KL (Kingma et al. 2016): latents are split into groups of `groupSize`; each group's
  * KL, averaged over the batch, costs max(lambda, KL_group). Below the floor a group's KL has no

@@ -86,6 +86,7 @@ export class Vae {
     return Normal.standard([batch, this.config.latentDim], 1);
   }
 
+  // derived in lecture 1 (notebooks/01-elbo-and-vae.ipynb)
   /** ELBO terms with a single reparameterised draw; `klMode` 'analytic' or 'mc' (one-draw estimate). */
   elboParts(x: tf.Tensor2D, key: Key, klMode: 'analytic' | 'mc' = 'analytic'): ElboParts {
     return tf.tidy(() => {

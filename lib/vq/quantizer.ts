@@ -72,6 +72,7 @@ export class VectorQuantizer {
     });
   }
 
+  // derived in lecture 5 (notebooks/05-vq-vae.ipynb)
   /** Quantizes z_e [n, codeDim]; counts the choices into `usage`. */
   quantize(ze: tf.Tensor2D): Quantized {
     const indices = this.nearest(ze);

@@ -83,3 +83,21 @@ describe('markdownTable and figure names', () => {
     expect(() => nameSvg('<svg></svg>', '../x y')).toThrow(/figure name/);
   });
 });
+
+describe('sourceOf', () => {
+  it('cuts out a method with its doc comment, braces matched, indentation removed', async () => {
+    const { sourceOf } = await import('../../lib/plot/show-source');
+    const src = sourceOf('vae/vae.ts', 'elboParts', path.resolve('lib'));
+    expect(src.split('\n').find((l) => l.includes('elboParts('))).toMatch(/^elboParts\(x: tf.Tensor2D/);
+    expect(src.trimEnd().endsWith('}')).toBe(true);
+    const opens = (src.match(/{/g) ?? []).length, closes = (src.match(/}/g) ?? []).length;
+    expect(opens).toBe(closes);
+  });
+
+  it('finds exported functions and names a missing file or name with the fix', async () => {
+    const { sourceOf } = await import('../../lib/plot/show-source');
+    expect(sourceOf('flows/image-flow.ts', 'bitsPerDim', path.resolve('lib'))).toMatch(/^(\/\*\*|\/\/)[\s\S]*export function bitsPerDim/);
+    expect(() => sourceOf('vae/nope.ts', 'x', path.resolve('lib'))).toThrow(/lib\/vae\/nope.ts does not exist/);
+    expect(() => sourceOf('vae/vae.ts', 'noSuchThing', path.resolve('lib'))).toThrow(/declares no function, method or class named noSuchThing/);
+  });
+});

@@ -72,7 +72,7 @@ describe('Markov-chain VAE', () => {
     expect(r.losses[0]).toBeGreaterThan(nll + 1);
     expect(bound).toBeGreaterThan(nll - 0.05); // a bound (the data's own entropy, up to sampling error)
     // with K = 10 the generative noise (beta dt) is larger than the true reverse steps' noise near the data, an
-    // irreducible gap of about 0.2 nats here that shrinks as K grows (the SDE limit; shown in lecture 4)
+    // irreducible gap of about 0.2 nats here that shrinks as K grows (the SDE limit; shown in lecture 8)
     expect(bound).toBeLessThan(nll + 0.3);
     const s = chainSample(Key.fromSeed(8), 4000, 1, drift, options);
     const { mean, variance } = tf.tidy(() => { const m = tf.moments(s.x); return { mean: m.mean.dataSync()[0], variance: m.variance.dataSync()[0] }; });
