@@ -187,6 +187,8 @@ ${new Date().toISOString().slice(0, 10)}. Every line that starts with ✓ is a c
 Figures are also in <a href="figures/">figures/</a> as SVG and PNG.</p>
 ${parts.join('\n')}`;
   fs.writeFileSync(path.join(build, 'index.html'), page('Lectures', body, '<nav><span></span></nav>', false));
+  // what the index shows, for scripts/copy-figures.ts and readers of the build
+  fs.writeFileSync(path.join(build, 'book.json'), JSON.stringify(pages.map(({ html, ...p }) => (void html, p)), null, 1));
   console.log(`[book] ${pages.length} lectures, ${pages.reduce((s, p) => s + p.figures.length, 0)} figures: build/index.html`);
   return pages;
 }
