@@ -48,6 +48,14 @@ export function messageBits(m: Message): number {
   return 48 + 16 * (m.tail ? m.tail.length : 0);
 }
 
+/**
+ * The information the message holds, log2(head) + 16 per tail word: unlike messageBits, which counts
+ * the head whole, it grows by exactly what a push codes (up to rANS's rounding, far below a bit).
+ */
+export function messageInformation(m: Message): number {
+  return Math.log2(m.head) + 16 * (m.tail ? m.tail.length : 0);
+}
+
 export function pushWord(tail: Tail | null, word: number): Tail {
   return { word, next: tail, length: (tail ? tail.length : 0) + 1 };
 }

@@ -1,12 +1,87 @@
-// Summaries of Monte Carlo estimates.
+// Summaries of Monte Carlo estimates and small fits the lectures share: means, standard errors,
+// trailing averages of loss curves, and weighted straight-line fits (for extrapolations such as
+// dt -> 0 and for log-log slopes).
+import { ParameterError } from './errors';
 
-/** Mean and standard error of the mean (sample variance with n - 1). */
-export function meanAndStderr(values: ArrayLike<number>): { mean: number; stderr: number } {
-  const n = values.length;
+function checkValues(what: string, values: ArrayLike<number>, least = 1): void {
+  if (values.length < least) {
+    throw new ParameterError(`${what} needs at least ${least} value${least > 1 ? 's' : ''}, got ${values.length}`, 'pass a non-empty array of numbers');
+  }
+}
+
+/** The arithmetic mean. */
+export function mean(values: ArrayLike<number>): number {
+  checkValues('mean', values);
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
-  const mean = sum / n;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return sum / values.length;
+}
+
+/** The sample standard deviation (divisor n - 1). */
+export function standardDeviation(values: ArrayLike<number>): number {
+  checkValues('standardDeviation', values, 2);
+  const m = mean(values);
   let squares = 0;
-  for (let i = 0; i < n; i++) squares += (values[i] - mean) ** 2;
-  return { mean, stderr: Math.sqrt(squares / Math.max(n - 1, 1) / n) };
+  for (let i = 0; i < values.length; i++) squares += (values[i] - m) ** 2;
+  return Math.sqrt(squares / (values.length - 1));
+}
+
+/** Mean and standard error of the mean (sample variance with n - 1; a single value gets 0). */
+export function meanAndStderr(values: ArrayLike<number>): { mean: number; stderr: number } {
+  const m = mean(values);
+  if (values.length === 1) return { mean: m, stderr: 0 };
+  return { mean: m, stderr: standardDeviation(values) / Math.sqrt(values.length) };
+}
+
+/** The median (the mean of the two middle values for an even count). */
+export function median(values: ArrayLike<number>): number {
+  checkValues('median', values);
+  const sorted = Array.from(values).sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The mean of each value and the (window - 1) before it: a loss curve without its step noise. */
+export function trailingMean(values: ArrayLike<number>, window: number): number[] {
+  if (!Number.isInteger(window) || window < 1) {
+    throw new ParameterError(`window = ${window} is not a positive integer`, 'pass the number of values to average, such as 25');
+  }
+  const out: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    sum += values[i];
+    if (i >= window) sum -= values[i - window];
+    out.push(sum / Math.min(i + 1, window));
+  }
+  return out;
+}
+
+export interface LineFit {
+  slope: number;
+  intercept: number;
+  /** standard error of the intercept (from the given standard errors; NaN without them) */
+  interceptStderr: number;
+}
+
+/**
+ * Least-squares line y = intercept + slope x; with standard errors `sigma`, weighted by 1 / sigma^2,
+ * and the intercept's standard error follows from them (points taken as independent).
+ */
+export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>, sigma?: ArrayLike<number>): LineFit {
+  checkValues('fitLine', x, 2);
+  if (y.length !== x.length || (sigma && sigma.length !== x.length)) {
+    throw new ParameterError(`fitLine got ${x.length} x, ${y.length} y and ${sigma?.length ?? 'no'} standard errors`, 'pass arrays of one length');
+  }
+  let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (let i = 0; i < x.length; i++) {
+    const w = sigma ? 1 / sigma[i] ** 2 : 1;
+    sw += w; sx += w * x[i]; sy += w * y[i]; sxx += w * x[i] ** 2; sxy += w * x[i] * y[i];
+  }
+  const det = sw * sxx - sx * sx;
+  if (!(det > 0)) throw new ParameterError('fitLine got x values that are all equal', 'pass at least two distinct x');
+  return {
+    slope: (sw * sxy - sx * sy) / det,
+    intercept: (sxx * sy - sx * sxy) / det,
+    interceptStderr: sigma ? Math.sqrt(sxx / det) : NaN,
+  };
 }

@@ -112,3 +112,22 @@ export function estimateEnergy(key: Key, model: DriftModel, potential: Potential
   });
   return { ...meanAndStderr(values), values };
 }
+
+/**
+ * Energies at several time steps, each from its own population: walkers drawn by `start`,
+ * equilibrated under the drift (`warmSteps` Euler-Maruyama steps of 0.02), then one corrected
+ * estimate over paths of length T. Separate populations keep the estimates independent, so a line
+ * fitted through them (for dt -> 0) may treat their standard errors as independent.
+ */
+export function energiesAtTimeSteps(key: Key, model: DriftModel, potential: Potential, start: (key: Key) => tf.Tensor2D,
+  dts: number[], T: number, warmSteps = 100): { dt: number; mean: number; stderr: number; values: number[] }[] {
+  checkNumber('path length T', T, (v) => v > 0, '> 0');
+  return dts.map((dt, i) => {
+    const k = key.foldIn(i);
+    const r0 = start(k.foldIn(0));
+    const warm = eulerMaruyama(k.foldIn(1), r0, (r) => model.drift(r), { dt: 0.02, steps: warmSteps });
+    const energy = estimateEnergy(k.foldIn(2), model, potential, warm.x, { dt, steps: Math.round(T / dt), corrected: true });
+    tf.dispose([r0, warm.x, warm.total]);
+    return { dt, ...energy };
+  });
+}

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Key } from '../../lib/core/random';
 import {
   Codec, CodingError, Message, bbAns, bernoulli, bucketPosterior, bucketPrior, categorical, deserializeMessage, emptyMessage,
-  messageBits, normalCdf, normalQuantile, popInterval, priorBuckets, pushInterval, quantizeProbabilities, randomMessage, repeat,
+  messageBits, messageInformation, normalCdf, normalQuantile, popInterval, priorBuckets, pushInterval, quantizeProbabilities, randomMessage, repeat,
   serial, serializeMessage, substack, uniform,
 } from '../../lib/coding';
 
@@ -106,6 +106,9 @@ describe('code lengths', () => {
       const bits = messageBits(m) - messageBits(emptyMessage());
       expect(bits).toBeGreaterThan(information - 32);
       expect(bits).toBeLessThan(information * 1.001 + 64);
+      // the exact information held grows by the information coded, to a small fraction of a bit
+      const held = messageInformation(m) - messageInformation(emptyMessage());
+      expect(Math.abs(held - information)).toBeLessThan(0.05);
     }
   });
 });

@@ -19,3 +19,33 @@ describe('shared numeric helpers', () => {
     expectClose(values(isotropicNormalLogProb(x, mean, 0.7)), values(reference), 1e-5, 1e-5);
   });
 });
+
+describe('means, trailing means and line fits', async () => {
+  const { mean, median, standardDeviation, trailingMean, fitLine } = await import('../../lib/core/stats');
+
+  it('mean, median and standard deviation of small arrays, and a clear error on an empty one', () => {
+    expect(mean([1, 2, 6])).toBe(3);
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(standardDeviation([1, 2, 3, 6])).toBeCloseTo(Math.sqrt(14 / 3), 12);
+    expect(() => mean([])).toThrow(/needs at least 1 value, got 0/);
+    expect(() => standardDeviation([1])).toThrow(/needs at least 2 values/);
+  });
+
+  it('trailingMean averages each value with the ones before it, fewer at the start', () => {
+    expect(trailingMean([2, 4, 6, 8], 2)).toEqual([2, 3, 5, 7]);
+    expect(trailingMean([1, 2, 3], 5)).toEqual([1, 1.5, 2]);
+    expect(() => trailingMean([1], 0)).toThrow(/window = 0/);
+  });
+
+  it('fitLine recovers an exact line, and its weighted intercept error matches the closed form', () => {
+    const fit = fitLine([0, 1, 2, 3], [1, 3, 5, 7]);
+    expect(fit.slope).toBeCloseTo(2, 12);
+    expect(fit.intercept).toBeCloseTo(1, 12);
+    // two points with errors s: the intercept is their extrapolation, of variance s^2 (x1^2 + x2^2) / (x2 - x1)^2
+    const two = fitLine([1, 2], [3, 5], [0.1, 0.1]);
+    expect(two.intercept).toBeCloseTo(1, 12);
+    expect(two.interceptStderr).toBeCloseTo(0.1 * Math.sqrt(5), 12);
+    expect(() => fitLine([1, 1], [2, 3])).toThrow(/all equal/);
+  });
+});

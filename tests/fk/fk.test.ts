@@ -3,7 +3,7 @@ import * as tf from '../../lib/core/tf';
 import { Key, normal } from '../../lib/core/random';
 import { ParameterError, ShapeError } from '../../lib/core/errors';
 import {
-  DriftModel, ScalarMlp, bosonJastrow, estimateEnergy, fkPathCost, gaussianInteraction, gradientDrift, h2Ansatz, h2Molecule,
+  DriftModel, ScalarMlp, bosonJastrow, energiesAtTimeSteps, estimateEnergy, fkPathCost, gaussianInteraction, gradientDrift, h2Ansatz, h2Molecule,
   harmonicOscillator, trainDrift, trappedBosons, twoBosonEnergy, twoParticleGroundState,
 } from '../../lib/fk';
 import { expectClose, expectNoLeak, values } from '../helpers';
@@ -55,6 +55,18 @@ describe('Feynman-Kac estimators', () => {
     expect(sd(plain.values)).toBeGreaterThan(10 * sd(fine.values)); // the boundary term's fluctuations
     expect(Math.abs(plain.mean - 0.5)).toBeLessThan(4 * plain.stderr + 2e-3);
     r0.dispose();
+  });
+
+  it('energiesAtTimeSteps estimates each time step from its own equilibrated population, without leaks', async () => {
+    const pot = harmonicOscillator(1);
+    const start = (k: Key) => normal(k, [2000, 1]) as tf.Tensor2D;
+    const rows = await expectNoLeak(() => energiesAtTimeSteps(Key.fromSeed(3), exact, pot, start, [0.02, 0.01], 1));
+    expect(rows.map((r) => r.dt)).toEqual([0.02, 0.01]);
+    // the exact drift: every estimate within the O(dt) bias (dt / 4) and 4 standard errors of 1/2
+    for (const r of rows) expect(Math.abs(r.mean - 0.5)).toBeLessThan(r.dt / 4 + 4 * r.stderr);
+    // different populations and noise: the per-path values differ between the two time steps
+    expect(rows[0].values[0]).not.toBe(rows[1].values[0]);
+    expect(() => energiesAtTimeSteps(Key.fromSeed(3), exact, pot, start, [0.01], 0)).toThrow(/path length T/);
   });
 
   it('the loss is invariant to relabelling the particles', () => {
