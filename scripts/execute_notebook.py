@@ -22,6 +22,7 @@ import time
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.util import run_sync
 
 SEED_LINE = re.compile(r"^const SEED = .*$", re.M)
 
@@ -57,6 +58,19 @@ def claims_of(cells):
     return found
 
 
+def late_stderr(client):
+    """tslab writes a failed cell's message to stderr after its error reply: collect what arrives."""
+    texts = []
+    time.sleep(0.5)
+    while True:
+        try:
+            msg = run_sync(client.kc.get_iopub_msg)(timeout=0.5)
+        except Exception:  # queue.Empty: nothing more arrived
+            return "".join(texts)
+        if msg.get("msg_type") == "stream":
+            texts.append(msg["content"].get("text", ""))
+
+
 def run_cells(client, name, cells, order, keep_going=False):
     """Runs cells[i] for i in order; raises PassFailed with the (first) failing cell. With keep_going,
     runs the rest after a failure too, so that one report lists every cell that fails."""
@@ -71,11 +85,13 @@ def run_cells(client, name, cells, order, keep_going=False):
         except CellTimeoutError as e:
             failures.append(PassFailed(name, i, cell, f"timeout: {str(e)[:1000]}"))
         except (CellExecutionError, PassFailed) as e:
-            failures.append(e if isinstance(e, PassFailed) else PassFailed(name, i, cell, str(e)[:4000]))
+            failure = e if isinstance(e, PassFailed) else PassFailed(name, i, cell, str(e)[:4000])
+            late = late_stderr(client)
+            if late:
+                cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text=late))
+            failures.append(failure)
         if failures and not keep_going:
             break
-        if failures and failures[-1].index == i:
-            time.sleep(0.5)  # tslab drops the requests of the 200 ms after a failed cell
     if failures:
         first = failures[0]
         if len(failures) > 1:

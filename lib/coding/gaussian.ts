@@ -2,7 +2,7 @@
 // mass under the prior N(0, 1), so the prior codec is uniform over buckets, and a posterior
 // N(mu, sigma^2) gives each bucket the mass between its edges. Bucket i stands for the prior
 // quantile at (i + 1/2) / 2^bits.
-import { ParameterError, checkInt } from '../core/errors';
+import { ParameterError, checkInt, checkNumber } from '../core/errors';
 import { normalCdf, normalQuantile } from '../core/special';
 
 export { normalCdf, normalQuantile };
@@ -20,9 +20,18 @@ export interface Buckets {
 
 const bucketCache = new Map<number, Buckets>();
 
+/** The finest latent grid the codec builds: 2^20 buckets per dimension (16 MB of edges). */
+export const MAX_LATENT_BITS = 20;
+
+/** 2^bits edges are allocated for a grid: refuses sizes that would take minutes and gigabytes. */
+export function checkLatentBits(bits: number): void {
+  checkNumber('latent bits', bits, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_LATENT_BITS,
+    `an integer from 1 to ${MAX_LATENT_BITS} (2^${MAX_LATENT_BITS} buckets per dimension)`);
+}
+
 /** Buckets of equal mass under N(0, 1). */
 export function priorBuckets(bits: number): Buckets {
-  checkInt('bits', bits, 1);
+  checkLatentBits(bits);
   const cached = bucketCache.get(bits);
   if (cached) return cached;
   const k = 2 ** bits;
@@ -37,6 +46,7 @@ export function priorBuckets(bits: number): Buckets {
 
 /** The prior codec: uniform over the 2^bits buckets. */
 export function bucketPrior(bits: number): Codec<number> {
+  checkLatentBits(bits);
   return uniform(bits);
 }
 

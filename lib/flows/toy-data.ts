@@ -110,6 +110,9 @@ export function energyLogTarget(which: 1 | 2 | 3 | 4): (z: tf.Tensor2D) => tf.Te
 
 /** log of the integral of exp(logTarget) over [-range, range]^2 by the midpoint rule with spacing h. */
 export function gridLogNormalizer(logTarget: (z: tf.Tensor2D) => tf.Tensor1D, range: number, h: number): number {
+  if (!(range > 0) || !(h > 0) || !(h <= range)) {
+    throw new ParameterError(`grid with range ${range} and step ${h}`, 'pass range > 0 and a step h with 0 < h <= range');
+  }
   const pts: number[] = [];
   for (let a = -range + h / 2; a < range; a += h) for (let b = -range + h / 2; b < range; b += h) pts.push(a, b);
   return tf.tidy(() => tf.logSumExp(logTarget(tf.tensor2d(pts, [pts.length / 2, 2]))).dataSync()[0] + 2 * Math.log(h));

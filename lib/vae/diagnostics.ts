@@ -2,7 +2,7 @@
 // unit i is active when Var_x E_q[z_i|x] > 0.01), the mutual information I(x; z) under
 // q(x, z) = p_data(x) q(z|x), and the rate-distortion pair. A collapsed posterior scores zero on all.
 import * as tf from '../core/tf';
-import { checkNumber } from '../core/errors';
+import { checkInt, checkNumber } from '../core/errors';
 import { Key, normal } from '../core/random';
 import { meanAndStderr } from '../core/stats';
 import { LatentVae } from './latent-vae';
@@ -98,6 +98,7 @@ export interface CollapseReport {
 export function diagnose(model: LatentVae, x: tf.Tensor2D, key: Key, options: { iwaeSamples?: number; chunk?: number } = {}): CollapseReport {
   const [kElbo, kMi, kIwae] = key.split(3);
   const chunk = options.chunk ?? 500;
+  checkInt('chunk', chunk, 1);
   const n = x.shape[0];
   const elbo: number[] = [];
   const recon: number[] = [];

@@ -4,6 +4,7 @@ import * as tf from '../core/tf';
 import { Key } from '../core/random';
 import { train, TrainResult } from '../core/train';
 import { meanAndStderr } from '../core/stats';
+import { checkInt } from '../core/errors';
 import { ImageSet, batchIndices, binarizeDynamic, binarizeStatic, gatherPixels, pixelRange } from '../data';
 import { Vae } from './vae';
 import { adam } from '../core/adam';
@@ -63,6 +64,8 @@ function summarise(values: Float32Array): BoundSummary {
 
 /** Per-image ELBO (nats) over the first `count` images of a binarized set. */
 export function evaluateElbo(vae: Vae, data: ImageSet, key: Key, count = data.n, batch = 500): BoundSummary {
+  checkInt('count', count, 1);
+  checkInt('batch', batch, 1);
   const values = new Float32Array(Math.min(count, data.n));
   for (let start = 0, b = 0; start < values.length; start += batch, b++) {
     const part = tf.tidy(() => vae.elbo(pixelRange(data, start, Math.min(batch, values.length - start)), key.foldIn(b)));
@@ -75,6 +78,9 @@ export function evaluateElbo(vae: Vae, data: ImageSet, key: Key, count = data.n,
 /** Per-image importance-weighted bound with k samples (nats) over the first `count` images. */
 export async function evaluateIwae(vae: Vae, data: ImageSet, key: Key, k: number, count = data.n, batch = 20,
   onProgress?: (done: number) => void | Promise<void>): Promise<BoundSummary> {
+  checkInt('importance samples k', k, 1);
+  checkInt('count', count, 1);
+  checkInt('batch', batch, 1);
   const values = new Float32Array(Math.min(count, data.n));
   for (let start = 0, b = 0; start < values.length; start += batch, b++) {
     const x = pixelRange(data, start, Math.min(batch, values.length - start));
