@@ -5,7 +5,11 @@ export function parseArgs(defaults: Record<string, string>): Record<string, stri
   for (let i = 0; i < argv.length; i++) {
     const m = /^--([\w-]+)(?:=(.*))?$/.exec(argv[i]);
     if (!m || !(m[1] in defaults)) {
-      throw new Error(`unknown argument ${argv[i]}; known: ${Object.keys(defaults).map((k) => `--${k}`).join(' ')}`);
+      throw new Error(
+        `unknown argument ${argv[i]}; known: ${Object.keys(defaults)
+          .map((k) => `--${k}`)
+          .join(' ')}`,
+      );
     }
     out[m[1]] = m[2] ?? argv[++i];
   }

@@ -3,7 +3,8 @@
 import katex from 'katex';
 import { marked } from 'marked';
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** KaTeX's HTML for one formula; one it cannot parse (an unknown command too) becomes a marked error. */
 function typeset(tex: string, display: boolean): string {
@@ -25,11 +26,23 @@ export function markdownToHtml(source: string): string {
   for (let i = 0; i < source.length;) {
     const rest = source.slice(i);
     const fence = /^```[\s\S]*?```/.exec(rest) ?? /^`[^`\n]*`/.exec(rest);
-    if (fence) { text += fence[0]; i += fence[0].length; continue; }
+    if (fence) {
+      text += fence[0];
+      i += fence[0].length;
+      continue;
+    }
     const display = /^\$\$([\s\S]+?)\$\$/.exec(rest);
-    if (display) { text += `\n\n${hold(display[1], true)}\n\n`; i += display[0].length; continue; }
+    if (display) {
+      text += `\n\n${hold(display[1], true)}\n\n`;
+      i += display[0].length;
+      continue;
+    }
     const inline = source[i - 1] !== '\\' ? /^\$([^$\n]+?)\$/.exec(rest) : null;
-    if (inline) { text += hold(inline[1], false); i += inline[0].length; continue; }
+    if (inline) {
+      text += hold(inline[1], false);
+      i += inline[0].length;
+      continue;
+    }
     text += source[i++];
   }
   const html = marked.parse(text, { async: false, gfm: true }) as string;

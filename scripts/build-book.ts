@@ -17,12 +17,27 @@ interface Output {
   ename?: string;
   evalue?: string;
 }
-interface Cell { cell_type: string; source: string | string[]; outputs?: Output[] }
-interface Figure { file: string; dataUrl: string }
-export interface Page { name: string; title: string; html: string; figures: string[]; claims: string[]; seconds?: number }
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: Output[];
+}
+interface Figure {
+  file: string;
+  dataUrl: string;
+}
+export interface Page {
+  name: string;
+  title: string;
+  html: string;
+  figures: string[];
+  claims: string[];
+  seconds?: number;
+}
 
-const joined = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join('') : s ?? '');
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const joined = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join('') : (s ?? ''));
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 // terminal colour codes that tslab puts in error tracebacks
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
@@ -33,10 +48,16 @@ function saveFigure(build: string, stem: string, mime: string, body: string): Fi
   if (mime === 'image/svg+xml') {
     fs.writeFileSync(path.join(dir, `${stem}.svg`), body);
     fs.writeFileSync(path.join(dir, `${stem}.png`), svgToPng(body));
-    return { file: `figures/${stem}.svg`, dataUrl: `data:image/svg+xml;base64,${Buffer.from(body).toString('base64')}` };
+    return {
+      file: `figures/${stem}.svg`,
+      dataUrl: `data:image/svg+xml;base64,${Buffer.from(body).toString('base64')}`,
+    };
   }
   fs.writeFileSync(path.join(dir, `${stem}.png`), Buffer.from(body, 'base64'));
-  return { file: `figures/${stem}.png`, dataUrl: `data:image/png;base64,${body.replace(/\s/g, '')}` };
+  return {
+    file: `figures/${stem}.png`,
+    dataUrl: `data:image/png;base64,${body.replace(/\s/g, '')}`,
+  };
 }
 
 /** The name lib/plot/show.ts writes into an SVG (`<!-- figure: name -->`), if any. */
@@ -44,7 +65,10 @@ function figureName(svg: string): string | undefined {
   return /<!-- figure: ([\w.-]+) -->/.exec(svg)?.[1];
 }
 
-function renderOutputs(outputs: Output[], ctx: { build: string; name: string; figures: string[]; used: Set<string> }): string {
+function renderOutputs(
+  outputs: Output[],
+  ctx: { build: string; name: string; figures: string[]; used: Set<string> },
+): string {
   const number = ctx.name.slice(0, ctx.name.indexOf('-'));
   const stemFor = (wanted: string | undefined) => {
     let stem = `${number}-${wanted ?? `figure-${ctx.figures.length + 1}`}`;
@@ -56,7 +80,9 @@ function renderOutputs(outputs: Output[], ctx: { build: string; name: string; fi
   let plotlyWaiting = false;
   for (const out of outputs) {
     if (out.output_type === 'stream') {
-      parts.push(`<pre class="out ${out.name === 'stderr' ? 'stderr' : ''}">${escapeHtml(stripAnsi(joined(out.text)))}</pre>`);
+      parts.push(
+        `<pre class="out ${out.name === 'stderr' ? 'stderr' : ''}">${escapeHtml(stripAnsi(joined(out.text)))}</pre>`,
+      );
       continue;
     }
     if (out.output_type === 'error') {
@@ -67,19 +93,30 @@ function renderOutputs(outputs: Output[], ctx: { build: string; name: string; fi
     if (data['application/vnd.plotly.v1+json']) {
       const id = `plotly-${ctx.figures.length + 1}`;
       const json = JSON.stringify(data['application/vnd.plotly.v1+json']).replace(/</g, '\\u003c');
-      parts.push(`<div class="plotly" id="${id}"></div><script>drawPlotly(${JSON.stringify(id)}, ${json});</script>`);
+      parts.push(
+        `<div class="plotly" id="${id}"></div><script>drawPlotly(${JSON.stringify(id)}, ${json});</script>`,
+      );
       plotlyWaiting = true;
     } else if (data['image/svg+xml'] || data['image/png']) {
       const mime = data['image/svg+xml'] ? 'image/svg+xml' : 'image/png';
       const body = joined(data[mime] as string | string[]);
-      const fig = saveFigure(ctx.build, stemFor(mime === 'image/svg+xml' ? figureName(body) : undefined), mime, body);
+      const fig = saveFigure(
+        ctx.build,
+        stemFor(mime === 'image/svg+xml' ? figureName(body) : undefined),
+        mime,
+        body,
+      );
       ctx.figures.push(fig.file);
       // a static image right after a plotly figure is its fallback, hidden once plotly has drawn
       const cls = plotlyWaiting ? 'figure fallback' : 'figure';
-      parts.push(`<p class="${cls}"><a href="${fig.file}"><img src="${fig.dataUrl}" alt="figure ${fig.file}"></a></p>`);
+      parts.push(
+        `<p class="${cls}"><a href="${fig.file}"><img src="${fig.dataUrl}" alt="figure ${fig.file}"></a></p>`,
+      );
       plotlyWaiting = false;
     } else if (data['text/markdown']) {
-      parts.push(`<div class="out md">${markdownToHtml(joined(data['text/markdown'] as string[]))}</div>`);
+      parts.push(
+        `<div class="out md">${markdownToHtml(joined(data['text/markdown'] as string[]))}</div>`,
+      );
     } else if (data['text/html']) {
       parts.push(`<div class="out">${joined(data['text/html'] as string[])}</div>`);
     } else if (data['text/plain']) {
@@ -91,21 +128,39 @@ function renderOutputs(outputs: Output[], ctx: { build: string; name: string; fi
 
 /** One lecture's page body, its figures and its printed claims. */
 export function renderNotebook(build: string, name: string): Page {
-  const nb = JSON.parse(fs.readFileSync(path.join(build, `${name}.ipynb`), 'utf8')) as { cells: Cell[]; metadata: Record<string, any> };
+  const nb = JSON.parse(fs.readFileSync(path.join(build, `${name}.ipynb`), 'utf8')) as {
+    cells: Cell[];
+    metadata: Record<string, any>;
+  };
   const ctx = { build, name, figures: [] as string[], used: new Set<string>() };
   const claims: string[] = [];
-  const body = nb.cells.map((cell) => {
-    const source = joined(cell.source);
-    if (cell.cell_type === 'markdown') return `<section class="md">${markdownToHtml(source)}</section>`;
-    if (cell.cell_type !== 'code') return '';
-    for (const out of cell.outputs ?? []) {
-      if (out.output_type === 'stream') claims.push(...joined(out.text).split('\n').filter((l) => l.startsWith('✓')));
-    }
-    return `<section class="code"><pre class="src"><code>${escapeHtml(source)}</code></pre>\n${renderOutputs(cell.outputs ?? [], ctx)}</section>`;
-  }).join('\n');
+  const body = nb.cells
+    .map((cell) => {
+      const source = joined(cell.source);
+      if (cell.cell_type === 'markdown')
+        return `<section class="md">${markdownToHtml(source)}</section>`;
+      if (cell.cell_type !== 'code') return '';
+      for (const out of cell.outputs ?? []) {
+        if (out.output_type === 'stream')
+          claims.push(
+            ...joined(out.text)
+              .split('\n')
+              .filter((l) => l.startsWith('✓')),
+          );
+      }
+      return `<section class="code"><pre class="src"><code>${escapeHtml(source)}</code></pre>\n${renderOutputs(cell.outputs ?? [], ctx)}</section>`;
+    })
+    .join('\n');
   const first = nb.cells.find((c) => c.cell_type === 'markdown');
   const title = (/^#\s+(.+)$/m.exec(joined(first?.source))?.[1] ?? name).trim();
-  return { name, title, html: body, figures: ctx.figures, claims, seconds: nb.metadata?.vi_lectures?.seconds };
+  return {
+    name,
+    title,
+    html: body,
+    figures: ctx.figures,
+    claims,
+    seconds: nb.metadata?.vi_lectures?.seconds,
+  };
 }
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:58em;margin:0 auto;padding:1em 1.5em;line-height:1.5;color:#222}
@@ -151,34 +206,59 @@ function copyAssets(root: string, build: string): void {
   for (const f of fs.readdirSync(path.join(katex, 'fonts')).filter((f) => f.endsWith('.woff2'))) {
     fs.copyFileSync(path.join(katex, 'fonts', f), path.join(target, 'fonts', f));
   }
-  fs.copyFileSync(path.join(root, 'node_modules/plotly.js-dist/plotly.js'), path.join(build, 'assets/plotly.min.js'));
+  fs.copyFileSync(
+    path.join(root, 'node_modules/plotly.js-dist/plotly.js'),
+    path.join(build, 'assets/plotly.min.js'),
+  );
 }
 
 function syllabusRow(entry: SyllabusEntry, p: Page | undefined): string {
-  if (!p) return `<tr class="soon"><td>${entry.number}</td><td>${escapeHtml(entry.title)}<br><i>to come</i></td><td></td><td></td></tr>`;
-  const headline = p.figures[0] ? `<img src="${p.figures[0].replace(/\.svg$/, '.png')}" alt="">` : '';
-  const claims = p.claims.slice(0, 3).map((c) => `<li>${escapeHtml(c.slice(1).trim())}</li>`).join('');
-  const time = p.seconds === undefined ? '' : `<br><small>runs in ${Math.round(p.seconds)} s</small>`;
-  return `<tr><td>${entry.number}</td><td><a href="${p.name}.html">${escapeHtml(p.title)}</a>${time}<ul>${claims}</ul></td>` +
-    `<td>${headline}</td><td><a href="${p.name}.ipynb">notebook</a></td></tr>`;
+  if (!p)
+    return `<tr class="soon"><td>${entry.number}</td><td>${escapeHtml(entry.title)}<br><i>to come</i></td><td></td><td></td></tr>`;
+  const headline = p.figures[0]
+    ? `<img src="${p.figures[0].replace(/\.svg$/, '.png')}" alt="">`
+    : '';
+  const claims = p.claims
+    .slice(0, 3)
+    .map((c) => `<li>${escapeHtml(c.slice(1).trim())}</li>`)
+    .join('');
+  const time =
+    p.seconds === undefined ? '' : `<br><small>runs in ${Math.round(p.seconds)} s</small>`;
+  return (
+    `<tr><td>${entry.number}</td><td><a href="${p.name}.html">${escapeHtml(p.title)}</a>${time}<ul>${claims}</ul></td>` +
+    `<td>${headline}</td><td><a href="${p.name}.ipynb">notebook</a></td></tr>`
+  );
 }
 
 /** Writes build/NAME.html for every executed notebook, build/figures and build/index.html. */
 export function buildBook(root: string, build: string): Page[] {
   copyAssets(root, build);
   fs.rmSync(path.join(build, 'figures'), { recursive: true, force: true });
-  const names = fs.readdirSync(path.join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb'))
-    .map((f) => f.replace(/\.ipynb$/, '')).filter((n) => fs.existsSync(path.join(build, `${n}.ipynb`))).sort();
+  const names = fs
+    .readdirSync(path.join(root, 'notebooks'))
+    .filter((f) => f.endsWith('.ipynb'))
+    .map((f) => f.replace(/\.ipynb$/, ''))
+    .filter((n) => fs.existsSync(path.join(build, `${n}.ipynb`)))
+    .sort();
   const pages = names.map((n) => renderNotebook(build, n));
   pages.forEach((p, i) => {
-    const prev = pages[i - 1] ? `<a href="${pages[i - 1].name}.html">← ${escapeHtml(pages[i - 1].title)}</a>` : '<span></span>';
-    const next = pages[i + 1] ? `<a href="${pages[i + 1].name}.html">${escapeHtml(pages[i + 1].title)} →</a>` : '<span></span>';
+    const prev = pages[i - 1]
+      ? `<a href="${pages[i - 1].name}.html">← ${escapeHtml(pages[i - 1].title)}</a>`
+      : '<span></span>';
+    const next = pages[i + 1]
+      ? `<a href="${pages[i + 1].name}.html">${escapeHtml(pages[i + 1].title)} →</a>`
+      : '<span></span>';
     const nav = `<nav>${prev}<a href="index.html">Syllabus</a>${next}</nav>`;
-    fs.writeFileSync(path.join(build, `${p.name}.html`), page(p.title, p.html, nav, p.html.includes('class="plotly"')));
+    fs.writeFileSync(
+      path.join(build, `${p.name}.html`),
+      page(p.title, p.html, nav, p.html.includes('class="plotly"')),
+    );
   });
   const byName = new Map(pages.map((p) => [p.name, p]));
   const parts = [...new Set(SYLLABUS.map((e) => e.part))].map((part) => {
-    const rows = SYLLABUS.filter((e) => e.part === part).map((e) => syllabusRow(e, e.notebook ? byName.get(e.notebook) : undefined));
+    const rows = SYLLABUS.filter((e) => e.part === part).map((e) =>
+      syllabusRow(e, e.notebook ? byName.get(e.notebook) : undefined),
+    );
     return `<h2>${escapeHtml(part)}</h2><table class="syllabus">${rows.join('\n')}</table>`;
   });
   const body = `<h1>Variational inference, generative models and machine learning for physics</h1>
@@ -186,11 +266,24 @@ export function buildBook(root: string, build: string): Page[] {
 ${new Date().toISOString().slice(0, 10)}. Every line that starts with ✓ is a claim the notebook computed and checked.
 Figures are also in <a href="figures/">figures/</a> as SVG and PNG.</p>
 ${parts.join('\n')}`;
-  fs.writeFileSync(path.join(build, 'index.html'), page('Lectures', body, '<nav><span></span></nav>', false));
+  fs.writeFileSync(
+    path.join(build, 'index.html'),
+    page('Lectures', body, '<nav><span></span></nav>', false),
+  );
   // what the index shows, for scripts/copy-figures.ts and readers of the build
-  fs.writeFileSync(path.join(build, 'book.json'), JSON.stringify(pages.map(({ html, ...p }) => (void html, p)), null, 1));
-  console.log(`[book] ${pages.length} lectures, ${pages.reduce((s, p) => s + p.figures.length, 0)} figures: build/index.html`);
+  fs.writeFileSync(
+    path.join(build, 'book.json'),
+    JSON.stringify(
+      pages.map(({ html, ...p }) => (void html, p)),
+      null,
+      1,
+    ),
+  );
+  console.log(
+    `[book] ${pages.length} lectures, ${pages.reduce((s, p) => s + p.figures.length, 0)} figures: build/index.html`,
+  );
   return pages;
 }
 
-if (require.main === module) buildBook(path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..', '..', 'build'));
+if (require.main === module)
+  buildBook(path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..', '..', 'build'));

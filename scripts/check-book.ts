@@ -18,32 +18,51 @@ export interface PageCheck {
 
 export const CHROMIUM = process.env.VI_CHROMIUM ?? '/usr/bin/chromium';
 // without the background-networking flags Chromium tries Google's hosts at every start
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
   // lets the check read the pixels of images the page loads from disk (a page's own origin on a server)
-  '--allow-file-access-from-files'];
+  '--allow-file-access-from-files',
+];
 
 /** Runs in the page: per figure (an image, or an SVG element drawn inline), the share of pixels
  *  that differ from its most common colour; a figure below 0.2% is blank. */
 async function inspectPage(): Promise<Omit<PageCheck, 'page' | 'requests'>> {
-  const inline = Array.from(document.querySelectorAll('svg'))
-    .filter((s) => !s.parentElement?.closest('svg, .katex, .plotly'));
-  const asImages = await Promise.all(inline.map((s) => new Promise<HTMLImageElement>((resolve) => {
-    const img = new Image();
-    img.alt = `inline svg ${s.getAttribute('width') ?? ''}x${s.getAttribute('height') ?? ''}`;
-    img.onload = img.onerror = () => resolve(img);
-    const xml = new XMLSerializer().serializeToString(s);
-    img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(xml)}`;
-  })));
+  const inline = Array.from(document.querySelectorAll('svg')).filter(
+    (s) => !s.parentElement?.closest('svg, .katex, .plotly'),
+  );
+  const asImages = await Promise.all(
+    inline.map(
+      (s) =>
+        new Promise<HTMLImageElement>((resolve) => {
+          const img = new Image();
+          img.alt = `inline svg ${s.getAttribute('width') ?? ''}x${s.getAttribute('height') ?? ''}`;
+          img.onload = img.onerror = () => resolve(img);
+          const xml = new XMLSerializer().serializeToString(s);
+          img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(xml)}`;
+        }),
+    ),
+  );
   const images = [...Array.from(document.querySelectorAll('img')), ...asImages];
   const blank: string[] = [];
   for (const img of images) {
-    const w = img.naturalWidth, h = img.naturalHeight;
-    if (!img.complete || w === 0 || h === 0) { blank.push(`${img.alt} (not loaded)`); continue; }
+    const w = img.naturalWidth,
+      h = img.naturalHeight;
+    if (!img.complete || w === 0 || h === 0) {
+      blank.push(`${img.alt} (not loaded)`);
+      continue;
+    }
     const canvas = document.createElement('canvas');
-    canvas.width = w; canvas.height = h;
+    canvas.width = w;
+    canvas.height = h;
     const g = canvas.getContext('2d')!;
-    g.fillStyle = '#fff'; g.fillRect(0, 0, w, h);
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, w, h);
     g.drawImage(img, 0, 0);
     const px = g.getImageData(0, 0, w, h).data;
     const counts = new Map<number, number>();
@@ -62,22 +81,33 @@ async function inspectPage(): Promise<Omit<PageCheck, 'page' | 'requests'>> {
     const el = n.parentElement;
     if (!el || el.closest('pre, code, script, style, .katex')) continue;
     const t = n.textContent ?? '';
-    const m = /\$\$|\$[^$\s][^$]*\$|\\(frac|mathbb|mathrm|mathcal|sum|int|log|left|right|begin)\b/.exec(t);
+    const m =
+      /\$\$|\$[^$\s][^$]*\$|\\(frac|mathbb|mathrm|mathcal|sum|int|log|left|right|begin)\b/.exec(t);
     if (m) rawTex.push(t.slice(Math.max(0, m.index - 20), m.index + 40));
   }
   return {
-    figures: images.length, blank,
-    plotly: { total: plots.length, drawn: plots.filter((p) => p.getAttribute('data-drawn') === 'true').length },
-    rawTex, katexErrors: document.querySelectorAll('.katex-error').length,
+    figures: images.length,
+    blank,
+    plotly: {
+      total: plots.length,
+      drawn: plots.filter((p) => p.getAttribute('data-drawn') === 'true').length,
+    },
+    rawTex,
+    katexErrors: document.querySelectorAll('.katex-error').length,
   };
 }
 
 /** Checks every .html page in dir. */
 export async function checkBook(dir: string): Promise<PageCheck[]> {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}; install Debian's chromium (apt-get install chromium) or set VI_CHROMIUM`);
+    throw new Error(
+      `no Chromium at ${CHROMIUM}; install Debian's chromium (apt-get install chromium) or set VI_CHROMIUM`,
+    );
   }
-  const pages = fs.readdirSync(dir).filter((f) => f.endsWith('.html')).sort();
+  const pages = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.html'))
+    .sort();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const results: PageCheck[] = [];
   try {
@@ -86,11 +116,22 @@ export async function checkBook(dir: string): Promise<PageCheck[]> {
       const requests: string[] = [];
       // anything but the book's own files is a request a reader offline (or on another machine) cannot serve
       const own = `file://${path.resolve(dir)}/`;
-      page.on('request', (r) => { if (!/^(data|blob|about):/.test(r.url()) && !r.url().startsWith(own)) requests.push(r.url()); });
+      page.on('request', (r) => {
+        if (!/^(data|blob|about):/.test(r.url()) && !r.url().startsWith(own))
+          requests.push(r.url());
+      });
       await page.goto(`file://${path.resolve(dir, file)}`, { waitUntil: 'load' });
       // plotly draws asynchronously after load
-      await page.waitForFunction(() => Array.from(document.querySelectorAll('.plotly'))
-        .every((p) => p.getAttribute('data-drawn') === 'true'), undefined, { timeout: 15_000 }).catch(() => undefined);
+      await page
+        .waitForFunction(
+          () =>
+            Array.from(document.querySelectorAll('.plotly')).every(
+              (p) => p.getAttribute('data-drawn') === 'true',
+            ),
+          undefined,
+          { timeout: 15_000 },
+        )
+        .catch(() => undefined);
       results.push({ page: file, requests, ...(await page.evaluate(inspectPage)) });
       await page.close();
     }
@@ -103,9 +144,17 @@ export async function checkBook(dir: string): Promise<PageCheck[]> {
 /** The problems of one page's check, as sentences; empty when the page is fine. */
 export function problems(c: PageCheck): string[] {
   const out: string[] = [];
-  if (c.blank.length) out.push(`${c.blank.length} of ${c.figures} figures blank: ${c.blank.slice(0, 3).join(', ')}`);
-  if (c.plotly.drawn < c.plotly.total) out.push(`${c.plotly.total - c.plotly.drawn} plotly figures not drawn`);
-  if (c.rawTex.length) out.push(`raw TeX left: ${c.rawTex.slice(0, 3).map((t) => JSON.stringify(t)).join(', ')}`);
+  if (c.blank.length)
+    out.push(`${c.blank.length} of ${c.figures} figures blank: ${c.blank.slice(0, 3).join(', ')}`);
+  if (c.plotly.drawn < c.plotly.total)
+    out.push(`${c.plotly.total - c.plotly.drawn} plotly figures not drawn`);
+  if (c.rawTex.length)
+    out.push(
+      `raw TeX left: ${c.rawTex
+        .slice(0, 3)
+        .map((t) => JSON.stringify(t))
+        .join(', ')}`,
+    );
   if (c.katexErrors) out.push(`${c.katexErrors} formulas KaTeX could not typeset`);
   if (c.requests.length) out.push(`network requests: ${c.requests.slice(0, 3).join(', ')}`);
   return out;
@@ -118,10 +167,16 @@ async function main(): Promise<void> {
   for (const c of results) {
     const p = problems(c);
     if (p.length) bad++;
-    console.log(`${c.page}: ${c.figures} figures, ${c.plotly.total} plotly${p.length ? `; ${p.join('; ')}` : '; ok'}`);
+    console.log(
+      `${c.page}: ${c.figures} figures, ${c.plotly.total} plotly${p.length ? `; ${p.join('; ')}` : '; ok'}`,
+    );
   }
   console.log(`[check-book] ${results.length - bad} pages ok, ${bad} with problems`);
   if (bad > 0) process.exit(1);
 }
 
-if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module)
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

@@ -10,7 +10,8 @@ export interface SeedRun {
   claims: { held: boolean; text: string }[];
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The HTML report; one table per lecture, a column per seed, the claim's printed text per cell. */
 export function claimsReportHtml(runs: SeedRun[]): string {
@@ -23,12 +24,20 @@ export function claimsReportHtml(runs: SeedRun[]): string {
   const sections = names.map((name) => {
     const bySeed = seeds.map((s) => runs.find((r) => r.name === name && r.seed === s));
     const rows = Math.max(...bySeed.map((r) => r?.claims.length ?? 0));
-    const body = Array.from({ length: rows }, (_, i) => `<tr><td>${i + 1}</td>${bySeed.map((r) => {
-      const c = r?.claims[i];
-      if (!c) return '<td class="none">did not run</td>';
-      return `<td class="${c.held ? 'held' : 'failed'}">${c.held ? '✓' : '✗'} ${escapeHtml(c.text)}</td>`;
-    }).join('')}</tr>`).join('\n');
-    const status = bySeed.map((r) => `<th>SEED = ${r?.seed} ${r?.ok ? '' : '(stopped)'}</th>`).join('');
+    const body = Array.from(
+      { length: rows },
+      (_, i) =>
+        `<tr><td>${i + 1}</td>${bySeed
+          .map((r) => {
+            const c = r?.claims[i];
+            if (!c) return '<td class="none">did not run</td>';
+            return `<td class="${c.held ? 'held' : 'failed'}">${c.held ? '✓' : '✗'} ${escapeHtml(c.text)}</td>`;
+          })
+          .join('')}</tr>`,
+    ).join('\n');
+    const status = bySeed
+      .map((r) => `<th>SEED = ${r?.seed} ${r?.ok ? '' : '(stopped)'}</th>`)
+      .join('');
     return `<h2>${escapeHtml(name)}</h2>\n<table><tr><th>#</th>${status}</tr>\n${body}\n</table>`;
   });
   return `<!doctype html><html><head><meta charset="utf-8"><title>Claims under several seeds</title>

@@ -13,7 +13,10 @@ const pages = JSON.parse(fs.readFileSync(book, 'utf8')) as { name: string; figur
 const target = path.join(ROOT, 'docs', 'figures');
 fs.mkdirSync(target, { recursive: true });
 for (const p of pages) {
-  if (p.figures.length === 0) { console.log(`${p.name}: no figure`); continue; }
+  if (p.figures.length === 0) {
+    console.log(`${p.name}: no figure`);
+    continue;
+  }
   const png = path.join(ROOT, 'build', p.figures[0].replace(/\.svg$/, '.png'));
   fs.copyFileSync(png, path.join(target, `${p.name}.png`));
   console.log(`${p.name}: ${p.figures[0]} -> docs/figures/${p.name}.png`);

@@ -22,7 +22,8 @@ async function cellErrors(page: Page): Promise<string[]> {
     nb.get_cells().forEach((cell: any, i: number) => {
       for (const o of cell.output_area?.outputs ?? []) {
         if (o.output_type === 'error') out.push(`cell ${i}: ${o.ename}: ${o.evalue}`);
-        if (o.output_type === 'stream' && o.name === 'stderr' && /Error|claim failed/.test(o.text)) out.push(`cell ${i}: ${o.text.slice(0, 300)}`);
+        if (o.output_type === 'stream' && o.name === 'stderr' && /Error|claim failed/.test(o.text))
+          out.push(`cell ${i}: ${o.text.slice(0, 300)}`);
       }
     });
     return out;
@@ -30,13 +31,20 @@ async function cellErrors(page: Page): Promise<string[]> {
 }
 
 /** Waits until the kernel is idle and no cell is queued or running. */
-async function waitIdle(page: Page, timeoutMs: number, onTick?: () => Promise<void>): Promise<void> {
+async function waitIdle(
+  page: Page,
+  timeoutMs: number,
+  onTick?: () => Promise<void>,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (onTick) await onTick();
     // classic Notebook marks a cell 'running' from the moment it is queued until its reply
-    const busy = await page.evaluate(() => (window as any).Jupyter.notebook.get_cells()
-      .some((c: any) => c.element?.hasClass?.('running')));
+    const busy = await page.evaluate(() =>
+      (window as any).Jupyter.notebook
+        .get_cells()
+        .some((c: any) => c.element?.hasClass?.('running')),
+    );
     if (!busy) return;
     await page.waitForTimeout(200);
   }
@@ -47,42 +55,73 @@ async function waitIdle(page: Page, timeoutMs: number, onTick?: () => Promise<vo
 async function figureCheck(page: Page): Promise<[number, number]> {
   return page.evaluate(async () => {
     const images = Array.from(document.querySelectorAll('.output_area img')) as HTMLImageElement[];
-    await Promise.all(images.map((img) => (img.complete ? null : new Promise((r) => { img.onload = img.onerror = r; }))));
+    await Promise.all(
+      images.map((img) =>
+        img.complete
+          ? null
+          : new Promise((r) => {
+              img.onload = img.onerror = r;
+            }),
+      ),
+    );
     let blank = 0;
     for (const img of images) {
-      const w = img.naturalWidth, h = img.naturalHeight;
-      if (!w || !h) { blank++; continue; }
+      const w = img.naturalWidth,
+        h = img.naturalHeight;
+      if (!w || !h) {
+        blank++;
+        continue;
+      }
       const c = document.createElement('canvas');
-      c.width = w; c.height = h;
+      c.width = w;
+      c.height = h;
       const g = c.getContext('2d')!;
-      g.fillStyle = '#fff'; g.fillRect(0, 0, w, h); g.drawImage(img, 0, 0);
+      g.fillStyle = '#fff';
+      g.fillRect(0, 0, w, h);
+      g.drawImage(img, 0, 0);
       const px = g.getImageData(0, 0, w, h).data;
       let ink = 0;
       for (let i = 0; i < px.length; i += 4) if (px[i] + px[i + 1] + px[i + 2] < 3 * 250) ink++;
       if (ink / (w * h) < 0.002) blank++;
     }
     // classic Notebook shows image/svg+xml inline: count the drawn shapes of those
-    const svgs = Array.from(document.querySelectorAll('.output_svg > svg, .output_svg svg:not(svg svg)'));
+    const svgs = Array.from(
+      document.querySelectorAll('.output_svg > svg, .output_svg svg:not(svg svg)'),
+    );
     blank += svgs.filter((s) => s.querySelectorAll('path, rect, line, circle').length === 0).length;
     return [images.length + svgs.length, blank] as [number, number];
   });
 }
 
 /** Opens `url` (a notebook page of a running classic Notebook server) and runs it as a reader. */
-export async function driveNotebook(url: string, rerunCell: number, timeoutMs = 300_000, screenshot?: string): Promise<FrontEndRun> {
+export async function driveNotebook(
+  url: string,
+  rerunCell: number,
+  timeoutMs = 300_000,
+  screenshot?: string,
+): Promise<FrontEndRun> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(url, { waitUntil: 'load' });
-    await page.waitForFunction(() => {
-      const nb = (window as any).Jupyter?.notebook;
-      return nb?.kernel?.is_connected?.() && nb.kernel_selector?.current_selection === 'tslab';
-    }, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        const nb = (window as any).Jupyter?.notebook;
+        return nb?.kernel?.is_connected?.() && nb.kernel_selector?.current_selection === 'tslab';
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
     const cells = await page.evaluate(() => (window as any).Jupyter.notebook.get_cells().length);
     const seen = new Set<number>();
     const watchProgress = async () => {
-      const values = await page.evaluate(() => Array.from(document.querySelectorAll('.output_area progress'))
-        .map((p) => Number((p as HTMLProgressElement).value) / Math.max(1, Number((p as HTMLProgressElement).max))));
+      const values = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('.output_area progress')).map(
+          (p) =>
+            Number((p as HTMLProgressElement).value) /
+            Math.max(1, Number((p as HTMLProgressElement).max)),
+        ),
+      );
       values.forEach((v) => seen.add(Math.round(v * 1000) / 1000));
     };
     await page.evaluate(() => (window as any).Jupyter.notebook.execute_all_cells());
@@ -96,7 +135,14 @@ export async function driveNotebook(url: string, rerunCell: number, timeoutMs = 
     await page.waitForTimeout(500);
     await waitIdle(page, timeoutMs);
     const rerunErrors = (await cellErrors(page)).filter((e) => e.startsWith(`cell ${rerunCell}:`));
-    return { cells, errors, progressValues: [...seen].sort((a, b) => a - b), figures, blankFigures, rerunErrors };
+    return {
+      cells,
+      errors,
+      progressValues: [...seen].sort((a, b) => a - b),
+      figures,
+      blankFigures,
+      rerunErrors,
+    };
   } finally {
     await browser.close();
   }

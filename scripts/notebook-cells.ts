@@ -10,8 +10,15 @@ export const MAX_LINES = 30;
 export const MAX_WIDTH = 100;
 const ROOT = path.resolve(__dirname, '..', '..');
 
-interface Cell { cell_type: string; source: string[] | string }
-export interface CellProblem { notebook: string; cell: number; problem: string }
+interface Cell {
+  cell_type: string;
+  source: string[] | string;
+}
+export interface CellProblem {
+  notebook: string;
+  cell: number;
+  problem: string;
+}
 
 const text = (c: Cell) => (Array.isArray(c.source) ? c.source.join('') : c.source);
 
@@ -21,9 +28,15 @@ export function cellProblems(notebook: string, cells: Cell[]): CellProblem[] {
   cells.forEach((c, i) => {
     if (c.cell_type !== 'code') return;
     const lines = text(c).split('\n');
-    if (lines.length > MAX_LINES) out.push({ notebook, cell: i, problem: `${lines.length} lines (at most ${MAX_LINES})` });
+    if (lines.length > MAX_LINES)
+      out.push({ notebook, cell: i, problem: `${lines.length} lines (at most ${MAX_LINES})` });
     lines.forEach((l, k) => {
-      if (l.length > MAX_WIDTH) out.push({ notebook, cell: i, problem: `line ${k + 1} has ${l.length} characters (at most ${MAX_WIDTH})` });
+      if (l.length > MAX_WIDTH)
+        out.push({
+          notebook,
+          cell: i,
+          problem: `line ${k + 1} has ${l.length} characters (at most ${MAX_WIDTH})`,
+        });
     });
   });
   return out;
@@ -35,10 +48,15 @@ async function formatCell(source: string, options: prettier.Options): Promise<st
 
 async function main(): Promise<void> {
   const args = parseArgs({ write: 'false' });
-  const options = JSON.parse(fs.readFileSync(path.join(ROOT, '.prettierrc.json'), 'utf8')) as prettier.Options;
+  const options = JSON.parse(
+    fs.readFileSync(path.join(ROOT, '.prettierrc.json'), 'utf8'),
+  ) as prettier.Options;
   const dir = path.join(ROOT, 'notebooks');
   const problems: CellProblem[] = [];
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort()) {
     const nb = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { cells: Cell[] };
     if (args.write === 'true') {
       for (const c of nb.cells.filter((c) => c.cell_type === 'code')) {
@@ -54,4 +72,8 @@ async function main(): Promise<void> {
   if (problems.length > 0 && args.write !== 'true') process.exit(1);
 }
 
-if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module)
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

@@ -26,24 +26,46 @@ export interface RunRecord {
 }
 
 function selected(only: string): string[] {
-  const all = fs.readdirSync(path.join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort();
+  const all = fs
+    .readdirSync(path.join(ROOT, 'notebooks'))
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort();
   const exact = all.filter((f) => f === `${only}.ipynb` || f === only);
   const chosen = exact.length > 0 ? exact : all.filter((f) => f.includes(only));
-  if (chosen.length === 0) throw new Error(`no notebook in notebooks/ matches "${only}"; see ls notebooks/`);
+  if (chosen.length === 0)
+    throw new Error(`no notebook in notebooks/ matches "${only}"; see ls notebooks/`);
   return chosen;
 }
 
 /** Runs one notebook (and the reader's passes when reseed is given); returns its record. */
-export function runNotebook(file: string, o: { seed: number; reseed?: number; timeout: number; out: string }): RunRecord {
+export function runNotebook(
+  file: string,
+  o: { seed: number; reseed?: number; timeout: number; out: string },
+): RunRecord {
   const name = file.replace(/\.ipynb$/, '');
   const env = {
-    ...process.env, VI_SEED: String(o.seed), PYTHONWARNINGS: 'ignore',
+    ...process.env,
+    VI_SEED: String(o.seed),
+    PYTHONWARNINGS: 'ignore',
     JUPYTER_PATH: path.join(ROOT, '.jupyter/share/jupyter'),
   };
   const extra = o.reseed === undefined ? [] : ['--reseed', String(o.reseed), '--reverse'];
-  const run = spawnSync(PY, [path.join(ROOT, 'scripts/execute_notebook.py'), path.join(ROOT, 'notebooks', file),
-    path.join(o.out, file), '--kernel', 'tslab', '--timeout', String(o.timeout),
-    '--cwd', path.join(ROOT, 'notebooks'), ...extra], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = spawnSync(
+    PY,
+    [
+      path.join(ROOT, 'scripts/execute_notebook.py'),
+      path.join(ROOT, 'notebooks', file),
+      path.join(o.out, file),
+      '--kernel',
+      'tslab',
+      '--timeout',
+      String(o.timeout),
+      '--cwd',
+      path.join(ROOT, 'notebooks'),
+      ...extra,
+    ],
+    { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let summary: Partial<RunRecord> & { status?: string } = {};
   try {
     summary = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}');
@@ -51,8 +73,12 @@ export function runNotebook(file: string, o: { seed: number; reseed?: number; ti
     console.error(`[lectures] ${file}: the driver printed no summary:\n${run.stdout}`);
   }
   return {
-    name, seed: o.seed, ok: run.status === 0 && summary.status === 'ok',
-    seconds: summary.seconds ?? {}, claims: summary.claims ?? {}, failed: summary.failed,
+    name,
+    seed: o.seed,
+    ok: run.status === 0 && summary.status === 'ok',
+    seconds: summary.seconds ?? {},
+    claims: summary.claims ?? {},
+    failed: summary.failed,
   };
 }
 
@@ -62,7 +88,9 @@ function main(): void {
   const runs = path.join(build, 'runs');
   fs.mkdirSync(runs, { recursive: true });
   const files = selected(args.only);
-  const seeds = args.seeds ? args.seeds.split(',').map(Number) : [Number(process.env.VI_SEED ?? 2026)];
+  const seeds = args.seeds
+    ? args.seeds.split(',').map(Number)
+    : [Number(process.env.VI_SEED ?? 2026)];
   const reseed = args.reader ? Number(args.reader) : undefined;
   const records: RunRecord[] = [];
   for (const [s, seed] of seeds.entries()) {
@@ -70,22 +98,36 @@ function main(): void {
     const out = s === 0 ? build : path.join(build, 'seeds', String(seed));
     fs.mkdirSync(out, { recursive: true });
     for (const file of files) {
-      console.log(`[lectures] running ${file} with SEED = ${seed}${reseed === undefined ? '' : `, then as a reader (SEED = ${reseed}, each cell again)`}`);
+      console.log(
+        `[lectures] running ${file} with SEED = ${seed}${reseed === undefined ? '' : `, then as a reader (SEED = ${reseed}, each cell again)`}`,
+      );
       const record = runNotebook(file, { seed, reseed, timeout: Number(args.timeout), out });
-      const passes = Object.entries(record.seconds).map(([p, t]) => `${p} ${t.toFixed(0)} s`).join(', ');
-      console.log(`[lectures] ${file}: ${record.ok ? 'ok' : `FAILED (${record.failed?.pass ?? 'driver'}, cell ${record.failed?.cell ?? '?'})`}; ${passes}`);
-      if (s === 0) fs.writeFileSync(path.join(runs, `${record.name}.json`), JSON.stringify(record, null, 1));
+      const passes = Object.entries(record.seconds)
+        .map(([p, t]) => `${p} ${t.toFixed(0)} s`)
+        .join(', ');
+      console.log(
+        `[lectures] ${file}: ${record.ok ? 'ok' : `FAILED (${record.failed?.pass ?? 'driver'}, cell ${record.failed?.cell ?? '?'})`}; ${passes}`,
+      );
+      if (s === 0)
+        fs.writeFileSync(path.join(runs, `${record.name}.json`), JSON.stringify(record, null, 1));
       records.push(record);
     }
   }
   if (seeds.length > 1) {
-    const bySeed: SeedRun[] = records.map((r) => ({ name: r.name, seed: r.seed, ok: r.ok, claims: r.claims.first ?? [] }));
+    const bySeed: SeedRun[] = records.map((r) => ({
+      name: r.name,
+      seed: r.seed,
+      ok: r.ok,
+      claims: r.claims.first ?? [],
+    }));
     writeClaimsReport(path.join(build, 'claims.html'), bySeed);
     console.log('[lectures] claims of every lecture under each seed: build/claims.html');
   }
   if (args.book === 'true') buildBook(ROOT, build);
   const failed = records.filter((r) => !r.ok);
-  console.log(`[lectures] ${records.length - failed.length} passed, ${failed.length} failed; see build/index.html`);
+  console.log(
+    `[lectures] ${records.length - failed.length} passed, ${failed.length} failed; see build/index.html`,
+  );
   if (failed.length > 0) process.exit(1);
 }
 

@@ -8,40 +8,73 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 
 const READER_SEED = 7;
-const notebooks = fs.readdirSync('notebooks').filter((f) => f.endsWith('.ipynb')).sort().map((f) => f.replace(/\.ipynb$/, ''));
+const notebooks = fs
+  .readdirSync('notebooks')
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort()
+  .map((f) => f.replace(/\.ipynb$/, ''));
 
 /** Runs a node script asynchronously, so that the test worker keeps answering vitest's RPC. */
 function run(args: string[], minutes: number): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn('node', args, { stdio: ['ignore', 'inherit', 'inherit'], timeout: minutes * 60_000 });
+    const child = spawn('node', args, {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      timeout: minutes * 60_000,
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve(code));
   });
 }
 
 describe('lectures, as a reader runs them', () => {
-  it.each(notebooks)('%s: top to bottom, again with another seed, then each cell alone from the last', async (name) => {
-    const status = await run(['dist/scripts/run-notebooks.js', '--only', name, '--reader', String(READER_SEED), '--book', 'false'], 25);
-    const record = JSON.parse(fs.readFileSync(`build/runs/${name}.json`, 'utf8'));
-    expect(record.failed, 'a cell failed: its source and error are printed above').toBeUndefined();
-    expect(status).toBe(0);
-    expect(record.seconds.first, 'top to bottom within 4 minutes').toBeLessThan(240);
-    expect(record.claims.reseed.length, 'the same claims ran under the second seed').toBe(record.claims.first.length);
-    expect(record.claims.reseed.every((c: { held: boolean }) => c.held)).toBe(true);
-  }, 26 * 60_000);
+  it.each(notebooks)(
+    '%s: top to bottom, again with another seed, then each cell alone from the last',
+    async (name) => {
+      const status = await run(
+        [
+          'dist/scripts/run-notebooks.js',
+          '--only',
+          name,
+          '--reader',
+          String(READER_SEED),
+          '--book',
+          'false',
+        ],
+        25,
+      );
+      const record = JSON.parse(fs.readFileSync(`build/runs/${name}.json`, 'utf8'));
+      expect(
+        record.failed,
+        'a cell failed: its source and error are printed above',
+      ).toBeUndefined();
+      expect(status).toBe(0);
+      expect(record.seconds.first, 'top to bottom within 4 minutes').toBeLessThan(240);
+      expect(record.claims.reseed.length, 'the same claims ran under the second seed').toBe(
+        record.claims.first.length,
+      );
+      expect(record.claims.reseed.every((c: { held: boolean }) => c.held)).toBe(true);
+    },
+    26 * 60_000,
+  );
 });
 
 describe('the book', () => {
-  it('builds from the executed notebooks, every page passing the browser check', async () => {
-    const { buildBook } = await import('../scripts/build-book');
-    const pages = buildBook(process.cwd(), 'build');
-    expect(pages.map((p) => p.name)).toEqual(notebooks);
-    const { checkBook, problems } = await import('../scripts/check-book');
-    const checks = await checkBook('build');
-    const figures = checks.reduce((s, c) => s + c.figures, 0);
-    console.log(`[book] ${checks.length} pages, ${figures} figures checked in Chromium`);
-    for (const c of checks) expect(problems(c), c.page).toEqual([]);
-    expect(figures).toBeGreaterThan(notebooks.length);
-    expect(fs.readdirSync('build/figures').filter((f) => f.endsWith('.png')).length).toBeGreaterThan(notebooks.length);
-  }, 10 * 60_000);
+  it(
+    'builds from the executed notebooks, every page passing the browser check',
+    async () => {
+      const { buildBook } = await import('../scripts/build-book');
+      const pages = buildBook(process.cwd(), 'build');
+      expect(pages.map((p) => p.name)).toEqual(notebooks);
+      const { checkBook, problems } = await import('../scripts/check-book');
+      const checks = await checkBook('build');
+      const figures = checks.reduce((s, c) => s + c.figures, 0);
+      console.log(`[book] ${checks.length} pages, ${figures} figures checked in Chromium`);
+      for (const c of checks) expect(problems(c), c.page).toEqual([]);
+      expect(figures).toBeGreaterThan(notebooks.length);
+      expect(
+        fs.readdirSync('build/figures').filter((f) => f.endsWith('.png')).length,
+      ).toBeGreaterThan(notebooks.length);
+    },
+    10 * 60_000,
+  );
 });

@@ -18,9 +18,15 @@ const clone = path.join(tmp, 'clone');
 const kernels = path.join(tmp, 'kernels');
 let server: ChildProcess | undefined;
 
-function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+function sh(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 10 * 60_000 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
 
@@ -38,7 +44,9 @@ async function waitForServer(url: string, ms: number): Promise<void> {
   while (Date.now() < end) {
     try {
       if ((await fetch(url)).ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`Jupyter did not answer at ${url} within ${ms / 1000} s`);
@@ -48,7 +56,10 @@ describe("the reader's path", () => {
   beforeAll(() => {
     sh('git', ['clone', '-q', process.cwd(), clone], tmp);
     sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], clone);
-    sh('npm', ['run', 'jupyter', '--', '--no-start', '--prefix', kernels], clone, { ...process.env, VI_PYTHON: PY });
+    sh('npm', ['run', 'jupyter', '--', '--no-start', '--prefix', kernels], clone, {
+      ...process.env,
+      VI_PYTHON: PY,
+    });
   }, 10 * 60_000);
 
   afterAll(() => {
@@ -57,32 +68,68 @@ describe("the reader's path", () => {
   });
 
   it('npm install applied the tslab patch, and the kernel spec names tslab by an absolute path', () => {
-    const jupyterJs = fs.readFileSync(path.join(clone, 'node_modules/tslab/dist/jupyter.js'), 'utf8');
+    const jupyterJs = fs.readFileSync(
+      path.join(clone, 'node_modules/tslab/dist/jupyter.js'),
+      'utf8',
+    );
     expect(jupyterJs).toContain('viSendQueues');
-    const spec = JSON.parse(fs.readFileSync(path.join(kernels, 'share/jupyter/kernels/tslab/kernel.json'), 'utf8'));
+    const spec = JSON.parse(
+      fs.readFileSync(path.join(kernels, 'share/jupyter/kernels/tslab/kernel.json'), 'utf8'),
+    );
     expect(path.isAbsolute(spec.argv[0])).toBe(true);
     expect(spec.argv[0]).toBe(path.join(clone, 'node_modules/.bin/tslab'));
   });
 
-  it(`runs ${LECTURE} in classic Notebook started without node_modules/.bin on PATH`, async () => {
-    const port = await freePort();
-    const token = 'reader-path-test';
-    const env = { PATH: '/usr/bin:/bin', HOME: tmp, JUPYTER_PATH: path.join(kernels, 'share/jupyter') };
-    expect(env.PATH).not.toContain('node_modules');
-    server = spawn(PY, ['-m', 'notebook', '--no-browser', '--allow-root', `--port=${port}`, '--ip=127.0.0.1',
-      `--NotebookApp.token=${token}`, `--notebook-dir=${path.join(clone, 'notebooks')}`], { env, stdio: 'ignore' });
-    await waitForServer(`http://127.0.0.1:${port}/api/kernelspecs?token=${token}`, 60_000);
-    // go back to the first cell that draws a figure
-    const cells = JSON.parse(fs.readFileSync(path.join(clone, 'notebooks', `${LECTURE}.ipynb`), 'utf8')).cells as { source: string[] }[];
-    const figureCell = cells.findIndex((c) => c.source.join('').includes('L.show'));
-    const run = await driveNotebook(`http://127.0.0.1:${port}/notebooks/${LECTURE}.ipynb?token=${token}`, figureCell,
-      6 * 60_000, path.join('build', 'reader-path.png'));
-    console.log(`[reader path] ${run.cells} cells, ${run.figures} figures (${run.blankFigures} blank), progress values seen: ${run.progressValues.length}`);
-    expect(run.errors).toEqual([]);
-    expect(run.progressValues.filter((v) => v > 0 && v < 1).length, 'the progress bar updated in place').toBeGreaterThan(2);
-    expect(run.progressValues).toContain(1);
-    expect(run.figures).toBeGreaterThan(0);
-    expect(run.blankFigures).toBe(0);
-    expect(run.rerunErrors).toEqual([]);
-  }, 10 * 60_000);
+  it(
+    `runs ${LECTURE} in classic Notebook started without node_modules/.bin on PATH`,
+    async () => {
+      const port = await freePort();
+      const token = 'reader-path-test';
+      const env = {
+        PATH: '/usr/bin:/bin',
+        HOME: tmp,
+        JUPYTER_PATH: path.join(kernels, 'share/jupyter'),
+      };
+      expect(env.PATH).not.toContain('node_modules');
+      server = spawn(
+        PY,
+        [
+          '-m',
+          'notebook',
+          '--no-browser',
+          '--allow-root',
+          `--port=${port}`,
+          '--ip=127.0.0.1',
+          `--NotebookApp.token=${token}`,
+          `--notebook-dir=${path.join(clone, 'notebooks')}`,
+        ],
+        { env, stdio: 'ignore' },
+      );
+      await waitForServer(`http://127.0.0.1:${port}/api/kernelspecs?token=${token}`, 60_000);
+      // go back to the first cell that draws a figure
+      const cells = JSON.parse(
+        fs.readFileSync(path.join(clone, 'notebooks', `${LECTURE}.ipynb`), 'utf8'),
+      ).cells as { source: string[] }[];
+      const figureCell = cells.findIndex((c) => c.source.join('').includes('L.show'));
+      const run = await driveNotebook(
+        `http://127.0.0.1:${port}/notebooks/${LECTURE}.ipynb?token=${token}`,
+        figureCell,
+        6 * 60_000,
+        path.join('build', 'reader-path.png'),
+      );
+      console.log(
+        `[reader path] ${run.cells} cells, ${run.figures} figures (${run.blankFigures} blank), progress values seen: ${run.progressValues.length}`,
+      );
+      expect(run.errors).toEqual([]);
+      expect(
+        run.progressValues.filter((v) => v > 0 && v < 1).length,
+        'the progress bar updated in place',
+      ).toBeGreaterThan(2);
+      expect(run.progressValues).toContain(1);
+      expect(run.figures).toBeGreaterThan(0);
+      expect(run.blankFigures).toBe(0);
+      expect(run.rerunErrors).toEqual([]);
+    },
+    10 * 60_000,
+  );
 });

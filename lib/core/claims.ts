@@ -9,7 +9,7 @@ export class ClaimError extends LectureError {}
 
 let runSeed: number | undefined;
 
-/** Records the seed a notebook runs with, for the message of a failed claim (Key.fromSeed calls it). */
+/** Records the seed a notebook runs with (its first cell calls it), for the message of a failed claim. */
 export function noteSeed(seed: number): void {
   runSeed = seed;
 }

@@ -1,13 +1,14 @@
 // Claims print the value and bound they checked, and a failed claim names value, bound, seed, backend.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { claim, ClaimError, formatValue } from '../../lib/core/claims';
-import { Key } from '../../lib/core/random';
+import { claim, ClaimError, formatValue, noteSeed } from '../../lib/core/claims';
 
 afterEach(() => vi.restoreAllMocks());
 
 function printed(f: () => void): string[] {
   const lines: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((s: string) => { lines.push(s); });
+  vi.spyOn(console, 'log').mockImplementation((s: string) => {
+    lines.push(s);
+  });
   f();
   return lines;
 }
@@ -20,16 +21,24 @@ describe('claim', () => {
   });
 
   it('below, above and within print the value and the bound', () => {
-    expect(printed(() => claim.below(92.8412, 95, 'test negative ELBO', 'nats'))).toEqual(['✓ test negative ELBO 92.84 nats < 95']);
+    expect(printed(() => claim.below(92.8412, 95, 'test negative ELBO', 'nats'))).toEqual([
+      '✓ test negative ELBO 92.84 nats < 95',
+    ]);
     expect(printed(() => claim.above(0.31, 0.1, 'accuracy'))).toEqual(['✓ accuracy 0.31 > 0.1']);
-    expect(printed(() => claim.within(1.173, 1.2, 0.05, 'excess', 'nats'))).toEqual(['✓ excess 1.173 nats is within 0.05 of 1.2']);
+    expect(printed(() => claim.within(1.173, 1.2, 0.05, 'excess', 'nats'))).toEqual([
+      '✓ excess 1.173 nats is within 0.05 of 1.2',
+    ]);
   });
 
   it('a failed form names the value, the bound, the seed and the backend', () => {
-    Key.fromSeed(31);
-    expect(() => claim.below(96, 95, 'test negative ELBO', 'nats')).toThrow(/test negative ELBO 96 nats is not below 95 \(SEED = 31, backend \w+\)/);
+    noteSeed(31);
+    expect(() => claim.below(96, 95, 'test negative ELBO', 'nats')).toThrow(
+      /test negative ELBO 96 nats is not below 95 \(SEED = 31, backend \w+\)/,
+    );
     expect(() => claim.above(0.05, 0.1, 'accuracy')).toThrow(/accuracy 0.05 is not above 0.1/);
-    expect(() => claim.within(1.3, 1.2, 0.05, 'excess')).toThrow(/excess 1.3 is 0.1 from 1.2, more than 0.05/);
+    expect(() => claim.within(1.3, 1.2, 0.05, 'excess')).toThrow(
+      /excess 1.3 is 0.1 from 1.2, more than 0.05/,
+    );
   });
 
   it('NaN fails every form rather than slipping through a comparison', () => {
