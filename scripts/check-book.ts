@@ -30,10 +30,14 @@ export const CHROMIUM_ARGS = [
   '--allow-file-access-from-files',
 ];
 
-/** Runs in the page: per figure (an image, or an SVG element drawn inline), the share of pixels
- *  that differ from its most common colour; a figure below 0.2% is blank. */
-async function inspectPage(): Promise<Omit<PageCheck, 'page' | 'requests'>> {
-  const inline = Array.from(document.querySelectorAll('svg')).filter(
+/**
+ * Runs in the page: every figure inside `scope` (an image, or an SVG element drawn inline) drawn on
+ * a canvas, and the share of its pixels that differ from its most common colour; below 0.2% it is
+ * blank. Self-contained, since Playwright sends its source to the page.
+ */
+export async function figurePixels(scope: string): Promise<{ figures: number; blank: string[] }> {
+  const root = document.querySelector(scope) ?? document.body;
+  const inline = Array.from(root.querySelectorAll('svg')).filter(
     (s) => !s.parentElement?.closest('svg, .katex, .plotly'),
   );
   const asImages = await Promise.all(
@@ -48,7 +52,11 @@ async function inspectPage(): Promise<Omit<PageCheck, 'page' | 'requests'>> {
         }),
     ),
   );
-  const images = [...Array.from(document.querySelectorAll('img')), ...asImages];
+  const shown = Array.from(root.querySelectorAll('img'));
+  await Promise.all(
+    shown.map((img) => (img.complete ? null : new Promise((r) => (img.onload = img.onerror = r)))),
+  );
+  const images = [...shown, ...asImages];
   const blank: string[] = [];
   for (const img of images) {
     const w = img.naturalWidth,
@@ -73,6 +81,11 @@ async function inspectPage(): Promise<Omit<PageCheck, 'page' | 'requests'>> {
     const top = Math.max(...Array.from(counts.values()));
     if ((w * h - top) / (w * h) < 0.002) blank.push(img.alt || img.src.slice(0, 40));
   }
+  return { figures: images.length, blank };
+}
+
+/** Runs in the page: plotly figures drawn, raw TeX left in the text, KaTeX errors. */
+function inspectPage(): Omit<PageCheck, 'page' | 'requests' | 'figures' | 'blank'> {
   const plots = Array.from(document.querySelectorAll('.plotly'));
   // raw TeX: text outside code, formulas and scripts that still looks like TeX
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -86,8 +99,6 @@ async function inspectPage(): Promise<Omit<PageCheck, 'page' | 'requests'>> {
     if (m) rawTex.push(t.slice(Math.max(0, m.index - 20), m.index + 40));
   }
   return {
-    figures: images.length,
-    blank,
     plotly: {
       total: plots.length,
       drawn: plots.filter((p) => p.getAttribute('data-drawn') === 'true').length,
@@ -132,7 +143,12 @@ export async function checkBook(dir: string): Promise<PageCheck[]> {
           { timeout: 15_000 },
         )
         .catch(() => undefined);
-      results.push({ page: file, requests, ...(await page.evaluate(inspectPage)) });
+      results.push({
+        page: file,
+        requests,
+        ...(await page.evaluate(figurePixels, 'body')),
+        ...(await page.evaluate(inspectPage)),
+      });
       await page.close();
     }
   } finally {

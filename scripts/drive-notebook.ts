@@ -2,7 +2,7 @@
 // in classic Notebook (Debian's stand-in for JupyterLab), runs all cells, watches the progress bars
 // update, checks that every figure was drawn, then re-runs one cell after the notebook finished.
 import { chromium, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from './check-book';
+import { CHROMIUM, CHROMIUM_ARGS, figurePixels } from './check-book';
 
 export interface FrontEndRun {
   cells: number;
@@ -51,48 +51,6 @@ async function waitIdle(
   throw new Error(`the notebook was still running after ${timeoutMs / 1000} s`);
 }
 
-/** Share of non-background pixels of every image in the output areas: [figures, blank]. */
-async function figureCheck(page: Page): Promise<[number, number]> {
-  return page.evaluate(async () => {
-    const images = Array.from(document.querySelectorAll('.output_area img')) as HTMLImageElement[];
-    await Promise.all(
-      images.map((img) =>
-        img.complete
-          ? null
-          : new Promise((r) => {
-              img.onload = img.onerror = r;
-            }),
-      ),
-    );
-    let blank = 0;
-    for (const img of images) {
-      const w = img.naturalWidth,
-        h = img.naturalHeight;
-      if (!w || !h) {
-        blank++;
-        continue;
-      }
-      const c = document.createElement('canvas');
-      c.width = w;
-      c.height = h;
-      const g = c.getContext('2d')!;
-      g.fillStyle = '#fff';
-      g.fillRect(0, 0, w, h);
-      g.drawImage(img, 0, 0);
-      const px = g.getImageData(0, 0, w, h).data;
-      let ink = 0;
-      for (let i = 0; i < px.length; i += 4) if (px[i] + px[i + 1] + px[i + 2] < 3 * 250) ink++;
-      if (ink / (w * h) < 0.002) blank++;
-    }
-    // classic Notebook shows image/svg+xml inline: count the drawn shapes of those
-    const svgs = Array.from(
-      document.querySelectorAll('.output_svg > svg, .output_svg svg:not(svg svg)'),
-    );
-    blank += svgs.filter((s) => s.querySelectorAll('path, rect, line, circle').length === 0).length;
-    return [images.length + svgs.length, blank] as [number, number];
-  });
-}
-
 /** Opens `url` (a notebook page of a running classic Notebook server) and runs it as a reader. */
 export async function driveNotebook(
   url: string,
@@ -128,7 +86,9 @@ export async function driveNotebook(
     await page.waitForTimeout(500);
     await waitIdle(page, timeoutMs, watchProgress);
     const errors = await cellErrors(page);
-    const [figures, blankFigures] = await figureCheck(page);
+    // every figure in the output areas, drawn and read back as pixels
+    const drawn = await page.evaluate(figurePixels, '#notebook-container');
+    const [figures, blankFigures] = [drawn.figures, drawn.blank.length];
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
     // back to an earlier cell after the end, as a reader does
     await page.evaluate((i) => (window as any).Jupyter.notebook.execute_cells([i]), rerunCell);
