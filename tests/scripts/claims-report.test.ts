@@ -1,0 +1,17 @@
+// The claims report puts every claim of every lecture in a row, one column per seed.
+import { describe, expect, it } from 'vitest';
+import { claimsReportHtml } from '../../scripts/claims-report';
+
+describe('claimsReportHtml', () => {
+  it('counts held and failed claims per seed and marks claims that did not run', () => {
+    const html = claimsReportHtml([
+      { name: '01-x', seed: 1, ok: true, claims: [{ held: true, text: 'a 1 < 2' }, { held: true, text: 'b <ok>' }] },
+      { name: '01-x', seed: 2, ok: false, claims: [{ held: false, text: 'a 3 is not below 2' }] },
+    ]);
+    expect(html).toContain('SEED = 1: 2 held, 0 failed');
+    expect(html).toContain('SEED = 2: 0 held, 1 failed');
+    expect(html).toContain('✗ a 3 is not below 2');
+    expect(html).toContain('did not run');
+    expect(html).toContain('b &lt;ok&gt;');
+  });
+});
