@@ -28,6 +28,8 @@ interface Figure {
 }
 export interface Page {
   name: string;
+  /** the figure that stands for the lecture (its syllabus headline, else its first figure) */
+  headline?: string;
   title: string;
   html: string;
   figures: string[];
@@ -174,7 +176,8 @@ section.code{margin:1em 0}
 .figure img{max-width:100%;height:auto}
 table{border-collapse:collapse;margin:.5em 0}td,th{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:left}
 .katex-display{overflow-x:auto;overflow-y:hidden}
-.syllabus img{max-width:260px;max-height:170px}.syllabus td{vertical-align:top}
+.syllabus{width:100%;table-layout:fixed}.syllabus td{vertical-align:top}.syllabus img{max-width:100%;max-height:180px}
+.syllabus td:first-child{width:4.5em}.syllabus td:nth-child(3){width:260px}.syllabus td:last-child{width:6em}
 .plotly{width:100%;height:480px}
 .soon{color:#777}`;
 
@@ -215,9 +218,7 @@ function copyAssets(root: string, build: string): void {
 function syllabusRow(entry: SyllabusEntry, p: Page | undefined): string {
   if (!p)
     return `<tr class="soon"><td>${entry.number}</td><td>${escapeHtml(entry.title)}<br><i>to come</i></td><td></td><td></td></tr>`;
-  const headline = p.figures[0]
-    ? `<img src="${p.figures[0].replace(/\.svg$/, '.png')}" alt="">`
-    : '';
+  const headline = p.headline ? `<img src="${p.headline.replace(/\.svg$/, '.png')}" alt="">` : '';
   const claims = p.claims
     .slice(0, 3)
     .map((c) => `<li>${escapeHtml(c.slice(1).trim())}</li>`)
@@ -241,6 +242,12 @@ export function buildBook(root: string, build: string): Page[] {
     .filter((n) => fs.existsSync(path.join(build, `${n}.ipynb`)))
     .sort();
   const pages = names.map((n) => renderNotebook(build, n));
+  for (const p of pages) {
+    const wanted = SYLLABUS.find((e) => e.notebook === p.name)?.headline;
+    const number = p.name.slice(0, p.name.indexOf('-'));
+    p.headline =
+      p.figures.find((f) => wanted && f.startsWith(`figures/${number}-${wanted}.`)) ?? p.figures[0];
+  }
   pages.forEach((p, i) => {
     const prev = pages[i - 1]
       ? `<a href="${pages[i - 1].name}.html">← ${escapeHtml(pages[i - 1].title)}</a>`

@@ -5,6 +5,8 @@ export interface SyllabusEntry {
   title: string;
   /** notebook file name without .ipynb, once the lecture exists */
   notebook?: string;
+  /** the name of the figure that stands for the lecture in the index and the README */
+  headline?: string;
 }
 
 const VI = 'I. Variational inference and latent-variable models';
@@ -13,61 +15,54 @@ const SEQUENCES = 'III. Flows, sequences and attention';
 const PHYSICS = 'IV. Machine learning for physics';
 const NETWORKS = 'V. Networks and behaviour';
 
+const lecture = (
+  part: string,
+  number: string,
+  title: string,
+  notebook?: string,
+  headline?: string,
+) => ({ part, number, title, notebook, headline });
+
 export const SYLLABUS: SyllabusEntry[] = [
-  {
-    part: VI,
-    number: '1',
-    title: 'The ELBO, the reparameterization trick and the VAE',
-    notebook: '01-elbo-and-vae',
-  },
-  {
-    part: VI,
-    number: '2',
-    title: 'Helmholtz machines, wake-sleep, reweighted wake-sleep and IWAE',
-  },
-  {
-    part: VI,
-    number: '3',
-    title: 'Posterior collapse and its remedies',
-    notebook: '03-posterior-collapse',
-  },
-  { part: VI, number: '4', title: 'Interpretable decoders: the oi-VAE and group sparsity' },
-  { part: DISCRETE, number: '5', title: 'Discrete latents: VQ-VAE', notebook: '05-vq-vae' },
-  { part: DISCRETE, number: '5, part 2', title: 'Hierarchical VQ-VAE and VAE-GAN' },
-  { part: DISCRETE, number: '6', title: 'Compressed sensing with uncertainty autoencoders' },
-  { part: DISCRETE, number: '7', title: 'Bits-back coding with ANS', notebook: '07-bits-back' },
-  {
-    part: SEQUENCES,
-    number: '8',
-    title: 'Normalizing flows, Markov-chain VAEs and SDEs',
-    notebook: '08-normalizing-flows',
-  },
-  { part: SEQUENCES, number: '9', title: 'Sequences and predictive coding' },
-  { part: SEQUENCES, number: '10', title: 'Attention and the Transformer' },
-  {
-    part: PHYSICS,
-    number: '11',
-    title: 'Feynman–Kac drift learning of ground states',
-    notebook: '11-feynman-kac',
-  },
-  {
-    part: PHYSICS,
-    number: '12',
-    title: 'Feynman–Kac, part 2: the H2 molecule',
-    notebook: '12-h2-molecule',
-  },
-  { part: PHYSICS, number: '13', title: 'Branching Feynman–Kac: diffusion Monte Carlo' },
-  {
-    part: NETWORKS,
-    number: '14',
-    title: 'Deep neural networks as Gaussian processes',
-    notebook: '14-nngp',
-  },
-  { part: NETWORKS, number: '15', title: 'The lottery ticket hypothesis' },
-  {
-    part: NETWORKS,
-    number: '16',
-    title: 'Psychometric curves, lapses and exploration',
-    notebook: '16-lapses',
-  },
+  lecture(
+    VI,
+    '1',
+    'The ELBO, the reparameterization trick and the VAE',
+    '01-elbo-and-vae',
+    'latent-map',
+  ),
+  lecture(VI, '2', 'Helmholtz machines, wake-sleep, reweighted wake-sleep and IWAE'),
+  lecture(
+    VI,
+    '3',
+    'Posterior collapse and its remedies',
+    '03-posterior-collapse',
+    'rate-distortion',
+  ),
+  lecture(VI, '4', 'Interpretable decoders: the oi-VAE and group sparsity'),
+  lecture(DISCRETE, '5', 'Discrete latents: VQ-VAE', '05-vq-vae', 'vq-training'),
+  lecture(DISCRETE, '5, part 2', 'Hierarchical VQ-VAE and VAE-GAN'),
+  lecture(DISCRETE, '6', 'Compressed sensing with uncertainty autoencoders'),
+  lecture(DISCRETE, '7', 'Bits-back coding with ANS', '07-bits-back', 'message-length'),
+  lecture(
+    SEQUENCES,
+    '8',
+    'Normalizing flows, Markov-chain VAEs and SDEs',
+    '08-normalizing-flows',
+    'densities-1',
+  ),
+  lecture(SEQUENCES, '9', 'Sequences and predictive coding'),
+  lecture(SEQUENCES, '10', 'Attention and the Transformer'),
+  lecture(
+    PHYSICS,
+    '11',
+    'Feynman–Kac drift learning of ground states',
+    '11-feynman-kac',
+    'boson-energies',
+  ),
+  lecture(PHYSICS, '12', 'Feynman–Kac, part 2: the H2 molecule', '12-h2-molecule', 'h2-bond-curve'),
+  lecture(PHYSICS, '13', 'Branching Feynman–Kac: diffusion Monte Carlo'),
+  lecture(NETWORKS, '14', 'Deep neural networks as Gaussian processes', '14-nngp', 'clt'),
+  lecture(NETWORKS, '15', 'The lottery ticket hypothesis'),
+  lecture(NETWORKS, '16', 'Psychometric curves, lapses and exploration', '16-lapses', 'two-models'),
 ];
