@@ -1,6 +1,6 @@
 // Keyed shuffling, batching and binarization of image sets.
 import * as tf from '../core/tf';
-import { checkInt } from '../core/errors';
+import { ShapeError, checkInt } from '../core/errors';
 import { Key, permutation, uniform } from '../core/random';
 import { tensorFrom } from '../core/tensor-io';
 import { fillUniform } from '../core/alea';
@@ -46,11 +46,20 @@ export function pixelValues(set: ImageSet, indices: ArrayLike<number>): Float32A
 
 /** Pixels of the chosen images scaled to [0, 1]: a [indices.length, rows*cols] tensor, written where the backend keeps it (tensor-io.ts). */
 export function gatherPixels(set: ImageSet, indices: ArrayLike<number>): tf.Tensor2D {
+  for (let i = 0; i < indices.length; i++) {
+    const k = indices[i];
+    if (!Number.isInteger(k) || k < 0 || k >= set.n) {
+      throw new ShapeError(`image index ${k} is not an integer in [0, ${set.n})`, `pass indices of images in this set of ${set.n}`);
+    }
+  }
   return tensorFrom<tf.Rank.R2>([indices.length, set.rows * set.cols], (out) => writePixels(set, indices, out));
 }
 
-/** Consecutive images start..start+count as a [count, rows*cols] tensor in [0, 1]. */
+/** Consecutive images start..start+count (cut at the end of the set) as a [count, rows*cols] tensor in [0, 1]. */
 export function pixelRange(set: ImageSet, start: number, count: number): tf.Tensor2D {
+  checkInt('start', start, 0);
+  checkInt('count', count, 1);
+  if (start >= set.n) throw new ShapeError(`start = ${start} is past the last of ${set.n} images`, `pass a start below ${set.n}`);
   const idx = Array.from({ length: Math.min(count, set.n - start) }, (_, i) => start + i);
   return gatherPixels(set, idx);
 }

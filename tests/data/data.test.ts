@@ -118,3 +118,20 @@ describe('batches and binarization', () => {
     }));
   });
 });
+
+describe('image indices are checked', () => {
+  const set: ImageSet = { pixels: new Uint8Array(3 * 4).fill(255), labels: new Uint8Array(3), n: 3, rows: 2, cols: 2 };
+
+  it('gatherPixels refuses an index outside the set or not an integer, instead of a NaN row', async () => {
+    const { pixelRange } = await import('../../lib/data');
+    expect(() => gatherPixels(set, [3])).toThrow(/image index 3 is not an integer in \[0, 3\)/);
+    expect(() => gatherPixels(set, [0.5])).toThrow(/image index 0.5/);
+    expect(() => gatherPixels(set, [-1])).toThrow(/image index -1/);
+    expect(() => pixelRange(set, -5, 2)).toThrow(/start/);
+    expect(() => pixelRange(set, 3, 1)).toThrow(/past the last of 3 images/);
+    expect(() => pixelRange(set, 0, 0)).toThrow(/count/);
+    const last = pixelRange(set, 2, 5); // cut at the end of the set
+    expect(last.shape).toEqual([1, 4]);
+    last.dispose();
+  });
+});
