@@ -96,7 +96,7 @@ function renderOutputs(
       const id = `plotly-${ctx.figures.length + 1}`;
       const json = JSON.stringify(data['application/vnd.plotly.v1+json']).replace(/</g, '\\u003c');
       parts.push(
-        `<div class="plotly" id="${id}"></div><script>drawPlotly(${JSON.stringify(id)}, ${json});</script>`,
+        `<div class="vi-plotly" id="${id}"></div><script>drawPlotly(${JSON.stringify(id)}, ${json});</script>`,
       );
       plotlyWaiting = true;
     } else if (data['image/svg+xml'] || data['image/png']) {
@@ -178,7 +178,7 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border-bottom:1px solid #ddd;
 .katex-display{overflow-x:auto;overflow-y:hidden}
 .syllabus{width:100%;table-layout:fixed}.syllabus td{vertical-align:top}.syllabus img{max-width:100%;max-height:180px}
 .syllabus td:first-child{width:4.5em}.syllabus td:nth-child(3){width:260px}.syllabus td:last-child{width:6em}
-.plotly{width:100%;height:480px}
+.vi-plotly{width:100%;height:480px}
 .soon{color:#777}`;
 
 // plotly is loaded only by pages that have a plotly figure; a failed draw leaves the static figure
@@ -258,7 +258,7 @@ export function buildBook(root: string, build: string): Page[] {
     const nav = `<nav>${prev}<a href="index.html">Syllabus</a>${next}</nav>`;
     fs.writeFileSync(
       path.join(build, `${p.name}.html`),
-      page(p.title, p.html, nav, p.html.includes('class="plotly"')),
+      page(p.title, p.html, nav, p.html.includes('class="vi-plotly"')),
     );
   });
   const byName = new Map(pages.map((p) => [p.name, p]));

@@ -38,7 +38,12 @@ export const CHROMIUM_ARGS = [
 export async function figurePixels(scope: string): Promise<{ figures: number; blank: string[] }> {
   const root = document.querySelector(scope) ?? document.body;
   const inline = Array.from(root.querySelectorAll('svg')).filter(
-    (s) => !s.parentElement?.closest('svg, .katex, .plotly'),
+    // not nested, not a formula's glyph or a plotly figure's layer, and on the page (plotly
+    // measures text in an svg it parks far off-screen)
+    (s) =>
+      !s.parentElement?.closest('svg, .katex, .vi-plotly') &&
+      s.getBoundingClientRect().right > 0 &&
+      s.getBoundingClientRect().bottom > 0,
   );
   const asImages = await Promise.all(
     inline.map(
@@ -86,7 +91,7 @@ export async function figurePixels(scope: string): Promise<{ figures: number; bl
 
 /** Runs in the page: plotly figures drawn, raw TeX left in the text, KaTeX errors. */
 function inspectPage(): Omit<PageCheck, 'page' | 'requests' | 'figures' | 'blank'> {
-  const plots = Array.from(document.querySelectorAll('.plotly'));
+  const plots = Array.from(document.querySelectorAll('.vi-plotly'));
   // raw TeX: text outside code, formulas and scripts that still looks like TeX
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const rawTex: string[] = [];
@@ -136,7 +141,7 @@ export async function checkBook(dir: string): Promise<PageCheck[]> {
       await page
         .waitForFunction(
           () =>
-            Array.from(document.querySelectorAll('.plotly')).every(
+            Array.from(document.querySelectorAll('.vi-plotly')).every(
               (p) => p.getAttribute('data-drawn') === 'true',
             ),
           undefined,
