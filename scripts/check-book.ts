@@ -38,12 +38,9 @@ export const CHROMIUM_ARGS = [
 export async function figurePixels(scope: string): Promise<{ figures: number; blank: string[] }> {
   const root = document.querySelector(scope) ?? document.body;
   const inline = Array.from(root.querySelectorAll('svg')).filter(
-    // not nested, not a formula's glyph or a plotly figure's layer, and on the page (plotly
-    // measures text in an svg it parks far off-screen)
-    (s) =>
-      !s.parentElement?.closest('svg, .katex, .vi-plotly') &&
-      s.getBoundingClientRect().right > 0 &&
-      s.getBoundingClientRect().bottom > 0,
+    // not nested, not a formula's glyph or a plotly figure's layer, and not the svg in which
+    // plotly measures text (parked off-screen)
+    (s) => !s.parentElement?.closest('svg, .katex, .vi-plotly') && s.id !== 'js-plotly-tester',
   );
   const asImages = await Promise.all(
     inline.map(
