@@ -12,21 +12,26 @@ export class Bernoulli implements Distribution {
   readonly eventShape: number[];
   readonly eventRank: number;
   private readonly validate: boolean;
+  /** Some logits are infinite (probabilities 0 or 1): log-probabilities and entropy take the exact path. */
+  private readonly certain: boolean;
 
-  constructor(readonly logits: tf.Tensor, options: DistributionOptions = {}) {
+  constructor(readonly logits: tf.Tensor, options: DistributionOptions & { certain?: boolean } = {}) {
     this.eventRank = options.eventRank ?? 0;
     const { batch, event } = splitShape('Bernoulli', logits.shape, this.eventRank);
     this.batchShape = batch;
     this.eventShape = event;
     this.validate = options.validate ?? true;
     if (this.validate) checkValues('Bernoulli', 'logits', logits, (v) => !Number.isNaN(v), 'a number (not NaN)');
+    this.certain = options.certain ?? false;
   }
 
   /** From probabilities in [0, 1]; 0 and 1 become -Inf and +Inf logits. */
   static fromProbs(probs: tf.Tensor, options: DistributionOptions = {}): Bernoulli {
     if (options.validate ?? true) checkValues('Bernoulli', 'probs', probs, (v) => v >= 0 && v <= 1, 'in [0, 1]');
     const logits = tf.tidy(() => tf.sub(tf.log(probs), tf.log1p(tf.neg(probs))));
-    return new Bernoulli(logits, { ...options, validate: false });
+    // probabilities 0 and 1 make infinite logits, which the plain formulas turn into NaN
+    const certain = tf.tidy(() => tf.any(tf.isInf(logits)).dataSync()[0] === 1);
+    return new Bernoulli(logits, { ...options, validate: false, certain });
   }
 
   probs(): tf.Tensor {
@@ -49,7 +54,13 @@ export class Bernoulli implements Distribution {
     return tf.tidy(() => {
       // one softplus (a slow transcendental on wasm) rather than softplus(-l) and softplus(l): both forms are
       // finite for any l, and they differ by at most an ulp of |l| (tests/distributions check large |l| against scipy)
-      const lp = tf.sub(tf.mul(x, this.logits), tf.softplus(this.logits));
+      let lp = tf.sub(tf.mul(x, this.logits), tf.softplus(this.logits));
+      if (this.certain) {
+        // p = 0 or 1: log p(x) is 0 for the certain outcome and -Inf for any other x
+        const outcome = tf.cast(tf.greater(this.logits, 0), 'float32');
+        const exact = tf.where(tf.equal(x, outcome), tf.zerosLike(lp), tf.fill(lp.shape, -Infinity));
+        lp = tf.where(tf.isInf(this.logits), exact, lp);
+      }
       return sumLastAxes(lp, this.eventRank);
     });
   }
@@ -57,7 +68,8 @@ export class Bernoulli implements Distribution {
   entropy(): tf.Tensor {
     return tf.tidy(() => {
       const p = tf.sigmoid(this.logits);
-      const h = tf.add(tf.mul(p, tf.softplus(tf.neg(this.logits))), tf.mul(tf.sub(1, p), tf.softplus(this.logits)));
+      let h = tf.add(tf.mul(p, tf.softplus(tf.neg(this.logits))), tf.mul(tf.sub(1, p), tf.softplus(this.logits)));
+      if (this.certain) h = tf.where(tf.isInf(this.logits), tf.zerosLike(h), h); // a certain outcome: no entropy
       return sumLastAxes(h, this.eventRank);
     });
   }

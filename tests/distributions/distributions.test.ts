@@ -96,6 +96,18 @@ describe('Bernoulli', () => {
     }));
   });
 
+  it('probabilities 0 and 1 give exact log-probabilities and entropies, not NaN', async () => {
+    await expectNoLeak(() => tf.tidy(() => {
+      const d = Bernoulli.fromProbs(tf.tensor([0, 1, 0.5]));
+      expect(values(d.logProb(tf.tensor([0, 1, 1])))).toEqual([0, 0, Math.fround(Math.log(0.5))]);
+      expect(values(d.logProb(tf.tensor([1, 0, 0])))[0]).toBe(-Infinity);
+      expect(values(d.logProb(tf.tensor([1, 0, 0])))[1]).toBe(-Infinity);
+      const h = values(d.entropy());
+      expect(h.slice(0, 2)).toEqual([0, 0]);
+      expect(h[2]).toBeCloseTo(Math.log(2), 6);
+    }));
+  });
+
   it('bad input gets named errors', () => {
     expect(() => Bernoulli.fromProbs(tf.tensor([0.5, 1.2]))).toThrow(/probs\[1\] = 1.2.* in \[0, 1\]/);
     expect(() => Bernoulli.fromProbs(tf.tensor([-0.1]))).toThrow(ParameterError);
