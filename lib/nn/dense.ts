@@ -8,7 +8,7 @@
 // without the reshapes of tf.fused.matMul: small layers cost their dispatches more than their
 // arithmetic. Taping tf.fused.matMul itself was no faster: its own gradient adds reshapes.
 import * as tf from '../core/tf';
-import { checkInt, checkShape, fmtShape, ShapeError } from '../core/errors';
+import { ParameterError, checkInt, checkShape, fmtShape, ShapeError } from '../core/errors';
 import { Key } from '../core/random';
 import { lazyGradientOp, variableFrom } from '../core/ops';
 import { matrixProduct } from '../core/wasm-matmul';
@@ -50,7 +50,8 @@ export function affinePlain(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.
   return tf.add(tf.matMul(x, w), b);
 }
 
-export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'softplus' | 'linear';
+export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'softplus', 'linear'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
 
 export function activate(x: tf.Tensor2D, activation: Activation): tf.Tensor2D {
   switch (activation) {
@@ -86,6 +87,9 @@ export class Dense {
   constructor(readonly inputSize: number, readonly outputSize: number, readonly activation: Activation, key: Key, name = 'dense') {
     checkInt('inputSize', inputSize, 1);
     checkInt('outputSize', outputSize, 1);
+    if (!ACTIVATIONS.includes(activation)) {
+      throw new ParameterError(`activation '${activation}' is not one of ${ACTIVATIONS.join(', ')}`, 'pick one of those');
+    }
     this.weight = variableFrom(() => glorotUniform(key, inputSize, outputSize), true, uniqueVariableName(`${name}/weight`));
     this.bias = variableFrom(() => tf.zeros([outputSize]), true, uniqueVariableName(`${name}/bias`));
     this.name = name;

@@ -6,7 +6,7 @@ import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { sigmoid } from '../core/special';
 import { inverseSpd } from '../models/matrix';
-import { ChoiceCounts, Core, PsychometricParams, checkCounts, logLikelihood } from './functions';
+import { ChoiceCounts, Core, PsychometricParams, checkCore, checkCounts, logLikelihood } from './functions';
 import { nelderMead } from './optimize';
 
 export interface FitOptions {
@@ -40,6 +40,7 @@ const logit = (p: number) => Math.log(p / (1 - p));
 /** Fits mu, sigma (and gamma, lambda unless fixed) to choice counts by maximum likelihood. */
 export function fitPsychometric(data: ChoiceCounts[], key: Key, options: Partial<FitOptions> = {}): FitResult {
   const o = { ...defaultFitOptions(), ...options };
+  checkCore(o.core);
   checkCounts(data);
   checkInt('starts', o.starts, 1);
   if (data.reduce((s, d) => s + d.total, 0) === 0) throw new ParameterError('the data hold no trials', 'pass choice counts with at least one trial');

@@ -4,7 +4,15 @@
 import { ParameterError, checkNumber } from '../core/errors';
 import { normalCdf } from '../core/special';
 
-export type Core = 'normal' | 'logistic' | 'weibull';
+export const CORES = ['normal', 'logistic', 'weibull'] as const;
+export type Core = (typeof CORES)[number];
+
+/** Throws unless `core` names one of the psychometric functions' cores. */
+export function checkCore(core: string): void {
+  if (!(CORES as readonly string[]).includes(core)) {
+    throw new ParameterError(`core '${core}' is not one of ${CORES.join(', ')}`, 'pick one of those (a probit is the normal core)');
+  }
+}
 
 export interface PsychometricParams {
   /** Threshold (normal, logistic) or scale (Weibull). */

@@ -1,5 +1,5 @@
-// Loops whose step comes from the caller, and allocations that grow exponentially with a parameter,
-// are checked before they start: 0, negative and huge values give a named error at once.
+// Checks at the public boundary: loops whose step comes from the caller, allocations that grow
+// exponentially with a parameter, and option strings are refused at once with a named error.
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
 import { Key } from '../../lib/core/random';
@@ -80,4 +80,14 @@ describe('no hangs', () => {
     },
     2_000,
   );
+});
+
+describe('option strings are checked', () => {
+  it('an unknown activation or psychometric core is named, with the allowed values', async () => {
+    const { fitPsychometric } = await import('../../lib/psychometrics');
+    expect(() => new Vae({ dataDim: 6, hidden: [4], latentDim: 2, activation: 'gelu' as never }, Key.fromSeed(1)))
+      .toThrow(/activation 'gelu' is not one of relu, tanh, sigmoid, softplus, linear/);
+    const data = [{ stimulus: 0, right: 5, total: 10 }, { stimulus: 1, right: 8, total: 10 }];
+    expect(() => fitPsychometric(data, Key.fromSeed(2), { core: 'probit' as never })).toThrow(/core 'probit' is not one of normal, logistic, weibull/);
+  });
 });
