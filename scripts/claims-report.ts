@@ -2,6 +2,7 @@
 // Claims are the lines a notebook prints with a check mark (lib/core/claims.ts); a claim that failed
 // stopped its notebook, so the claims after it did not run under that seed.
 import * as fs from 'fs';
+import * as path from 'path';
 
 export interface SeedRun {
   name: string;
@@ -53,4 +54,49 @@ ${sections.join('\n')}
 
 export function writeClaimsReport(file: string, runs: SeedRun[]): void {
   fs.writeFileSync(file, claimsReportHtml(runs));
+}
+
+/** The claims an executed notebook printed: ✓ lines of its streams, and the claim that failed. */
+export function claimsOfNotebook(file: string): SeedRun['claims'] {
+  const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    cells: { outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[];
+  };
+  const found: SeedRun['claims'] = [];
+  for (const cell of nb.cells) {
+    for (const out of cell.outputs ?? []) {
+      if (out.output_type !== 'stream') continue;
+      const text = Array.isArray(out.text) ? out.text.join('') : (out.text ?? '');
+      for (const line of text.split('\n')) {
+        if (line.startsWith('✓')) found.push({ held: true, text: line.slice(1).trim() });
+        const failed = /^\w*Error: claim failed: (.*)$/.exec(line);
+        if (out.name === 'stderr' && failed) found.push({ held: false, text: failed[1].trim() });
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * The runs of every lecture under each seed, from the executed notebooks in build/ (the first seed)
+ * and build/seeds/S/ (the others), so that a lecture run again updates the report.
+ */
+export function seedRunsFromBuild(build: string, seeds: number[]): SeedRun[] {
+  return seeds.flatMap((seed, i) => {
+    const dir = i === 0 ? build : path.join(build, 'seeds', String(seed));
+    if (!fs.existsSync(dir)) return [];
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.ipynb'))
+      .sort()
+      .map((f) => {
+        const nb = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+        const ok = nb.metadata?.vi_lectures?.status === 'ok';
+        return {
+          name: f.replace(/\.ipynb$/, ''),
+          seed,
+          ok,
+          claims: claimsOfNotebook(path.join(dir, f)),
+        };
+      });
+  });
 }

@@ -5,14 +5,14 @@
 //   --only     notebooks whose file name contains PATTERN (an exact name, e.g. 06-feynman-kac, wins)
 //   --reader   also the reader's passes: every cell again with SEED = SEED2, then each cell alone
 //              from the last to the first (scripts/execute_notebook.py)
-//   --seeds    run every notebook once per seed (VI_SEED) and write build/claims.html from every
-//              seed's stored records (build/runs/seed-S/)
+//   --seeds    run every notebook once per seed (VI_SEED) and write build/claims.html from the
+//              executed notebooks of every seed (build/ and build/seeds/S/)
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from './args';
 import { buildBook } from './build-book';
-import { writeClaimsReport, type SeedRun } from './claims-report';
+import { seedRunsFromBuild, writeClaimsReport } from './claims-report';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PY = '/usr/bin/python3';
@@ -111,30 +111,12 @@ function main(): void {
       );
       if (s === 0)
         fs.writeFileSync(path.join(runs, `${record.name}.json`), JSON.stringify(record, null, 1));
-      if (args.seeds) {
-        // kept per seed, so that the report can be rebuilt after one lecture is run again
-        fs.mkdirSync(path.join(runs, `seed-${seed}`), { recursive: true });
-        fs.writeFileSync(
-          path.join(runs, `seed-${seed}`, `${record.name}.json`),
-          JSON.stringify(record),
-        );
-      }
       records.push(record);
     }
   }
   if (args.seeds) {
-    const stored: SeedRun[] = fs
-      .readdirSync(runs)
-      .filter((d) => d.startsWith('seed-'))
-      .flatMap((d) =>
-        fs.readdirSync(path.join(runs, d)).map((f) => {
-          const r = JSON.parse(fs.readFileSync(path.join(runs, d, f), 'utf8')) as RunRecord;
-          return { name: r.name, seed: r.seed, ok: r.ok, claims: r.claims.first ?? [] };
-        }),
-      );
-    stored.sort((x, y) => x.name.localeCompare(y.name));
-    writeClaimsReport(path.join(build, 'claims.html'), stored);
-    console.log('[lectures] claims of every lecture under each seed run so far: build/claims.html');
+    writeClaimsReport(path.join(build, 'claims.html'), seedRunsFromBuild(build, seeds));
+    console.log('[lectures] claims of every lecture under each seed: build/claims.html');
   }
   if (args.book === 'true') buildBook(ROOT, build);
   const failed = records.filter((r) => !r.ok);

@@ -15,3 +15,21 @@ describe('claimsReportHtml', () => {
     expect(html).toContain('b &lt;ok&gt;');
   });
 });
+
+describe('claimsOfNotebook', () => {
+  it('reads the held claims from the streams and the failed one from stderr', async () => {
+    const fs = await import('fs');
+    const os = await import('os');
+    const path = await import('path');
+    const { claimsOfNotebook } = await import('../../scripts/claims-report');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'claims-')), 'x.ipynb');
+    fs.writeFileSync(file, JSON.stringify({ cells: [
+      { outputs: [{ output_type: 'stream', name: 'stdout', text: ['note\n', '✓ a 1 < 2\n'] }] },
+      { outputs: [{ output_type: 'stream', name: 'stderr', text: 'ClaimError: claim failed: b 3 is not below 2 (SEED = 1)\n' }] },
+    ] }));
+    expect(claimsOfNotebook(file)).toEqual([
+      { held: true, text: 'a 1 < 2' },
+      { held: false, text: 'b 3 is not below 2 (SEED = 1)' },
+    ]);
+  });
+});
