@@ -80,13 +80,13 @@ export function claimsOfNotebook(file: string): SeedRun['claims'] {
  * The runs of every lecture under each seed, from the executed notebooks in build/ (the first seed)
  * and build/seeds/S/ (the others), so that a lecture run again updates the report.
  */
-export function seedRunsFromBuild(build: string, seeds: number[]): SeedRun[] {
+export function seedRunsFromBuild(build: string, seeds: number[], lectures: string[]): SeedRun[] {
   return seeds.flatMap((seed, i) => {
     const dir = i === 0 ? build : path.join(build, 'seeds', String(seed));
     if (!fs.existsSync(dir)) return [];
     return fs
       .readdirSync(dir)
-      .filter((f) => f.endsWith('.ipynb'))
+      .filter((f) => lectures.includes(f.replace(/\.ipynb$/, '')))
       .sort()
       .map((f) => {
         const nb = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));

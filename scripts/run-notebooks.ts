@@ -115,7 +115,14 @@ function main(): void {
     }
   }
   if (args.seeds) {
-    writeClaimsReport(path.join(build, 'claims.html'), seedRunsFromBuild(build, seeds));
+    writeClaimsReport(
+      path.join(build, 'claims.html'),
+      seedRunsFromBuild(
+        build,
+        seeds,
+        selected('').map((f) => f.replace(/\.ipynb$/, '')),
+      ),
+    );
     console.log('[lectures] claims of every lecture under each seed: build/claims.html');
   }
   if (args.book === 'true') buildBook(ROOT, build);
