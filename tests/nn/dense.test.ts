@@ -134,6 +134,34 @@ describe('Dense and Mlp', () => {
     expect(() => loadWeights(path.join(dir, 'nothing'), c.namedVariables())).toThrow(/no weights at/);
     [a, b, c].forEach((m) => m.dispose());
   });
+
+  it('a damaged weights folder is refused by name: changed bytes, wrong size, NaN, cut manifest, missing binary', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w-'));
+    const a = new Mlp({ sizes: [3, 4, 2], hidden: 'tanh', output: 'linear' }, Key.fromSeed(1), 'net');
+    saveWeights(dir, a.namedVariables(), { note: 'test' });
+    const bin = path.join(dir, 'weights.bin'), json = path.join(dir, 'weights.json');
+    const good = fs.readFileSync(bin), manifest = fs.readFileSync(json, 'utf8');
+    const load = () => loadWeights(dir, a.namedVariables());
+    const flipped = Buffer.from(good); flipped[5] ^= 0x10;
+    fs.writeFileSync(bin, flipped);
+    expect(load).toThrow(/does not match the CRC-32/);
+    fs.writeFileSync(bin, Buffer.concat([good, Buffer.alloc(4)]));
+    expect(load).toThrow(/has 108 bytes but its manifest describes 104/);
+    fs.writeFileSync(bin, good.subarray(0, 100));
+    expect(load).toThrow(/has 100 bytes/);
+    // a NaN, with the checksum of the changed file (so that only the value check can catch it)
+    const nan = Buffer.from(good); nan.writeFloatLE(NaN, 4 * 13);
+    const { crc32 } = await import('../../lib/core/crc32');
+    fs.writeFileSync(bin, nan);
+    fs.writeFileSync(json, JSON.stringify({ ...JSON.parse(manifest), crc32: crc32(new Uint8Array(nan)) }));
+    expect(load).toThrow(/holds NaN in net\/0\/bias/);
+    fs.writeFileSync(json, manifest.slice(0, 40));
+    expect(load).toThrow(/is not valid JSON/);
+    fs.writeFileSync(json, manifest);
+    fs.rmSync(bin);
+    expect(load).toThrow(/has weights.json but no weights.bin/);
+    a.dispose();
+  });
 });
 
 describe('layer construction', () => {
