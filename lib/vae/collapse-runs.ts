@@ -65,6 +65,11 @@ export function loadCollapseModel(dir: string, run: CollapseRun): { model: Laten
   const meta = readWeightsMeta(dir) as { run: CollapseRun } & Record<string, unknown>;
   if (meta.run.name !== run.name) throw new DataError(`${dir} holds run "${meta.run.name}", not "${run.name}"`, 'pass the folder of the same run');
   const model = buildCollapseModel(run, Key.fromSeed(0));
-  loadWeights(dir, model.namedVariables());
+  try {
+    loadWeights(dir, model.namedVariables());
+  } catch (e) {
+    model.dispose(); // a refused file leaves no model behind
+    throw e;
+  }
   return { model, meta };
 }

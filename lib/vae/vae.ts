@@ -61,7 +61,12 @@ export class Vae {
   static load(dir: string): { vae: Vae; meta: Record<string, unknown> } {
     const meta = readWeightsMeta(dir) as { config: VaeConfig } & Record<string, unknown>;
     const vae = new Vae(meta.config, Key.fromSeed(0));
-    loadWeights(dir, vae.namedVariables());
+    try {
+      loadWeights(dir, vae.namedVariables());
+    } catch (e) {
+      vae.dispose(); // a refused file leaves no model behind
+      throw e;
+    }
     return { vae, meta };
   }
 

@@ -1,4 +1,4 @@
-// The weights in data/vae-mnist are the ones lectures 1 and 3 build on: check that they load,
+// The weights in data/vae-mnist are the ones lectures 1, 7 and 8 build on: check that they load,
 // say how they were made, and meet the lecture's target on test images.
 import { describe, expect, it } from 'vitest';
 import { Key } from '../../lib/core/random';
@@ -18,5 +18,20 @@ describe('shipped VAE weights (data/vae-mnist)', () => {
     // the script's full-test figure and this subset agree within 4 standard errors
     expect(Math.abs(elbo.mean - (meta.testElbo as number))).toBeLessThan(4 * elbo.stderr + 0.5);
     vae.dispose();
+  });
+});
+
+describe('a refused weights folder', () => {
+  it('leaves no tensor behind when Vae.load fails', async () => {
+    const fs = await import('fs');
+    const os = await import('os');
+    const path = await import('path');
+    const tf = await import('../../lib/core/tf');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vae-'));
+    fs.copyFileSync('data/vae-mnist/weights.json', path.join(dir, 'weights.json'));
+    fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.alloc(16));
+    const before = tf.memory().numTensors;
+    expect(() => Vae.load(dir)).toThrow(/has 16 bytes/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
