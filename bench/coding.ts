@@ -5,7 +5,7 @@ import { initBackend } from '../lib/core/backend';
 import { Key } from '../lib/core/random';
 import { loadMnist } from '../lib/data';
 import { Vae, binarizedTestSet } from '../lib/vae';
-import { categorical, emptyMessage, messageBits, quantizeProbabilities, randomMessage, vaeBbAnsCodec } from '../lib/coding';
+import { categorical, emptyMessage, messageBits, quantizeProbabilities, randomMessage, vaeCoder } from '../lib/coding';
 import { parseArgs } from '../scripts/args';
 
 function seconds(f: () => void): number {
@@ -38,7 +38,7 @@ async function main() {
   const test = binarizedTestSet(loadMnist().test);
   const k = Math.min(Number(args.images), test.n);
   const images = Array.from({ length: k }, (_, i) => Array.from(test.pixels.subarray(i * 784, (i + 1) * 784), (p) => (p ? 1 : 0)));
-  const bb = vaeBbAnsCodec(vae);
+  const bb = vaeCoder(vae).codec;
   const start = randomMessage(Key.fromSeed(2), 64);
   let s = start;
   const encB = seconds(() => { for (const x of images) s = bb.push(s, x); });

@@ -60,7 +60,12 @@ export function quantizeProbabilities(probs: ArrayLike<number>, precision: numbe
 export function categorical(freqs: ArrayLike<number>, precision: number): Codec<number> {
   if (precision > MAX_PRECISION) throw new CodingError(`precision ${precision} exceeds ${MAX_PRECISION} bits`, `use at most ${MAX_PRECISION} bits`);
   const cdf = new Float64Array(freqs.length + 1);
-  for (let i = 0; i < freqs.length; i++) cdf[i + 1] = cdf[i] + freqs[i];
+  for (let i = 0; i < freqs.length; i++) {
+    if (!(Number.isInteger(freqs[i]) && freqs[i] >= 0)) {
+      throw new ParameterError(`frequency ${i} is ${freqs[i]}, not a non-negative integer`, 'build frequencies with quantizeProbabilities');
+    }
+    cdf[i + 1] = cdf[i] + freqs[i];
+  }
   if (cdf[freqs.length] !== 2 ** precision) {
     throw new ParameterError(`frequencies sum to ${cdf[freqs.length]}, not 2^${precision}`, 'build them with quantizeProbabilities');
   }
@@ -82,10 +87,16 @@ export function categorical(freqs: ArrayLike<number>, precision: number): Codec<
  * impossible; other probabilities keep both frequencies at least 1.
  */
 export function bernoulli(p: number, precision: number): Codec<number> {
+  const one = bernoulliFrequency(p, precision);
+  return categorical([2 ** precision - one, one], precision);
+}
+
+/** The frequency of x = 1 out of 2^precision that `bernoulli` codes with. */
+export function bernoulliFrequency(p: number, precision: number): number {
   if (!(p >= 0 && p <= 1)) throw new ParameterError(`Bernoulli probability ${p} is outside [0, 1]`, 'pass a probability in [0, 1]');
+  checkInt('precision', precision, 1);
   const total = 2 ** precision;
-  const one = p === 0 ? 0 : p === 1 ? total : Math.min(total - 1, Math.max(1, Math.round(p * total)));
-  return categorical([total - one, one], precision);
+  return p === 0 ? 0 : p === 1 ? total : Math.min(total - 1, Math.max(1, Math.round(p * total)));
 }
 
 /** Codes a tuple with one codec per component; the last component is pushed first, so pop returns them in order. */

@@ -4,5 +4,6 @@ export * from './codecs';
 export * from './gaussian';
 export * from './serialize';
 export * from './bbans';
+export * from './exact-networks';
 export * from './vae-codec';
 export * from './baselines';

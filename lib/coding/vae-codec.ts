@@ -1,11 +1,15 @@
 // The VAE of lecture 1 as a lossless compressor of binary images via BB-ANS: latent buckets of
-// equal prior mass, a quantized Gaussian posterior from the encoder, Bernoulli pixels from the decoder.
-import * as tf from '../core/tf';
-import { ParameterError } from '../core/errors';
+// equal prior mass, a quantized Gaussian posterior from the encoder, Bernoulli pixels from the
+// decoder. The networks run in float64 (exact-networks.ts), so a stream decodes on any backend and
+// machine; the coder's descriptor, written into the stream's header, names everything a decoder
+// must share with the encoder.
+import { ParameterError, checkInt } from '../core/errors';
 import type { Vae } from '../vae/vae';
 import { bbAns } from './bbans';
 import { Codec, bernoulli, repeat, serial } from './codecs';
-import { bucketPosterior, bucketPrior, priorBuckets } from './gaussian';
+import { ExactVae } from './exact-networks';
+import { bucketPosterior, bucketPrior, checkLatentBits, priorBuckets } from './gaussian';
+import { MAX_PRECISION } from './rans';
 
 export interface VaeCodecOptions {
   /** Buckets per latent dimension: 2^latentBits. */
@@ -20,48 +24,59 @@ export function defaultVaeCodecOptions(): VaeCodecOptions {
   return { latentBits: 12, posteriorPrecision: 24, pixelPrecision: 16 };
 }
 
-/** p(x|z): Bernoulli pixels from the decoder at the bucket centres of z (one image, batch 1). */
-export function vaeLikelihoodCodec(vae: Vae, z: number[], options: Partial<VaeCodecOptions> = {}): Codec<number[]> {
-  const o = { ...defaultVaeCodecOptions(), ...options };
-  const buckets = priorBuckets(o.latentBits);
-  const out = tf.tidy(() => vae.decoder.apply(tf.tensor2d([z.map((i) => buckets.centres[i])])));
-  const logits = out.dataSync();
-  out.dispose();
-  const codecs: Codec<number>[] = new Array(vae.config.dataDim);
-  for (let i = 0; i < codecs.length; i++) codecs[i] = bernoulli(1 / (1 + Math.exp(-logits[i])), o.pixelPrecision);
-  return serial(codecs);
-}
+/** The numeric path of the networks, part of the descriptor: a change to it changes the codes. */
+export const VAE_CODER_NUMERICS = 'float64-js/1';
 
-/** q(z|x): the encoder's Gaussian over the buckets of each latent dimension (one image, batch 1). */
-export function vaePosteriorCodec(vae: Vae, x: number[], options: Partial<VaeCodecOptions> = {}): Codec<number[]> {
-  const o = { ...defaultVaeCodecOptions(), ...options };
-  const { dataDim, latentDim } = vae.config;
-  if (x.length !== dataDim || x.some((v) => v !== 0 && v !== 1)) {
-    throw new ParameterError(`an image to code must be ${dataDim} values of 0 or 1`, 'binarize the image first (binarizedTestSet)');
+function checkOptions(options: Partial<VaeCodecOptions>): VaeCodecOptions {
+  const known = Object.keys(defaultVaeCodecOptions());
+  for (const name of Object.keys(options)) {
+    if (!known.includes(name)) throw new ParameterError(`'${name}' is not a codec option`, `the options are ${known.join(', ')}`);
   }
-  const buckets = priorBuckets(o.latentBits);
-  const input = tf.tensor2d([x]);
-  const q = vae.encode(input);
-  const mu = q.loc.dataSync();
-  const sigma = q.scale.dataSync();
-  tf.dispose([input, q.loc, q.scale]);
-  return serial(Array.from({ length: latentDim }, (_, j) => bucketPosterior(mu[j], sigma[j], buckets, o.posteriorPrecision)));
-}
-
-/** p(z): uniform over the equal-mass buckets of every latent dimension. */
-export function vaePriorCodec(vae: Vae, options: Partial<VaeCodecOptions> = {}): Codec<number[]> {
   const o = { ...defaultVaeCodecOptions(), ...options };
-  return repeat(bucketPrior(o.latentBits), vae.config.latentDim);
+  checkLatentBits(o.latentBits);
+  checkInt('pixelPrecision', o.pixelPrecision, 2);
+  checkInt('posteriorPrecision', o.posteriorPrecision, o.latentBits + 1);
+  for (const name of ['pixelPrecision', 'posteriorPrecision'] as const) {
+    if (o[name] > MAX_PRECISION) throw new ParameterError(`${name} ${o[name]} exceeds ${MAX_PRECISION} bits`, `use at most ${MAX_PRECISION}`);
+  }
+  return o;
 }
 
-/**
- * BB-ANS codec for binary images (arrays of 0/1 of length dataDim). The networks run one image at
- * a time, so encoder and decoder evaluate exactly the same float operations.
- */
-export function vaeBbAnsCodec(vae: Vae, options: Partial<VaeCodecOptions> = {}): Codec<number[]> {
-  return bbAns<number[], number[]>({
-    prior: vaePriorCodec(vae, options),
-    likelihood: (z) => vaeLikelihoodCodec(vae, z, options),
-    posterior: (x) => vaePosteriorCodec(vae, x, options),
-  });
+/** The parts of BB-ANS with a VAE, and the string that names this exact coder. */
+export interface VaeCoder {
+  readonly options: VaeCodecOptions;
+  readonly networks: ExactVae;
+  /** For example 'bb-ans-vae numerics=float64-js/1 latentBits=12 ... weights=1a2b3c4d'. */
+  readonly descriptor: string;
+  /** p(z): uniform over the equal-mass buckets of every latent dimension. */
+  readonly prior: Codec<number[]>;
+  /** q(z|x): the encoder's Gaussian over the buckets of each latent dimension. */
+  posterior(x: number[]): Codec<number[]>;
+  /** p(x|z): Bernoulli pixels from the decoder at the bucket centres of z. */
+  likelihood(z: number[]): Codec<number[]>;
+  /** BB-ANS for binary images (arrays of 0/1 of length dataDim). */
+  readonly codec: Codec<number[]>;
+}
+
+/** A coder for `vae` with its weights as they are now (train first, then build the coder). */
+export function vaeCoder(vae: Vae, options: Partial<VaeCodecOptions> = {}): VaeCoder {
+  const o = checkOptions(options);
+  const networks = new ExactVae(vae);
+  const { dataDim, latentDim } = networks;
+  const buckets = priorBuckets(o.latentBits);
+  const descriptor = ['bb-ans-vae', `numerics=${VAE_CODER_NUMERICS}`, `dataDim=${dataDim}`, `latentDim=${latentDim}`,
+    ...Object.entries(o).map(([k, v]) => `${k}=${v}`), `weights=${networks.fingerprint}`].join(' ');
+  const prior = repeat(bucketPrior(o.latentBits), latentDim);
+  const posterior = (x: number[]) => {
+    if (x.length !== dataDim || x.some((v) => v !== 0 && v !== 1)) {
+      throw new ParameterError(`an image to code must be ${dataDim} values of 0 or 1`, 'binarize the image first (binarizedTestSet)');
+    }
+    const { mu, sigma } = networks.encode(x);
+    return serial(Array.from({ length: latentDim }, (_, j) => bucketPosterior(mu[j], sigma[j], buckets, o.posteriorPrecision)));
+  };
+  const likelihood = (z: number[]) => {
+    const logits = networks.decodeLogits(z.map((i) => buckets.centres[i]));
+    return serial(Array.from(logits, (l) => bernoulli(1 / (1 + Math.exp(-l)), o.pixelPrecision)));
+  };
+  return { options: o, networks, descriptor, prior, posterior, likelihood, codec: bbAns({ prior, likelihood, posterior }) };
 }

@@ -83,5 +83,26 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   throw new BackendError(`tfjs backend "${requested ?? ORDER.join('/')}" could not be initialised`, hint);
 }
 
+/**
+ * Runs fn on another backend, then returns to the current one: for comparing the float32 results
+ * of backends. tfjs's advice to install tfjs-node, printed at the cpu backend's first use, is
+ * silenced meanwhile; fn's tensors must be read and disposed inside it.
+ */
+export async function onBackend<T>(name: BackendName, fn: () => T): Promise<T> {
+  if (!ORDER.includes(name) || !register(name)) {
+    throw new BackendError(`backend "${name}" is not available here`, `use one of ${ORDER.filter((n) => register(n)).join(', ')}`);
+  }
+  const home = tf.getBackend();
+  const quiet = tf.env().getBool('PROD'); // in tfjs 4 this flag only silences warnings
+  tf.env().set('PROD', true);
+  try {
+    await select(name);
+    return fn();
+  } finally {
+    await tf.setBackend(home);
+    tf.env().set('PROD', quiet);
+  }
+}
+
 export { tf };
 export { wasmThreadCount } from './wasm-threads';

@@ -117,6 +117,8 @@ describe('bad input', () => {
   it('a zero-probability symbol is reported, not coded', () => {
     const freqs = quantizeProbabilities([0.5, 0, 0.5], 8);
     expect(() => categorical(freqs, 8).push(emptyMessage(), 1)).toThrow(/symbol 1 has probability zero/);
+    expect(() => categorical([300, -44], 8)).toThrow(/frequency 1 is -44, not a non-negative integer/);
+    expect(() => categorical([128.5, 127.5], 8)).toThrow(/frequency 0 is 128.5/);
     expect(() => bernoulli(0, 16).push(emptyMessage(), 1)).toThrow(CodingError);
     expect(() => bernoulli(1.5, 16)).toThrow(/outside \[0, 1\]/);
     expect(() => pushInterval(emptyMessage(), 0, 0, 8)).toThrow(/probability is zero/);
@@ -138,26 +140,29 @@ describe('serialization', () => {
   const xs = Array.from(Key.fromSeed(4).uniforms(50), (u) => Math.floor(u * 128));
   const m = codec.push(randomMessage(Key.fromSeed(5), 4), xs);
 
-  it('round-trips and is deterministic', () => {
-    const bytes = serializeMessage(m, 7);
-    expect(Buffer.from(serializeMessage(codec.push(randomMessage(Key.fromSeed(5), 4), xs), 7)).equals(Buffer.from(bytes))).toBe(true);
-    const { message, precision } = deserializeMessage(bytes);
-    expect(precision).toBe(7);
+  it('round-trips with its descriptor and is deterministic', () => {
+    const bytes = serializeMessage(m, 'uniform7x50 precision=7');
+    expect(Buffer.from(serializeMessage(codec.push(randomMessage(Key.fromSeed(5), 4), xs), 'uniform7x50 precision=7')).equals(Buffer.from(bytes))).toBe(true);
+    const { message, descriptor } = deserializeMessage(bytes, 'uniform7x50 precision=7');
+    expect(descriptor).toBe('uniform7x50 precision=7');
     expect(codec.pop(message)[1]).toEqual(xs);
   });
 
-  it('names foreign, truncated, version-mismatched and corrupt streams', () => {
-    const bytes = serializeMessage(m, 7);
+  it('names foreign, truncated, version-mismatched, corrupt and other-codec streams', () => {
+    const bytes = serializeMessage(m, 'uniform7x50 precision=7');
     expect(() => deserializeMessage(new TextEncoder().encode('PK\u0003\u0004 not ours'))).toThrow(/not a message of this library/);
     expect(() => deserializeMessage(bytes.slice(0, bytes.length - 3))).toThrow(/truncated/);
-    const v2 = bytes.slice(); v2[4] = 2;
-    expect(() => deserializeMessage(v2)).toThrow(/format version 2/);
+    const v3 = bytes.slice(); v3[4] = 3;
+    expect(() => deserializeMessage(v3)).toThrow(/format version 3/);
     const flipped = bytes.slice(); flipped[30] ^= 0x10;
     expect(() => deserializeMessage(flipped)).toThrow(/corrupt \(CRC-32 mismatch\)/);
+    expect(() => deserializeMessage(bytes, 'uniform7x50 precision=8')).toThrow(/another codec \(precision: stream 7, decoder 8\)/);
+    expect(() => deserializeMessage(bytes, 'uniform8x50 precision=7')).toThrow(/codec: stream uniform7x50, decoder uniform8x50/);
+    for (const bad of ['', 'x'.repeat(256), 'tab\there', 'précision']) expect(() => serializeMessage(m, bad)).toThrow(/printable ASCII/);
   });
 
   it('fuzz: random and mutated bytes never decode silently and never hang', () => {
-    const bytes = serializeMessage(m, 7);
+    const bytes = serializeMessage(m, 'uniform7x50 precision=7');
     fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (junk) => {
       expect(() => deserializeMessage(junk)).toThrow(CodingError);
     }), { numRuns: 500 });

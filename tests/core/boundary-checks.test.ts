@@ -13,7 +13,7 @@ import {
   diagnose,
 } from '../../lib/vae';
 import { gridLogNormalizer } from '../../lib/flows';
-import { priorBuckets, vaeBbAnsCodec } from '../../lib/coding';
+import { priorBuckets, vaeCoder } from '../../lib/coding';
 import type { ImageSet } from '../../lib/data';
 
 const images: ImageSet = {
@@ -76,7 +76,7 @@ describe('no hangs', () => {
     'the latent grid refuses %s bits before allocating',
     (bits) => {
       expect(() => priorBuckets(bits)).toThrow(/latent bits/);
-      expect(() => vaeBbAnsCodec(vae, { latentBits: bits })).toThrow(/latent bits/);
+      expect(() => vaeCoder(vae, { latentBits: bits })).toThrow(/latent bits/);
     },
     2_000,
   );
