@@ -2,12 +2,19 @@
 import { expect } from 'vitest';
 import * as tf from '../lib/core/tf';
 
-/** Runs fn and fails if it leaves tensors behind (the result may hold `allowed` tensors). */
-export async function expectNoLeak<T>(fn: () => T | Promise<T>, allowed = 0): Promise<T> {
+/** Runs fn and fails unless it leaves exactly `held` new tensors behind (those its result holds). */
+export async function expectNoLeak<T>(fn: () => T | Promise<T>, held = 0): Promise<T> {
   const before = tf.memory().numTensors;
   const out = await fn();
-  expect(tf.memory().numTensors - before, 'tensors leaked').toBeLessThanOrEqual(allowed);
+  expect(tf.memory().numTensors - before, 'new tensors after the call (held by the result, or leaked)').toBe(held);
   return out;
+}
+
+/** Runs fn, which must throw `error`, and fails if the failed call left any tensor behind. */
+export function expectThrowsWithoutLeak(fn: () => unknown, error: RegExp | (new (...args: never[]) => Error)): void {
+  const before = tf.memory().numTensors;
+  expect(fn).toThrow(error);
+  expect(tf.memory().numTensors - before, 'tensors left behind by a refused call').toBe(0);
 }
 
 /** Element-wise |a - b| <= atol + rtol * |b|. */

@@ -1,7 +1,7 @@
 // Explicit random keys in the style of JAX: a key is an immutable pair of 32-bit words, new keys
 // come from split/foldIn, and every random op consumes a key. There is no hidden global generator.
 import * as tf from './tf';
-import { checkInt, ParameterError } from './errors';
+import { checkInt, checkNumber, ParameterError } from './errors';
 import { tensorFrom } from './tensor-io';
 import { fillNormal, fillUniform } from './alea';
 
@@ -71,6 +71,7 @@ export class Key {
 
   /** `n` uniform doubles in [0, 1) for randomness on the JavaScript side (shuffles, starts). */
   uniforms(n: number): Float64Array {
+    checkInt('n', n, 0);
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const [a, b] = threefry2x32(this.words[0], this.words[1], i, 3);
@@ -85,6 +86,7 @@ export class Key {
    * small-state generator (sfc32) instead of hashing every counter.
    */
   streamUniforms(n: number): Float32Array {
+    checkInt('n', n, 0);
     let [a, b] = this.words.map((w) => w | 0);
     let [c, d] = threefry2x32(this.words[0], this.words[1], 0, 4).map((w) => w | 0);
     const out = new Float32Array(n);
@@ -101,6 +103,7 @@ export class Key {
 
   /** `n` standard normal doubles (Box-Muller on keyed uniforms) for JavaScript-side draws. */
   normals(n: number): Float64Array {
+    checkInt('n', n, 0);
     const u = this.uniforms(2 * Math.ceil(n / 2));
     const out = new Float64Array(n);
     for (let i = 0; i < n; i += 2) {
@@ -131,6 +134,8 @@ export function normal(key: Key, shape: number[], dtype: 'float32' = 'float32'):
 /** Uniform tensor on [lo, hi): tf.randomUniform's values for the key's seed (alea.ts). */
 export function uniform(key: Key, shape: number[], lo = 0, hi = 1): tf.Tensor {
   checkDimensions(shape);
+  checkNumber('lo', lo, Number.isFinite, 'finite');
+  checkNumber('hi', hi, (v) => Number.isFinite(v) && v > lo, `finite and above lo = ${lo}`);
   const seed = key.seed();
   return tensorFrom(shape, (out) => fillUniform(out, seed, lo, hi));
 }

@@ -26,7 +26,9 @@ export class Categorical implements Distribution {
   static fromProbs(probs: tf.Tensor, options: Omit<DistributionOptions, 'eventRank'> = {}): Categorical {
     if (options.validate ?? true) {
       checkValues('Categorical', 'probs', probs, (v) => v >= 0 && v <= 1, 'in [0, 1]');
-      const sums = tf.tidy(() => tf.sum(probs, -1)).dataSync();
+      const total = tf.sum(probs, -1);
+      const sums = total.dataSync();
+      total.dispose();
       sums.forEach((s, i) => {
         if (Math.abs(s - 1) > 1e-5) throw new ParameterError(`Categorical: probabilities of row ${i} sum to ${s}, not 1`, 'normalise each row of probs to sum to 1');
       });

@@ -32,7 +32,7 @@ export class Normal implements Distribution {
 
   /** N(loc, exp(logVar)): the form an encoder usually outputs. */
   static fromLogVar(loc: tf.Tensor, logVar: tf.Tensor, options: DistributionOptions = {}): Normal {
-    return new Normal(loc, tf.exp(tf.mul(logVar, 0.5)), options);
+    return new Normal(loc, tf.tidy(() => tf.exp(tf.mul(logVar, 0.5))), options);
   }
 
   /** The standard normal with the given batch + event shape. */

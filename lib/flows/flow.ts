@@ -57,4 +57,9 @@ export class Flow {
   get variables(): tf.Variable[] {
     return this.toBase.variables;
   }
+
+  /** Frees the flow's variables. */
+  dispose(): void {
+    this.variables.forEach((v) => v.dispose());
+  }
 }

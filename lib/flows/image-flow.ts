@@ -26,8 +26,9 @@ export function imageFlow(config: ImageFlowConfig, key: Key): { flow: Flow; name
   checkInt('hidden', config.hidden, 1);
   const dim = config.side * config.side;
   const board = Array.from({ length: dim }, (_, i) => (Math.floor(i / config.side) + (i % config.side)) % 2);
+  const logit = LogitTransform(dim, config.lambda); // checks lambda before any weights exist
   const couplings = Array.from({ length: config.couplings }, (_, i) => AffineCoupling(i % 2 ? board : board.map((m) => 1 - m), [config.hidden], key.foldIn(i)));
-  const flow = new Flow(compose('image flow', [LogitTransform(dim, config.lambda), ...couplings]));
+  const flow = new Flow(compose('image flow', [logit, ...couplings]));
   return { flow, namedVariables: () => flow.variables.map((v, i) => [`flow/${i}`, v]) };
 }
 

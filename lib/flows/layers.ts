@@ -73,11 +73,10 @@ export function AffineCoupling(mask: number[], hidden: number[], key: Key): Bije
     throw new ParameterError(`mask [${mask}] must hold 0s and 1s, and both`, 'use a mask such as [1, 0] or alternate between layers');
   }
   const net = new Mlp({ sizes: [dim, ...hidden, 2 * dim], hidden: 'relu', output: 'linear' }, key, 'coupling');
-  const keep = tf.keep(tf.tensor1d(mask));
   // the conditioner sees only the coordinates that pass through; couplingTransform does the rest in one taped step
   const apply = (input: tf.Tensor2D, direction: CouplingDirection, self: Bijection): Transformed => {
     checkInput(self, input);
-    return tf.tidy(() => couplingTransform(input, net.apply(tf.mul(input, keep) as tf.Tensor2D), mask, direction));
+    return tf.tidy(() => couplingTransform(input, net.apply(tf.mul(input, tf.tensor1d(mask)) as tf.Tensor2D), mask, direction));
   };
   const self: Bijection = {
     name: 'AffineCoupling', dim, variables: net.variables,

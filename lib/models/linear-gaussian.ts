@@ -1,7 +1,7 @@
 // The linear-Gaussian latent variable model (probabilistic PCA), where every term of
 // log p(x) = ELBO(q) + KL(q(z) || p(z|x)) has a closed form:
 //   z ~ N(0, I_k),  x | z ~ N(W z + b, s2 I_d),  so  x ~ N(b, W W^T + s2 I_d).
-import { checkNumber, checkShape } from '../core/errors';
+import { ShapeError, checkNumber, checkShape } from '../core/errors';
 import { Matrix, add, cholesky, dot, identity, inverseSpd, logDetSpd, matmul, matvec, scale, solveSpd, trace, transpose } from './matrix';
 
 export interface LinearGaussianModel {
@@ -52,7 +52,11 @@ export function exactPosterior(model: LinearGaussianModel, x: number[]): Gaussia
 export function exactElbo(model: LinearGaussianModel, x: number[], q: GaussianQ): number {
   check(model, x);
   const d = x.length;
-  const k = q.mean.length;
+  const k = model.W[0].length;
+  checkShape('q.mean', [q.mean.length], [k], `the latent space has ${k} dimensions`);
+  if (q.cov.length !== k || q.cov.some((row) => row.length !== k)) {
+    throw new ShapeError(`q.cov has rows of lengths [${q.cov.map((r) => r.length)}], not a ${k} x ${k} matrix`, `pass a ${k} x ${k} covariance`);
+  }
   const resid = x.map((v, i) => v - model.b[i] - dot(model.W[i], q.mean));
   const wtw = matmul(transpose(model.W), model.W);
   const expectedLogLik = -0.5 * d * (LOG_2PI + Math.log(model.noiseVariance))

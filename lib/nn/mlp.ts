@@ -1,8 +1,8 @@
 // A multilayer perceptron built from fast dense layers.
 import * as tf from '../core/tf';
-import { ParameterError } from '../core/errors';
+import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
-import { Activation, Dense } from './dense';
+import { ACTIVATIONS, Activation, Dense } from './dense';
 
 export interface MlpConfig {
   /** Layer widths from input to output, e.g. [784, 400, 40]. */
@@ -18,6 +18,11 @@ export class Mlp {
 
   constructor(readonly config: MlpConfig, key: Key, name = 'mlp') {
     if (config.sizes.length < 2) throw new ParameterError(`an MLP needs at least two sizes, got [${config.sizes}]`, 'pass sizes [input, ..., output]');
+    // everything is checked before the first layer makes its variables, so a refused MLP leaves none
+    config.sizes.forEach((n, i) => checkInt(`sizes[${i}]`, n, 1));
+    for (const a of [config.hidden, config.output]) {
+      if (!ACTIVATIONS.includes(a)) throw new ParameterError(`activation '${a}' is not one of ${ACTIVATIONS.join(', ')}`, 'pick one of those');
+    }
     const keys = key.split(config.sizes.length - 1);
     this.layers = keys.map((k, i) => new Dense(config.sizes[i], config.sizes[i + 1],
       i === keys.length - 1 ? config.output : config.hidden, k, `${name}/${i}`));

@@ -141,8 +141,14 @@ export function showMarkdown(text: string): void {
 }
 
 /** Formats rows as a markdown table. */
+/** Integers as they are, others to four decimals, or to three significant digits when that would show 0.0000. */
+function formatNumber(v: number): string {
+  if (Number.isInteger(v) || !Number.isFinite(v)) return String(v);
+  return Math.abs(v) < 5e-5 ? v.toExponential(2) : v.toFixed(4);
+}
+
 export function markdownTable(header: string[], rows: (string | number)[][]): string {
   // a | inside a cell (as in p(z|x)) would end the cell: escape it
-  const cell = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : v.replace(/\|/g, '\\|'));
+  const cell = (v: string | number) => (typeof v === 'number' ? formatNumber(v) : v.replace(/\|/g, '\\|'));
   return [`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 }

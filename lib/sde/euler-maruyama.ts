@@ -48,6 +48,7 @@ export function eulerMaruyama(key: Key, x0: tf.Tensor2D, drift: (x: tf.Tensor2D,
     for (let k = 0; k < steps; k++) {
       const t = t0 + k * dt;
       const v = drift(x, t);
+      if (k === 0) checkShape('the drift', v.shape, x0.shape, 'return one drift vector per walker, the shape of the state');
       const dW = tf.mul(normal(key.foldIn(k), x0.shape), sigma * Math.sqrt(dt)) as tf.Tensor2D;
       if (accumulate) total = tf.add(total, accumulate({ x, drift: v, dW, t, dt })) as tf.Tensor1D;
       x = tf.add(tf.add(x, tf.mul(v, dt)), dW) as tf.Tensor2D;

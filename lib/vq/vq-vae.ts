@@ -3,7 +3,7 @@
 // The posterior is one-hot and deterministic, so under a uniform prior its KL is exactly
 // positions * log K: a constant, which is why training only needs the reconstruction term.
 import * as tf from '../core/tf';
-import { checkInt, checkShape } from '../core/errors';
+import { ParameterError, ShapeError, checkInt, checkShape } from '../core/errors';
 import { Key } from '../core/random';
 import { train } from '../core/train';
 import { ImageSet, batchIndices, binarizeDynamic, gatherPixels } from '../data';
@@ -42,11 +42,14 @@ export class VqVae {
     this.config = { hidden: [256], positions: 8, codebookSize: 64, codeDim: 16, commitment: 0.25, ...config };
     const { dataDim, hidden, positions, codebookSize, codeDim, commitment, ema, initScale } = this.config;
     checkInt('positions', positions, 1);
+    checkInt('dataDim', dataDim, 1);
+    hidden.forEach((h, i) => checkInt(`hidden[${i}]`, h, 1));
     const [ke, kd, kq] = key.split(3);
-    this.encoder = new Mlp({ sizes: [dataDim, ...hidden, positions * codeDim], hidden: 'relu', output: 'linear' }, ke, 'vq-encoder');
-    this.decoder = new Mlp({ sizes: [positions * codeDim, ...[...hidden].reverse(), dataDim], hidden: 'relu', output: 'linear' }, kd, 'vq-decoder');
+    // the quantizer checks its options before it makes a variable, and the networks cannot fail after it
     const q: Partial<QuantizerOptions> & { codebookSize: number; codeDim: number } = { codebookSize, codeDim, commitment, ema, initScale };
     this.quantizer = new VectorQuantizer(q, kq);
+    this.encoder = new Mlp({ sizes: [dataDim, ...hidden, positions * codeDim], hidden: 'relu', output: 'linear' }, ke, 'vq-encoder');
+    this.decoder = new Mlp({ sizes: [positions * codeDim, ...[...hidden].reverse(), dataDim], hidden: 'relu', output: 'linear' }, kd, 'vq-decoder');
   }
 
   /** Encoder outputs as rows of code vectors: [batch * positions, codeDim]. */
@@ -66,6 +69,11 @@ export class VqVae {
   /** Bernoulli logits of the images whose codes are given (row-major [batch * positions]). */
   decodeCodes(indices: Int32Array): tf.Tensor2D {
     const { positions, codebookSize, codeDim } = this.config;
+    if (indices.length % positions !== 0) {
+      throw new ShapeError(`${indices.length} codes are not whole images of ${positions} positions`, `pass ${positions} codes per image`);
+    }
+    const bad = indices.findIndex((c) => !(c >= 0 && c < codebookSize));
+    if (bad >= 0) throw new ParameterError(`code ${bad} is ${indices[bad]}, outside 0..${codebookSize - 1}`, 'pass codes of this codebook');
     return tf.tidy(() => {
       const oneHot = tf.oneHot(tf.tensor1d(indices, 'int32'), codebookSize).toFloat() as tf.Tensor2D;
       const zq = tf.reshape(tf.matMul(oneHot, this.quantizer.codebook), [-1, positions * codeDim]) as tf.Tensor2D;

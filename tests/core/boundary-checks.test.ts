@@ -91,3 +91,46 @@ describe('option strings are checked', () => {
     expect(() => fitPsychometric(data, Key.fromSeed(2), { core: 'probit' as never })).toThrow(/core 'probit' is not one of normal, logistic, weibull/);
   });
 });
+
+describe('shapes, counts and ranges are checked', () => {
+  it('a drift of the wrong shape is refused instead of broadcast over the state', async () => {
+    const { eulerMaruyama } = await import('../../lib/sde');
+    const x0 = tf.zeros([5, 2]) as tf.Tensor2D;
+    expect(() => eulerMaruyama(Key.fromSeed(1), x0, (x) => tf.zeros([x.shape[0], 1]) as tf.Tensor2D, { dt: 0.1, steps: 3 }))
+      .toThrow(/the drift has shape \[5, 1\]/);
+    x0.dispose();
+  });
+
+  it('exactElbo refuses a posterior of the wrong dimension', async () => {
+    const { exactElbo } = await import('../../lib/models');
+    const model = { W: [[1, 0], [0, 1], [1, 1]], b: [0, 0, 0], noiseVariance: 0.5 };
+    expect(() => exactElbo(model, [1, 2, 3], { mean: [0], cov: [[1]] })).toThrow(/q.mean/);
+    expect(() => exactElbo(model, [1, 2, 3], { mean: [0, 0], cov: [[1, 0]] })).toThrow(/not a 2 x 2 matrix/);
+    expect(Number.isFinite(exactElbo(model, [1, 2, 3], { mean: [0, 0], cov: [[1, 0], [0, 1]] }))).toBe(true);
+  });
+
+  it('decodeCodes refuses codes outside the codebook and incomplete images', async () => {
+    const { VqVae } = await import('../../lib/vq');
+    const model = new VqVae({ dataDim: 6, hidden: [4], positions: 2, codebookSize: 8, codeDim: 2 }, Key.fromSeed(1));
+    expect(() => model.decodeCodes(Int32Array.from([0, 8]))).toThrow(/code 1 is 8, outside 0..7/);
+    expect(() => model.decodeCodes(Int32Array.from([0, -1]))).toThrow(/code 1 is -1/);
+    expect(() => model.decodeCodes(Int32Array.from([0, 1, 2]))).toThrow(/3 codes are not whole images of 2 positions/);
+    const ok = model.decodeCodes(Int32Array.from([0, 7]));
+    expect(ok.shape).toEqual([1, 6]);
+    ok.dispose();
+    model.dispose();
+  });
+
+  it('random draws refuse fractional counts and empty or non-finite ranges', async () => {
+    const { uniform } = await import('../../lib/core/random');
+    const key = Key.fromSeed(3);
+    for (const draw of [(n: number) => key.uniforms(n), (n: number) => key.normals(n), (n: number) => key.streamUniforms(n)]) {
+      expect(() => draw(2.5)).toThrow(/n = 2.5/);
+      expect(() => draw(-1)).toThrow(/n = -1/);
+      expect(draw(0).length).toBe(0);
+    }
+    expect(() => uniform(key, [2], NaN, 1)).toThrow(/lo = NaN/);
+    expect(() => uniform(key, [2], 1, 1)).toThrow(/hi = 1/);
+    expect(() => uniform(key, [2], 0, Infinity)).toThrow(/hi = Infinity/);
+  });
+});

@@ -74,6 +74,8 @@ describe('markdownTable and figure names', () => {
     const table = markdownTable(['q', 'KL(q ‖ p(z|x))'], [['q1', 0.5]]);
     expect(table.split('\n')[0]).toBe('| q | KL(q ‖ p(z\\|x)) |');
     expect(table.split('\n')[2]).toBe('| q1 | 0.5000 |');
+    expect(markdownTable(['v'], [[3.2e-6], [-0.00004], [0.00012], [7], [NaN]]).split('\n').slice(2)).toEqual(
+      ['| 3.20e-6 |', '| -4.00e-5 |', '| 0.0001 |', '| 7 |', '| NaN |']);
   });
 
   it('writes the name into the SVG for the book and rejects names that are not file names', async () => {
