@@ -1,6 +1,6 @@
 // Keyed shuffling, batching and binarization of image sets.
 import * as tf from '../core/tf';
-import { ShapeError, checkInt } from '../core/errors';
+import { DataError, ShapeError, checkInt } from '../core/errors';
 import { Key, permutation, uniform } from '../core/random';
 import { tensorFrom } from '../core/tensor-io';
 import { fillUniform } from '../core/alea';
@@ -62,6 +62,23 @@ export function pixelRange(set: ImageSet, start: number, count: number): tf.Tens
   if (start >= set.n) throw new ShapeError(`start = ${start} is past the last of ${set.n} images`, `pass a start below ${set.n}`);
   const idx = Array.from({ length: Math.min(count, set.n - start) }, (_, i) => start + i);
   return gatherPixels(set, idx);
+}
+
+/** Throws DataError unless every entry of x is 0 or 1: what a Bernoulli likelihood can score. */
+export function checkBinary(name: string, x: tf.Tensor): void {
+  const v = x.dataSync();
+  let bad = 0;
+  let first = -1;
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] !== 0 && v[i] !== 1) {
+      bad++;
+      if (first < 0) first = i;
+    }
+  }
+  if (bad > 0) {
+    throw new DataError(`${name} holds ${bad} values that are neither 0 nor 1 (entry ${first} is ${v[first]}); a Bernoulli likelihood scores binary pixels`,
+      'binarize the images first (binarizedTestSet, or binarizeDynamic for a fresh draw)');
+  }
 }
 
 /** Dynamic binarization: each pixel is 1 with probability equal to its intensity, freshly drawn per call. */

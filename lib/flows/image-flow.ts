@@ -7,7 +7,7 @@ import { AffineCoupling } from './layers';
 import { LogitTransform } from './logit';
 import { compose } from './bijection';
 import { Flow } from './flow';
-import { ImageSet, batchIndices, binarizeDynamic, gatherPixels, pixelRange } from '../data';
+import { ImageSet, batchIndices, binarizeDynamic, checkBinary, gatherPixels, pixelRange } from '../data';
 import { TrainResult, train } from '../core/train';
 import { meanAndStderr } from '../core/stats';
 import { adam } from '../core/adam';
@@ -34,8 +34,7 @@ export function imageFlow(config: ImageFlowConfig, key: Key): { flow: Flow; name
 
 /** Uniform dequantization of binary pixels: y = (x + u) / 2 with u ~ U[0, 1), so y lies in x's half of [0, 1]. */
 export function dequantizeBinary(key: Key, x: tf.Tensor2D): tf.Tensor2D {
-  const bad = tf.tidy(() => tf.sum(tf.cast(tf.logicalAnd(tf.notEqual(x, 0), tf.notEqual(x, 1)), 'int32')).dataSync()[0]);
-  if (bad > 0) throw new DataError(`${bad} pixels are neither 0 nor 1`, 'binarize the images first (binarizeDynamic or binarizedTestSet)');
+  checkBinary('the images', x);
   return tf.tidy(() => tf.div(tf.add(x, uniform(key, x.shape)), 2) as tf.Tensor2D);
 }
 

@@ -4,6 +4,7 @@
 // least the committed rate). The terms are kept per latent dimension for the diagnostics.
 import * as tf from '../core/tf';
 import { ParameterError, checkInt, checkNumber, checkShape } from '../core/errors';
+import { checkBinary } from '../data/batches';
 import { Key, normal } from '../core/random';
 import { isotropicNormalLogProb } from '../distributions';
 import { Mlp } from '../nn';
@@ -59,6 +60,7 @@ export class LatentVae {
 
   /** Per-example ELBO = reconstruction - sum of KL, [batch]. */
   elbo(x: tf.Tensor2D, key: Key): tf.Tensor1D {
+    checkBinary('x', x);
     return tf.tidy(() => {
       const t = this.terms(x, key);
       return tf.sub(t.reconstruction, tf.sum(t.klPerDim, 1)) as tf.Tensor1D;
@@ -68,6 +70,7 @@ export class LatentVae {
   /** Importance-weighted bound with k samples per example, [batch]; processed `chunk` samples at a time. */
   iwae(x: tf.Tensor2D, key: Key, k: number, chunk = 50): tf.Tensor1D {
     checkInt('k', k, 1);
+    checkBinary('x', x);
     if (!(chunk >= 1)) throw new ParameterError(`chunk = ${chunk}`, 'pass a chunk of at least 1');
     const batch = x.shape[0];
     const d = this.latentDim;

@@ -5,6 +5,7 @@ import { checkInt, checkShape } from '../core/errors';
 import { Key } from '../core/random';
 import { Bernoulli, Normal, kl } from '../distributions';
 import { Activation, Mlp, loadWeights, readWeightsMeta, saveWeights } from '../nn';
+import { checkBinary } from '../data/batches';
 
 export interface VaeConfig {
   dataDim: number;
@@ -91,9 +92,15 @@ export class Vae {
     return Normal.standard([batch, this.config.latentDim], 1);
   }
 
-  // derived in lecture 1 (notebooks/01-elbo-and-vae.ipynb)
-  /** ELBO terms with a single reparameterised draw; `klMode` 'analytic' or 'mc' (one-draw estimate). */
+  /** ELBO terms with a single reparameterised draw; `klMode` 'analytic' or 'mc' (one-draw estimate). x must be binary. */
   elboParts(x: tf.Tensor2D, key: Key, klMode: 'analytic' | 'mc' = 'analytic'): ElboParts {
+    checkBinary('x', x);
+    return this.elboTerms(x, key, klMode);
+  }
+
+  // derived in lecture 1 (notebooks/01-elbo-and-vae.ipynb)
+  /** The ELBO's terms with one reparameterised draw of z (x unchecked: the training loop binarizes its own batches). */
+  private elboTerms(x: tf.Tensor2D, key: Key, klMode: 'analytic' | 'mc'): ElboParts {
     return tf.tidy(() => {
       const q = this.encode(x);
       const p = this.prior(x.shape[0]);
@@ -107,12 +114,13 @@ export class Vae {
 
   /** Per-example ELBO, [batch]. */
   elbo(x: tf.Tensor2D, key: Key, klMode: 'analytic' | 'mc' = 'analytic'): tf.Tensor1D {
-    return tf.tidy(() => this.elboParts(x, key, klMode).elbo);
+    checkBinary('x', x);
+    return tf.tidy(() => this.elboTerms(x, key, klMode).elbo);
   }
 
-  /** The training loss: the negative mean ELBO of the batch. */
+  /** The training loss: the negative mean ELBO of a binary batch (not checked: this is the hot path). */
   loss(x: tf.Tensor2D, key: Key): tf.Scalar {
-    return tf.tidy(() => tf.neg(tf.mean(this.elbo(x, key))) as tf.Scalar);
+    return tf.tidy(() => tf.neg(tf.mean(this.elboTerms(x, key, 'analytic').elbo)) as tf.Scalar);
   }
 
   /**
@@ -121,6 +129,8 @@ export class Vae {
    */
   iwae(x: tf.Tensor2D, key: Key, k: number, chunk = 250): tf.Tensor1D {
     checkInt('k', k, 1);
+    checkInt('chunk', chunk, 1);
+    checkBinary('x', x);
     const batch = x.shape[0];
     const parts: tf.Tensor[] = [];
     const q = this.encode(x);

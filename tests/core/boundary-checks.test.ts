@@ -134,3 +134,20 @@ describe('shapes, counts and ranges are checked', () => {
     expect(() => uniform(key, [2], 0, Infinity)).toThrow(/hi = Infinity/);
   });
 });
+
+describe('a Bernoulli likelihood is given binary pixels', () => {
+  it('the ELBO and IWAE of grey or 0-255 images are refused, naming the fix', () => {
+    const vae = new Vae({ dataDim: 6, hidden: [4], latentDim: 2 }, Key.fromSeed(1));
+    const grey = tf.tensor2d([[0, 0.5, 1, 1, 0, 0]]);
+    const raw = tf.tensor2d([[0, 255, 255, 0, 0, 0]]);
+    for (const x of [grey, raw]) {
+      expect(() => vae.elbo(x, Key.fromSeed(2))).toThrow(/neither 0 nor 1.*binarize the images first/);
+      expect(() => vae.iwae(x, Key.fromSeed(2), 4)).toThrow(/neither 0 nor 1/);
+    }
+    const binary = tf.tensor2d([[0, 1, 1, 0, 0, 1]]);
+    const elbo = vae.elbo(binary, Key.fromSeed(2));
+    expect(Number.isFinite(elbo.dataSync()[0])).toBe(true);
+    tf.dispose([grey, raw, binary, elbo]);
+    vae.dispose();
+  });
+});
