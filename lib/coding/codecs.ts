@@ -12,6 +12,7 @@ export interface Codec<T> {
 /** Uniform over 0..2^precision - 1 (exactly `precision` bits per symbol). */
 export function uniform(precision: number): Codec<number> {
   checkInt('precision', precision, 1);
+  if (precision > MAX_PRECISION) throw new CodingError(`precision ${precision} exceeds ${MAX_PRECISION} bits`, `use at most ${MAX_PRECISION} bits`);
   const n = 2 ** precision;
   return {
     push(m, x) {

@@ -13,6 +13,7 @@ import type { ImageSet } from './images';
 export function batchIndices(key: Key, n: number, batchSize: number, step: number): Int32Array {
   checkInt('batchSize', batchSize, 1);
   checkInt('n', n, batchSize);
+  checkInt('step', step, 0);
   const perEpoch = Math.floor(n / batchSize);
   const epoch = Math.floor(step / perEpoch);
   const start = (step % perEpoch) * batchSize;

@@ -1,7 +1,7 @@
 // MNIST and Fashion-MNIST as image sets: all 70,000 images each, with the standard 60,000/10,000 split.
 import * as fs from 'fs';
 import * as path from 'path';
-import { DataError } from '../core/errors';
+import { DataError, checkInt } from '../core/errors';
 import { readIdx } from './idx';
 
 export interface ImageSet {
@@ -68,6 +68,7 @@ export function loadImages(name: 'mnist' | 'fashion-mnist'): ImageDataset {
 
 /** The first `n` images of a set (a view, no copy). */
 export function head(set: ImageSet, n: number): ImageSet {
+  checkInt('n', n, 0);
   const m = Math.min(n, set.n);
   const d = set.rows * set.cols;
   return { ...set, n: m, pixels: set.pixels.subarray(0, m * d), labels: set.labels.subarray(0, m) };

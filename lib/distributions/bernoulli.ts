@@ -31,7 +31,7 @@ export class Bernoulli implements Distribution {
     const logits = tf.tidy(() => tf.sub(tf.log(probs), tf.log1p(tf.neg(probs))));
     // probabilities 0 and 1 make infinite logits, which the plain formulas turn into NaN
     const certain = tf.tidy(() => tf.any(tf.isInf(logits)).dataSync()[0] === 1);
-    return new Bernoulli(logits, { ...options, validate: false, certain });
+    return new Bernoulli(logits, { ...options, certain }); // validate, if on, also checks values given to logProb
   }
 
   probs(): tf.Tensor {
@@ -47,10 +47,10 @@ export class Bernoulli implements Distribution {
       'use sample() with a score-function estimator, or a continuous relaxation');
   }
 
-  /** log p(x) = x*l - softplus(l), summed over the event; x must lie in [0, 1]. */
+  /** log p(x) = x*l - softplus(l), summed over the event; x must be 0 or 1. */
   logProb(x: tf.Tensor): tf.Tensor {
     checkTrailing('Bernoulli', x, this.logits.shape);
-    if (this.validate) checkValues('Bernoulli', 'x', x, (v) => v >= 0 && v <= 1, 'in [0, 1]');
+    if (this.validate) checkValues('Bernoulli', 'x', x, (v) => v === 0 || v === 1, '0 or 1');
     return tf.tidy(() => {
       // one softplus (a slow transcendental on wasm) rather than softplus(-l) and softplus(l): both forms are
       // finite for any l, and they differ by at most an ulp of |l| (tests/distributions check large |l| against scipy)

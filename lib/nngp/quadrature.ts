@@ -2,7 +2,7 @@
 // exact for polynomials of degree < 2n. The nodes are the roots of the probabilists' Hermite
 // polynomial He_n, bracketed on a fine grid and refined by bisection; w_i = 1 / (n psi_{n-1}(x_i)^2)
 // with the normalised polynomials psi_k = He_k / sqrt(k!).
-import { checkInt } from '../core/errors';
+import { ParameterError, checkInt } from '../core/errors';
 
 export interface Quadrature {
   nodes: Float64Array;
@@ -26,7 +26,7 @@ const cache = new Map<number, Quadrature>();
 /** n-point Gauss-Hermite rule for N(0, 1) (weights sum to 1). */
 export function gaussHermite(n: number): Quadrature {
   checkInt('n', n, 1);
-  if (n > 200) throw new RangeError('use at most 200 nodes');
+  if (n > 200) throw new ParameterError(`${n} Gauss-Hermite nodes are more than the 200 this rule is accurate for`, 'use at most 200 nodes');
   const hit = cache.get(n);
   if (hit) return hit;
   const limit = Math.sqrt(4 * n + 2) + 1; // all roots lie inside

@@ -49,6 +49,8 @@ export function coreCdf(core: Core, s: number, mu: number, sigma: number): numbe
 // derived in lecture 16 (notebooks/16-lapses.ipynb)
 /** p(Right | s). */
 export function psychometric(core: Core, p: PsychometricParams, s: number): number {
+  checkParams(p);
+  checkNumber('stimulus', s, () => true, 'finite');
   return p.gamma + (1 - p.gamma - p.lambda) * coreCdf(core, s, p.mu, p.sigma);
 }
 
