@@ -85,3 +85,32 @@ export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>, sigma?: Arra
     interceptStderr: sigma ? Math.sqrt(sxx / det) : NaN,
   };
 }
+
+/**
+ * The standard error of the mean of a correlated series by blocking (Flyvbjerg and Petersen 1989):
+ * neighbours are averaged pairwise again and again; once blocks are longer than the correlation
+ * time the blocks' means are independent and the naive error of the blocked series stops growing.
+ * Returns the largest error over the levels that keep at least `minBlocks` blocks (a plateau's
+ * value, or an underestimate warned of by `converged` = false when the error still grows).
+ */
+export function blockedStderr(series: ArrayLike<number>, minBlocks = 32): { mean: number; stderr: number; blockSize: number; converged: boolean } {
+  checkValues('blockedStderr', series, 2 * minBlocks);
+  let blocks = Array.from(series);
+  let size = 1;
+  let best = { stderr: meanAndStderr(blocks).stderr, blockSize: 1 };
+  const levels: number[] = [best.stderr];
+  while (blocks.length >= 2 * minBlocks) {
+    const halved: number[] = [];
+    for (let i = 0; i + 1 < blocks.length; i += 2) halved.push(0.5 * (blocks[i] + blocks[i + 1]));
+    blocks = halved;
+    size *= 2;
+    const { stderr } = meanAndStderr(blocks);
+    levels.push(stderr);
+    if (stderr > best.stderr) best = { stderr, blockSize: size };
+  }
+  // converged: the last two levels agree within twice the relative error of an error estimated from m blocks, 1/sqrt(2(m - 1))
+  const last = levels[levels.length - 1];
+  const previous = levels[levels.length - 2] ?? last;
+  const converged = Math.abs(last - previous) <= (2 * last) / Math.sqrt(2 * (blocks.length - 1));
+  return { mean: mean(series), ...best, converged };
+}

@@ -5,3 +5,5 @@ export * from './ansatz';
 export * from './feynman-kac';
 export * from './jet';
 export * from './local-energy';
+export * from './dmc';
+export * from './shipped';

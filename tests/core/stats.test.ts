@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
-import { meanAndStderr, sigmoid } from '../../lib/core';
+import { Key, blockedStderr, meanAndStderr, sigmoid } from '../../lib/core';
 import { Normal, isotropicNormalLogProb } from '../../lib/distributions';
 import { expectClose, values } from '../helpers';
 
@@ -47,5 +47,32 @@ describe('means, trailing means and line fits', async () => {
     expect(two.intercept).toBeCloseTo(1, 12);
     expect(two.interceptStderr).toBeCloseTo(0.1 * Math.sqrt(5), 12);
     expect(() => fitLine([1, 1], [2, 3])).toThrow(/all equal/);
+  });
+});
+
+describe('blockedStderr', () => {
+  it('finds the error of the mean of a correlated AR(1) series, which the naive error underestimates', () => {
+    const rho = 0.9;
+    const n = 2 ** 15;
+    // Var(mean) = sigma_x^2 / n * (1 + rho) / (1 - rho), sigma_x^2 = 1 / (1 - rho^2)
+    const exact = Math.sqrt(((1 / (1 - rho * rho)) * (1 + rho)) / (1 - rho) / n);
+    const ratios = [];
+    let converged = 0;
+    for (let seed = 11; seed < 21; seed++) {
+      const eps = Key.fromSeed(seed).normals(n);
+      const x = new Float64Array(n);
+      for (let i = 1; i < n; i++) x[i] = rho * x[i - 1] + eps[i];
+      const blocked = blockedStderr(x);
+      ratios.push(blocked.stderr / exact);
+      if (blocked.converged) converged++;
+      expect(meanAndStderr(x).stderr / exact).toBeLessThan(0.3);
+    }
+    // each estimate from 32 to 64 blocks has a relative error of about 10%
+    for (const r of ratios) expect(Math.abs(r - 1)).toBeLessThan(0.3);
+    expect(converged).toBeGreaterThanOrEqual(7);
+    // a random walk has no finite correlation time: the error never reaches a plateau
+    const walk = Key.fromSeed(3).normals(4096).reduce((acc: number[], e, i) => (acc.push((acc[i - 1] ?? 0) + e), acc), []);
+    expect(blockedStderr(walk).converged).toBe(false);
+    expect(() => blockedStderr([1, 2, 3])).toThrow(/at least 64 values/);
   });
 });

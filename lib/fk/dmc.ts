@@ -1,0 +1,171 @@
+// Diffusion Monte Carlo with importance sampling: the Feynman-Kac weights of lecture 11, sampled by
+// a population of walkers that branch and die instead of being learned away. With the guiding
+// function psi, walkers move by the drift-diffusion dr = grad log psi dt + dW (a Metropolis step
+// against psi^2 removes most of the time-step error) and carry the weight
+//   exp(-tau_eff [(E_L(r) + E_L(r')) / 2 - E_T])
+// for the step; a walker whose weight is b is replaced by floor(b + u) copies, u ~ U[0, 1). The
+// population's density tends to psi * phi_0, so the weighted mean of E_L (the mixed estimator) tends
+// to the ground-state energy E_0 exactly, up to the time step, for a nodeless (bosonic) ground
+// state: psi only guides the walkers and lowers the variance, it does not bias the answer.
+import * as tf from '../core/tf';
+import { ParameterError, checkInt, checkNumber } from '../core/errors';
+import { Key, normal } from '../core/random';
+import { progressBar } from '../core/progress';
+import { blockedStderr } from '../core/stats';
+import { WaveFunction } from './ansatz';
+import { Walkers, disposeWalkers, walkerEnergy, walkers } from './local-energy';
+import { Potential } from './potentials';
+
+export interface DmcOptions {
+  /** Imaginary-time step. */
+  tau: number;
+  /** The population the trial-energy feedback holds the walkers near. */
+  walkers: number;
+  /** Steps before measuring: the projection onto the ground state. */
+  equilibration: number;
+  /** Steps measured. */
+  steps: number;
+  /** How fast the trial energy pulls the population back to its target, per unit imaginary time. */
+  feedback?: number;
+  label?: string;
+  progress?: 'auto' | 'lines' | 'off';
+}
+
+export interface DmcResult {
+  /** The mixed estimate of each measured step. */
+  energies: number[];
+  /** The population after every step, equilibration included. */
+  populations: number[];
+  /** E_0 from the measured steps, with its blocked standard error (the steps are correlated). */
+  mean: number;
+  stderr: number;
+  /** Whether the blocked error reached a plateau (if not, it is an underestimate). */
+  converged: boolean;
+  /** Fraction of proposed moves accepted. */
+  acceptance: number;
+  /** The final walkers' positions (the caller disposes them). */
+  population: tf.Tensor2D;
+  seconds: number;
+}
+
+/** The population may not grow beyond this multiple of its target: a sign the time step is too long. */
+export const MAX_POPULATION_GROWTH = 4;
+
+interface Population {
+  w: Walkers;
+  /** Local energies of the walkers, in the order of w. */
+  eL: Float64Array;
+}
+
+// derived in lecture 13 (notebooks/13-diffusion-monte-carlo.ipynb)
+/**
+ * One step: drift-diffusion with a Metropolis test against psi^2, the branching weight of each walker
+ * from its local energies before and after, the mixed estimate, then floor(b + u) copies per walker.
+ */
+export function dmcStep(key: Key, model: WaveFunction, potential: Potential, pop: Population, tau: number, trialEnergy: number,
+  tauEffective: number): { pop: Population; energy: number; acceptance: number } {
+  const [kMove, kAccept, kBranch] = key.split(3);
+  const { r, drift, logPsi } = pop.w;
+  const n = r.shape[0];
+  const moved = tf.tidy(() => {
+    const proposal = tf.add(tf.add(r, tf.mul(drift, tau)), tf.mul(normal(kMove, r.shape), Math.sqrt(tau))) as tf.Tensor2D;
+    const next = walkers(model, proposal);
+    const logQ = (to: tf.Tensor2D, from: tf.Tensor2D, v: tf.Tensor2D) => tf.div(tf.sum(tf.square(tf.sub(tf.sub(to, from), tf.mul(v, tau))), 1), -2 * tau);
+    const logRatio = tf.add(tf.mul(tf.sub(next.logPsi, logPsi), 2), tf.sub(logQ(r, proposal, next.drift), logQ(proposal, r, drift)));
+    const u = tf.tensor1d(Float32Array.from(kAccept.uniforms(n)), 'float32');
+    const accept = tf.less(tf.log(u), logRatio);
+    const column = tf.expandDims(accept, 1);
+    const w: Walkers = {
+      r: tf.where(column, next.r, r) as tf.Tensor2D, logPsi: tf.where(accept, next.logPsi, logPsi) as tf.Tensor1D,
+      drift: tf.where(column, next.drift, drift) as tf.Tensor2D, laplacian: tf.where(accept, next.laplacian, pop.w.laplacian) as tf.Tensor1D,
+    };
+    return { w, eL: walkerEnergy(w, potential), accept: tf.cast(accept, 'float32') };
+  });
+  const eL = Float64Array.from(moved.eL.dataSync());
+  const accepted = (moved.accept.dataSync() as Float32Array).reduce((a, b) => a + b, 0);
+  tf.dispose([moved.eL, moved.accept]);
+  // branching weights, the mixed estimate, and the copies
+  const u = kBranch.uniforms(n);
+  const copiesOf: number[] = [];
+  let weightSum = 0;
+  let weighted = 0;
+  for (let i = 0; i < n; i++) {
+    const b = Math.exp(-tauEffective * (0.5 * (pop.eL[i] + eL[i]) - trialEnergy));
+    if (!Number.isFinite(b)) {
+      disposeWalkers(moved.w);
+      throw new ParameterError(`walker ${i} got the branching weight ${b} (local energy ${eL[i]})`, 'lower the time step, or check the guiding function near singularities');
+    }
+    weightSum += b;
+    weighted += b * eL[i];
+    for (let c = Math.floor(b + u[i]); c > 0; c--) copiesOf.push(i);
+  }
+  if (copiesOf.length === 0) {
+    disposeWalkers(moved.w);
+    throw new ParameterError('every walker died in one step', 'lower the time step or raise the population');
+  }
+  const index = tf.tensor1d(copiesOf, 'int32');
+  const w = tf.tidy(() => ({
+    r: tf.gather(moved.w.r, index), logPsi: tf.gather(moved.w.logPsi, index),
+    drift: tf.gather(moved.w.drift, index), laplacian: tf.gather(moved.w.laplacian, index),
+  }) as Walkers);
+  index.dispose();
+  disposeWalkers(moved.w);
+  return { pop: { w, eL: Float64Array.from(copiesOf, (i) => eL[i]) }, energy: weighted / weightSum, acceptance: accepted / n };
+}
+
+/**
+ * Runs DMC from the positions r0 (ideally drawn from psi^2: the walkers then start close to their
+ * equilibrium): `equilibration` steps, then `steps` measured ones. The effective time step is tau
+ * times the acceptance so far (rejected moves diffuse less); the trial energy follows the running
+ * estimate, corrected by -feedback * log(population / target) to hold the population steady.
+ */
+export async function diffusionMonteCarlo(key: Key, model: WaveFunction, potential: Potential, r0: tf.Tensor2D, options: DmcOptions): Promise<DmcResult> {
+  checkNumber('tau', options.tau, (v) => v > 0, '> 0');
+  checkInt('walkers', options.walkers, 1);
+  checkInt('equilibration', options.equilibration, 0);
+  checkInt('steps', options.steps, 2);
+  const feedback = options.feedback ?? 1;
+  checkNumber('feedback', feedback, (v) => v >= 0, '>= 0');
+  const D = potential.particles * potential.dim;
+  if (r0.rank !== 2 || r0.shape[1] !== D) throw new ParameterError(`r0 has shape [${r0.shape}], the potential needs [n, ${D}]`, `pass ${D} coordinates per walker`);
+  const { tau } = options;
+  const total = options.equilibration + options.steps;
+  const bar = progressBar(options.label ?? `DMC, tau = ${tau}`, total, options.progress ?? 'auto');
+  const start = Date.now();
+  const w0 = walkers(model, r0);
+  const e0 = walkerEnergy(w0, potential);
+  let pop: Population = { w: w0, eL: Float64Array.from(e0.dataSync()) };
+  e0.dispose();
+  let trialEnergy = pop.eL.reduce((a, b) => a + b, 0) / pop.eL.length;
+  const energies: number[] = [];
+  const populations: number[] = [];
+  let estimate = trialEnergy;
+  let accepted = 0;
+  try {
+    for (let step = 0; step < total; step++) {
+      const acceptance = step === 0 ? 1 : accepted / step;
+      const next = dmcStep(key.foldIn(step), model, potential, pop, tau, trialEnergy, tau * acceptance);
+      disposeWalkers(pop.w);
+      pop = next.pop;
+      accepted += next.acceptance;
+      const n = pop.eL.length;
+      populations.push(n);
+      if (n > MAX_POPULATION_GROWTH * options.walkers) {
+        throw new ParameterError(`the population grew to ${n} walkers (target ${options.walkers})`, 'lower the time step, or strengthen the feedback');
+      }
+      if (step >= options.equilibration) energies.push(next.energy);
+      // the running estimate: a moving average while equilibrating, the measured mean afterwards
+      estimate = energies.length > 0 ? energies.reduce((a, b) => a + b, 0) / energies.length : 0.9 * estimate + 0.1 * next.energy;
+      trialEnergy = estimate - feedback * Math.log(n / options.walkers);
+      if (step % 10 === 9 || step === total - 1) await bar.update(step + 1, { E: estimate, walkers: n });
+    }
+    await bar.finish({ E: estimate });
+    const summary = blockedStderr(energies, Math.min(32, Math.floor(energies.length / 2)));
+    return {
+      energies, populations, mean: summary.mean, stderr: summary.stderr, converged: summary.converged,
+      acceptance: accepted / total, population: tf.clone(pop.w.r), seconds: (Date.now() - start) / 1000,
+    };
+  } finally {
+    disposeWalkers(pop.w);
+  }
+}
