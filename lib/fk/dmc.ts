@@ -7,13 +7,14 @@
 // population's density tends to psi * phi_0, so the weighted mean of E_L (the mixed estimator) tends
 // to the ground-state energy E_0 exactly, up to the time step, for a nodeless (bosonic) ground
 // state: psi only guides the walkers and lowers the variance, it does not bias the answer.
+import * as fs from 'fs';
 import * as tf from '../core/tf';
-import { ParameterError, checkInt, checkNumber } from '../core/errors';
+import { DataError, ParameterError, checkInt, checkNumber } from '../core/errors';
 import { Key, normal } from '../core/random';
 import { progressBar } from '../core/progress';
-import { blockedStderr } from '../core/stats';
+import { blockedStderr, fitLine } from '../core/stats';
 import { WaveFunction } from './ansatz';
-import { Walkers, disposeWalkers, walkerEnergy, walkers } from './local-energy';
+import { Walkers, disposeWalkers, malaSteps, walkerEnergy, walkers } from './local-energy';
 import { Potential } from './potentials';
 
 export interface DmcOptions {
@@ -168,4 +169,65 @@ export async function diffusionMonteCarlo(key: Key, model: WaveFunction, potenti
   } finally {
     disposeWalkers(pop.w);
   }
+}
+
+export interface DmcTimeStepRow {
+  tau: number;
+  mean: number;
+  stderr: number;
+  converged: boolean;
+  acceptance: number;
+  steps: number;
+  seconds: number;
+}
+
+/**
+ * DMC at several time steps, each run from its own population (equilibrated toward psi^2 by
+ * `mala` Metropolis-adjusted Langevin sweeps of step `malaTau`), for `time` units of imaginary time
+ * after `equilibrationTime`, and the weighted straight line through the energies: its intercept is
+ * E_0 at tau -> 0. Independent runs make the points' errors independent, as the fit assumes.
+ */
+export async function dmcAtTimeSteps(key: Key, model: WaveFunction, potential: Potential, taus: number[],
+  options: { walkers: number; time: number; equilibrationTime: number; malaTau: number; mala?: number; progress?: 'auto' | 'lines' | 'off' }): Promise<{ rows: DmcTimeStepRow[]; limit: { intercept: number; interceptStderr: number; slope: number } }> {
+  if (taus.length < 2) throw new ParameterError(`an extrapolation needs at least two time steps, got ${taus.length}`, 'pass two or more time steps');
+  checkNumber('time', options.time, (v) => v > 0, '> 0');
+  checkNumber('equilibrationTime', options.equilibrationTime, (v) => v >= 0, '>= 0');
+  const D = potential.particles * potential.dim;
+  const rows: DmcTimeStepRow[] = [];
+  for (const [i, tau] of taus.entries()) {
+    const k = key.foldIn(i);
+    const r0 = normal(k.foldIn(0), [options.walkers, D]) as tf.Tensor2D;
+    const warm = malaSteps(k.foldIn(1), model, walkers(model, r0), options.malaTau, options.mala ?? 100, true).walkers;
+    r0.dispose();
+    try {
+      const run = await diffusionMonteCarlo(k.foldIn(2), model, potential, warm.r, {
+        tau, walkers: options.walkers, equilibration: Math.round(options.equilibrationTime / tau), steps: Math.round(options.time / tau),
+        label: `${potential.name}, tau = ${tau}`, progress: options.progress,
+      });
+      run.population.dispose();
+      rows.push({ tau, mean: run.mean, stderr: run.stderr, converged: run.converged, acceptance: run.acceptance, steps: run.energies.length, seconds: run.seconds });
+    } finally {
+      disposeWalkers(warm);
+    }
+  }
+  const limit = fitLine(rows.map((r) => r.tau), rows.map((r) => r.mean), rows.map((r) => r.stderr));
+  return { rows, limit };
+}
+
+/** One system's long runs as scripts/run-dmc.ts records them. */
+export interface DmcRecordEntry {
+  system: string;
+  potential: string;
+  variational: { mean: number; stderr: number };
+  rows: DmcTimeStepRow[];
+  limit: { intercept: number; interceptStderr: number; slope: number };
+  reference?: { value: number; source: string };
+}
+
+/** The record written by scripts/run-dmc.ts (data/dmc/results.json): settings, command and results. */
+export function readDmcRecord(file: string): { command: string; walkers: number; time: number; results: DmcRecordEntry[] } {
+  if (!fs.existsSync(file)) throw new DataError(`${file} does not exist`, 'produce it with npm run dmc (about 30 minutes), or check the path');
+  const record = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (!Array.isArray(record.results)) throw new DataError(`${file} is not a record of scripts/run-dmc.ts (it has no results)`, 'produce it again with npm run dmc');
+  return record;
 }

@@ -72,3 +72,13 @@ export function twoBosonEnergy(g: number, s: number, dim = 2): number {
   const fine = twoParticleGroundState(dim, u, { points: 4000 });
   return fine + (fine - coarse) / 3;
 }
+
+/**
+ * Ground-state energies of N bosons in the 2-D trap at g = 6, s = 0.5, from the table distributed
+ * with the QuaRL code of Barr, Gispen and Lamacraft (2020), whose first column is g / 2; computed by
+ * Mujal et al. in a finite basis, so they are upper bounds.
+ */
+export const PUBLISHED_BOSON_ENERGIES_G6: Record<number, number> = { 3: 4.3475891, 4: 6.5481472 };
+
+/** H2 at R = 1.4 bohr with clamped protons: Kołos and Wolniewicz (1968), in hartree. */
+export const H2_ENERGY_R14 = -1.174476;

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
 import { Key, normal } from '../../lib/core/random';
-import { diffusionMonteCarlo, estimateLocalEnergy, gradientDrift, harmonicOscillator, loadShippedWaveFunction, twoBosonEnergy } from '../../lib/fk';
+import {
+  diffusionMonteCarlo, dmcAtTimeSteps, estimateLocalEnergy, gradientDrift, harmonicOscillator, loadShippedWaveFunction, readDmcRecord, twoBosonEnergy,
+} from '../../lib/fk';
 import { eulerMaruyama } from '../../lib/sde';
 
 describe('diffusion Monte Carlo', () => {
@@ -47,5 +49,28 @@ describe('diffusion Monte Carlo', () => {
     const wrong = tf.zeros([10, 2]) as tf.Tensor2D;
     await expect(diffusionMonteCarlo(Key.fromSeed(1), model, oscillator, wrong, base)).rejects.toThrow(/needs \[n, 1\]/);
     tf.dispose([r0, wrong, ...model.variables]);
+  });
+
+  it('extrapolates over time steps from independent runs, and refuses a single time step', async () => {
+    const model = gradientDrift(1, [4], Key.fromSeed(2), 0.9);
+    const oscillator = harmonicOscillator(1);
+    const options = { walkers: 300, time: 2, equilibrationTime: 0.5, malaTau: 0.5, progress: 'off' as const };
+    const before = tf.memory().numTensors;
+    const { rows, limit } = await dmcAtTimeSteps(Key.fromSeed(3), model, oscillator, [0.04, 0.02], options);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(rows.map((r) => r.tau)).toEqual([0.04, 0.02]);
+    expect(Math.abs(limit.intercept - 0.5)).toBeLessThan(4 * limit.interceptStderr + 0.01);
+    await expect(dmcAtTimeSteps(Key.fromSeed(3), model, oscillator, [0.02], options)).rejects.toThrow(/at least two time steps/);
+    tf.dispose(model.variables);
+  }, 30_000);
+
+  it('the shipped wave functions and the DMC record load, and foreign folders are named', () => {
+    expect(() => loadShippedWaveFunction('data/vae-mnist')).toThrow(/names no system/);
+    expect(() => readDmcRecord('data/dmc/missing.json')).toThrow(/npm run dmc/);
+    const record = readDmcRecord('data/dmc/results.json');
+    expect(record.results.length).toBeGreaterThan(0);
+    const { model, potential } = loadShippedWaveFunction('data/fk/h2-R1.4');
+    expect(potential.name).toBe('H2, R = 1.4');
+    tf.dispose(model.variables);
   });
 });
