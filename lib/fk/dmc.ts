@@ -14,7 +14,7 @@ import { Key, normal } from '../core/random';
 import { progressBar } from '../core/progress';
 import { blockedStderr, fitLine } from '../core/stats';
 import { WaveFunction } from './ansatz';
-import { Walkers, disposeWalkers, malaSteps, walkerEnergy, walkers } from './local-energy';
+import { Walkers, disposeWalkers, malaStep, malaSteps, walkerEnergy, walkers } from './local-energy';
 import { Potential } from './potentials';
 
 export interface DmcOptions {
@@ -65,26 +65,13 @@ interface Population {
  */
 export function dmcStep(key: Key, model: WaveFunction, potential: Potential, pop: Population, tau: number, trialEnergy: number,
   tauEffective: number): { pop: Population; energy: number; acceptance: number } {
-  const [kMove, kAccept, kBranch] = key.split(3);
-  const { r, drift, logPsi } = pop.w;
-  const n = r.shape[0];
-  const moved = tf.tidy(() => {
-    const proposal = tf.add(tf.add(r, tf.mul(drift, tau)), tf.mul(normal(kMove, r.shape), Math.sqrt(tau))) as tf.Tensor2D;
-    const next = walkers(model, proposal);
-    const logQ = (to: tf.Tensor2D, from: tf.Tensor2D, v: tf.Tensor2D) => tf.div(tf.sum(tf.square(tf.sub(tf.sub(to, from), tf.mul(v, tau))), 1), -2 * tau);
-    const logRatio = tf.add(tf.mul(tf.sub(next.logPsi, logPsi), 2), tf.sub(logQ(r, proposal, next.drift), logQ(proposal, r, drift)));
-    const u = tf.tensor1d(Float32Array.from(kAccept.uniforms(n)), 'float32');
-    const accept = tf.less(tf.log(u), logRatio);
-    const column = tf.expandDims(accept, 1);
-    const w: Walkers = {
-      r: tf.where(column, next.r, r) as tf.Tensor2D, logPsi: tf.where(accept, next.logPsi, logPsi) as tf.Tensor1D,
-      drift: tf.where(column, next.drift, drift) as tf.Tensor2D, laplacian: tf.where(accept, next.laplacian, pop.w.laplacian) as tf.Tensor1D,
-    };
-    return { w, eL: walkerEnergy(w, potential), accept: tf.cast(accept, 'float32') };
-  });
-  const eL = Float64Array.from(moved.eL.dataSync());
-  const accepted = (moved.accept.dataSync() as Float32Array).reduce((a, b) => a + b, 0);
-  tf.dispose([moved.eL, moved.accept]);
+  const [kMove, kBranch] = key.split(2);
+  const n = pop.eL.length;
+  // lecture 12's move: an Euler step of dr = grad log psi dt + dW, accepted or not against psi^2
+  const moved = malaStep(kMove, model, pop.w, tau);
+  const energies = walkerEnergy(moved.walkers, potential);
+  const eL = Float64Array.from(energies.dataSync());
+  energies.dispose();
   // branching weights, the mixed estimate, and the copies
   const u = kBranch.uniforms(n);
   const copiesOf: number[] = [];
@@ -93,7 +80,7 @@ export function dmcStep(key: Key, model: WaveFunction, potential: Potential, pop
   for (let i = 0; i < n; i++) {
     const b = Math.exp(-tauEffective * (0.5 * (pop.eL[i] + eL[i]) - trialEnergy));
     if (!Number.isFinite(b)) {
-      disposeWalkers(moved.w);
+      disposeWalkers(moved.walkers);
       throw new ParameterError(`walker ${i} got the branching weight ${b} (local energy ${eL[i]})`, 'lower the time step, or check the guiding function near singularities');
     }
     weightSum += b;
@@ -101,17 +88,17 @@ export function dmcStep(key: Key, model: WaveFunction, potential: Potential, pop
     for (let c = Math.floor(b + u[i]); c > 0; c--) copiesOf.push(i);
   }
   if (copiesOf.length === 0) {
-    disposeWalkers(moved.w);
+    disposeWalkers(moved.walkers);
     throw new ParameterError('every walker died in one step', 'lower the time step or raise the population');
   }
   const index = tf.tensor1d(copiesOf, 'int32');
   const w = tf.tidy(() => ({
-    r: tf.gather(moved.w.r, index), logPsi: tf.gather(moved.w.logPsi, index),
-    drift: tf.gather(moved.w.drift, index), laplacian: tf.gather(moved.w.laplacian, index),
+    r: tf.gather(moved.walkers.r, index), logPsi: tf.gather(moved.walkers.logPsi, index),
+    drift: tf.gather(moved.walkers.drift, index), laplacian: tf.gather(moved.walkers.laplacian, index),
   }) as Walkers);
   index.dispose();
-  disposeWalkers(moved.w);
-  return { pop: { w, eL: Float64Array.from(copiesOf, (i) => eL[i]) }, energy: weighted / weightSum, acceptance: accepted / n };
+  disposeWalkers(moved.walkers);
+  return { pop: { w, eL: Float64Array.from(copiesOf, (i) => eL[i]) }, energy: weighted / weightSum, acceptance: moved.acceptance };
 }
 
 /**

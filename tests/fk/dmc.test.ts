@@ -54,7 +54,7 @@ describe('diffusion Monte Carlo', () => {
   it('extrapolates over time steps from independent runs, and refuses a single time step', async () => {
     const model = gradientDrift(1, [4], Key.fromSeed(2), 0.9);
     const oscillator = harmonicOscillator(1);
-    const options = { walkers: 300, time: 2, equilibrationTime: 0.5, malaTau: 0.5, progress: 'off' as const };
+    const options = { walkers: 100, time: 60, equilibrationTime: 1, malaTau: 0.5, progress: 'off' as const };
     const before = tf.memory().numTensors;
     const { rows, limit } = await dmcAtTimeSteps(Key.fromSeed(3), model, oscillator, [0.04, 0.02], options);
     expect(tf.memory().numTensors).toBe(before);
