@@ -66,7 +66,7 @@ async function main() {
     tf.dispose(model.variables);
   }
   const record = {
-    script: 'scripts/run-dmc.ts', command: `npm run dmc -- ${process.argv.slice(2).join(' ')}`.trim(), backend,
+    script: 'scripts/run-dmc.ts', command: ['npm run dmc', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '), backend,
     walkers: Number(args.walkers), time: Number(args.time), equilibrationTime: Number(args.equilibration), seed: Number(args.seed), results,
   };
   fs.mkdirSync(path.dirname(args.out), { recursive: true });
