@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything the lectures and tests need; safe to run again (each step is skipped when done).
-#  1. npm dependencies (npm install when package-lock.json changed)
+#  1. npm dependencies (npm ci, from the lock file, when package-lock.json changed)
 #  2. Jupyter from Debian (nbclient, nbconvert, ipykernel), Fashion-MNIST, Chromium, bzip2 and xz, when missing
 #  3. the tslab kernel spec in .jupyter/ (JUPYTER_PATH=$PWD/.jupyter/share/jupyter), and tslab's
 #     kernel messages sent one at a time (scripts/patch-tslab.js)
@@ -12,8 +12,8 @@ say() { printf '[setup] %s\n' "$*"; }
 # 1. npm dependencies
 lock_sum=$(sha1sum package-lock.json | cut -d' ' -f1)
 if [ ! -f node_modules/.vi-lock-sum ] || [ "$(cat node_modules/.vi-lock-sum)" != "$lock_sum" ]; then
-  say "installing npm dependencies"
-  npm install --no-audit --no-fund --loglevel=error
+  say "installing npm dependencies (npm ci: exactly the versions in package-lock.json)"
+  npm ci --no-audit --no-fund --loglevel=error
   sha1sum package-lock.json | cut -d' ' -f1 > node_modules/.vi-lock-sum
 else
   say "npm dependencies up to date"

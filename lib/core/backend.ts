@@ -16,26 +16,56 @@ const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 let reported: BackendName | null = null;
 
-/** Registers the backend's package with tfjs; returns false when the package cannot load here. */
-function register(name: BackendName): boolean {
+/** The tfjs version whose wasm backend the engine's kernels replace (its heap layout and kernel names). */
+export const ENGINE_TFJS_VERSION = '4.22.0';
+
+/** The kernels the engine installs over tfjs-backend-wasm's own, by name. */
+const ENGINE_KERNELS: [string, () => void][] = [
+  ['Slice', installHeapSlice], ['Transpose', installHeapTranspose], ['column sum', installHeapColumnSum],
+  ['Concat', installHeapConcat], ['MatMul', installHeapMatMul], ['binary element-wise', installHeapBinary],
+  ['unary element-wise', installHeapUnary], ['Identity', installSharedIdentity],
+];
+
+/** The version of an installed package, or undefined when it is not installed. */
+function installedVersion(pkg: string): string | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    if (name === 'tensorflow') require('@tensorflow/tfjs-node');
-    if (name === 'wasm') {
-      require('@tensorflow/tfjs-backend-wasm');
-      installHeapSlice();
-      installHeapTranspose();
-      installHeapColumnSum();
-      installHeapConcat();
-      installHeapMatMul();
-      installHeapBinary();
-      installHeapUnary();
-      installSharedIdentity();
-    }
-    return tf.findBackendFactory(name) != null;
+    return require(`${pkg}/package.json`).version;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * Registers the backend's package with tfjs; returns false when the package is not installed here.
+ * A wasm package of another version, or an engine kernel that fails to install, is a BackendError:
+ * the lectures would otherwise fall back to a backend many times slower without saying why.
+ */
+function register(name: BackendName): boolean {
+  if (name === 'tensorflow') {
+    try {
+      require('@tensorflow/tfjs-node');
+    } catch {
+      return false; // optional: its native binary downloads only where the internet is reachable
+    }
+  }
+  if (name === 'wasm') {
+    const version = installedVersion('@tensorflow/tfjs-backend-wasm');
+    if (version === undefined) return false;
+    if (version !== ENGINE_TFJS_VERSION) {
+      throw new BackendError(`tfjs-backend-wasm ${version} is installed, but the engine's kernels are built for ${ENGINE_TFJS_VERSION}`,
+        'install the pinned versions with npm ci (package-lock.json), or choose another backend with VI_BACKEND=cpu');
+    }
+    require('@tensorflow/tfjs-backend-wasm');
+    for (const [kernel, install] of ENGINE_KERNELS) {
+      try {
+        install();
+      } catch (e) {
+        throw new BackendError(`the engine's ${kernel} kernel could not be installed on tfjs-backend-wasm ${version}: ${(e as Error).message}`,
+          'reinstall the pinned packages with npm ci; if that does not help, run on the cpu backend (VI_BACKEND=cpu) and report the message');
+      }
+    }
+  }
+  return tf.findBackendFactory(name) != null;
 }
 
 export interface BackendOptions {
@@ -68,6 +98,10 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   for (const name of candidates) {
     if (!register(name)) continue;
     if (tf.getBackend() === name || (await select(name, options.threads))) {
+      if (name === 'cpu' && requested === undefined) {
+        console.warn('tfjs backend: the WebAssembly backend did not start here, so the lectures run on cpu, ' +
+          'many times slower (reinstall with npm ci to get it back)');
+      }
       await tf.ready();
       if (reported !== name && !options.quiet) {
         const threads = wasmThreadCount();
