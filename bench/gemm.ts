@@ -1,14 +1,14 @@
-// Benchmark: our packed WebAssembly matrix kernel (lib/linalg/gemm.ts) against tfjs's matMul
+// Benchmark: our packed WebAssembly matrix kernel (lib/engine/gemm.ts) against tfjs's matMul
 // (XNNPACK, on the backend's threads) on the product the Cholesky spends its time in: C -= A B^T
 // with a tall panel A = B of k columns. Alternating rounds in one process; GFLOP/s counts 2 m n k.
 // Ours is timed with the packing of A and B included, on one thread and on two. tf.matMul runs
-// XNNPACK here: our unpacked product kernel (lib/core/wasm-matmul.ts), which tf.matMul uses
+// XNNPACK here: our unpacked product kernel (lib/engine/wasm-matmul.ts), which tf.matMul uses
 // otherwise, is compared with XNNPACK in bench/products.ts.
 // Usage: node dist/bench/gemm.js [--rounds 5]
 import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
-import { PackedGemm } from '../lib/linalg/gemm';
-import { heapMatMul } from '../lib/core/wasm-matmul';
+import { PackedGemm } from '../lib/engine/gemm';
+import { heapMatMul } from '../lib/engine/wasm-matmul';
 import { median } from './rounds';
 import { parseArgs } from '../scripts/args';
 

@@ -11,7 +11,7 @@ import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
 import { loadMnist, pixelRange } from '../lib/data';
 import { Relu, cholesky, choleskyTfjs, disposeKernel, fullyConnected, inputKernel, solveLower, solveLowerTfjs, diagonal } from '../lib/nngp';
-import { packedGemm } from '../lib/linalg/gemm';
+import { packedGemm } from '../lib/engine/gemm';
 import { parseArgs } from '../scripts/args';
 import { ThreadSettings, formatRatio, formatReference, interleave, threadCounts, withAliases } from './rounds';
 

@@ -1,18 +1,18 @@
-// Benchmark: the wasm facts behind lib/core/wasm-matmul.ts, lib/nn/dense.ts and the Bernoulli
+// Benchmark: the wasm facts behind lib/engine/wasm-matmul.ts, lib/nn/dense.ts and the Bernoulli
 // likelihood, measured side by side in one run. (1) x W at batch 128 with a weight matrix that is new
 // for every product (as in training): tfjs's XNNPACK kernel, against our kernel on one thread and
 // on two; (2) one dense layer's forward and backward pass with new weights, XNNPACK under tfjs
 // autodiff (its backward products are transposed) against lib/nn's affine on our kernel; (3)
 // per-element cost of softplus, exp, log1p and sigmoid; (4) element-wise kernels on tfjs's thread
 // pool against one thread, by size, alone and right after a product that our second thread shared
-// (lib/core/wasm-threads.ts's parallelThresholds.elements).
+// (lib/engine/wasm-threads.ts's parallelThresholds.elements).
 // Usage: node dist/bench/products.js [--repeats 20 --rounds 5]
 import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
 import { affine } from '../lib/nn';
-import { heapMatMul } from '../lib/core/wasm-matmul';
-import { parallelProduct } from '../lib/core/heap-kernels';
-import { parallelThresholds, routingKernels } from '../lib/core/wasm-threads';
+import { heapMatMul } from '../lib/engine/wasm-matmul';
+import { parallelProduct } from '../lib/engine/heap-kernels';
+import { parallelThresholds, routingKernels } from '../lib/engine/wasm-threads';
 import { median } from './rounds';
 import { parseArgs } from '../scripts/args';
 

@@ -1,13 +1,13 @@
 // Assembles our WebAssembly modules with wabt and writes the binaries, base64-encoded, next to their
-// text: lib/linalg/gemm-wat.ts's kernel (fused and unfused) to lib/linalg/gemm-binary.ts, and
-// lib/core/heap-wat.ts's kernels (for a shared and an unshared memory) to lib/core/heap-binary.ts.
+// text: lib/engine/gemm-wat.ts's kernel (fused and unfused) to lib/engine/gemm-binary.ts, and
+// lib/engine/heap-wat.ts's kernels (for a shared and an unshared memory) to lib/engine/heap-binary.ts.
 // Run after changing either text:
 //   npm run build && node dist/scripts/build-gemm-wasm.js
-// tests/linalg/gemm.test.ts and tests/core/heap-kernels.test.ts rebuild them and fail if a committed file is stale.
+// tests/engine/gemm.test.ts and tests/engine/heap-kernels.test.ts rebuild them and fail if a committed file is stale.
 import * as fs from 'fs';
 import * as path from 'path';
-import { gemmWat } from '../lib/linalg/gemm-wat';
-import { heapWat } from '../lib/core/heap-wat';
+import { gemmWat } from '../lib/engine/gemm-wat';
+import { heapWat } from '../lib/engine/heap-wat';
 
 /** The binary of a module's text. */
 async function assemble(name: string, text: string): Promise<Uint8Array> {
@@ -37,7 +37,7 @@ export function assembleHeap(shared: boolean, fused: boolean): Promise<Uint8Arra
   return assemble('heap.wat', heapWat(shared, fused));
 }
 
-/** The text of lib/core/heap-binary.ts: the four builds, assembled. */
+/** The text of lib/engine/heap-binary.ts: the four builds, assembled. */
 export async function heapBinaryText(): Promise<string> {
   const b64 = async (shared: boolean, fused: boolean) =>
     Buffer.from(await assembleHeap(shared, fused)).toString('base64');
@@ -50,7 +50,7 @@ export async function heapBinaryText(): Promise<string> {
   );
 }
 
-/** The text of lib/linalg/gemm-binary.ts for the given binaries. */
+/** The text of lib/engine/gemm-binary.ts for the given binaries. */
 export function binaryModuleText(fused: Uint8Array, unfused: Uint8Array): string {
   const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
   return (

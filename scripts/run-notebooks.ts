@@ -84,8 +84,10 @@ export function runNotebook(
 }
 
 function main(): void {
-  const args = parseArgs({ only: '', timeout: '240', reader: '', seeds: '', book: 'true' });
-  const build = path.join(ROOT, 'build');
+  const args = parseArgs({ only: '', timeout: '240', reader: '', seeds: '', book: 'true', out: 'build' });
+  // executed notebooks and their records go to --out (another folder keeps a variant run, such as
+  // one on stock tfjs, out of the book)
+  const build = path.resolve(ROOT, args.out);
   const runs = path.join(build, 'runs');
   fs.mkdirSync(runs, { recursive: true });
   const files = selected(args.only);

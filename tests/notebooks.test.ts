@@ -15,9 +15,10 @@ const notebooks = fs
   .map((f) => f.replace(/\.ipynb$/, ''));
 
 /** Runs a node script asynchronously, so that the test worker keeps answering vitest's RPC. */
-function run(args: string[], minutes: number): Promise<number | null> {
+function run(args: string[], minutes: number, env: Record<string, string> = {}): Promise<number | null> {
   return new Promise((resolve, reject) => {
     const child = spawn('node', args, {
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit'],
       timeout: minutes * 60_000,
     });
@@ -56,6 +57,20 @@ describe('lectures, as a reader runs them', () => {
     },
     26 * 60_000,
   );
+
+  it('03-posterior-collapse on unmodified tfjs (VI_ENGINE=stock): top to bottom, every claim held', async () => {
+    const status = await run(
+      ['dist/scripts/run-notebooks.js', '--only', '03-posterior-collapse', '--book', 'false', '--out', 'build/stock'],
+      10,
+      { VI_ENGINE: 'stock' },
+    );
+    const record = JSON.parse(fs.readFileSync('build/stock/runs/03-posterior-collapse.json', 'utf8'));
+    expect(record.failed, 'a cell failed on stock tfjs: its source and error are printed above').toBeUndefined();
+    expect(status).toBe(0);
+    expect(record.claims.first.every((c: { held: boolean }) => c.held)).toBe(true);
+    const executed = fs.readFileSync('build/stock/03-posterior-collapse.ipynb', 'utf8');
+    expect(executed).toContain('stock tfjs, without the engine');
+  }, 11 * 60_000);
 });
 
 describe('the book', () => {

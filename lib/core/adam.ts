@@ -7,7 +7,7 @@
 // tf.train.adam's to the last bit (tested).
 import * as tf from './tf';
 import { ParameterError, ShapeError } from './errors';
-import { HeapKernels, heapKernels, heapOffset } from './heap-kernels';
+import { HeapKernels, heapKernels, heapOffset } from '../engine/heap-kernels';
 
 /** Variables updated as one vector, and their moments. */
 interface Group {

@@ -2,29 +2,15 @@
 // JavaScript. VI_BACKEND=tensorflow|wasm|cpu overrides the order. The choice is reported once.
 import * as tf from './tf';
 import { BackendError } from './errors';
-import { defaultWasmThreads, wasmThreadCount, withWasmThreads } from './wasm-threads';
-import { installHeapSlice } from './wasm-slice';
-import { installHeapColumnSum, installHeapTranspose } from './wasm-transpose';
-import { installHeapConcat } from './wasm-concat';
-import { installHeapMatMul } from './wasm-matmul';
-import { installHeapBinary } from './wasm-binary';
-import { installHeapUnary } from './wasm-unary';
-import { installSharedIdentity } from './wasm-identity';
+import { EngineMode, engineOn, requestedEngineMode, setEngineMode } from '../engine/switch';
+import { installEngine } from '../engine/install';
+export { ENGINE_TFJS_VERSION } from '../engine/install';
+import { defaultWasmThreads, wasmThreadCount, withWasmThreads } from '../engine/wasm-threads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 let reported: BackendName | null = null;
-
-/** The tfjs version whose wasm backend the engine's kernels replace (its heap layout and kernel names). */
-export const ENGINE_TFJS_VERSION = '4.22.0';
-
-/** The kernels the engine installs over tfjs-backend-wasm's own, by name. */
-const ENGINE_KERNELS: [string, () => void][] = [
-  ['Slice', installHeapSlice], ['Transpose', installHeapTranspose], ['column sum', installHeapColumnSum],
-  ['Concat', installHeapConcat], ['MatMul', installHeapMatMul], ['binary element-wise', installHeapBinary],
-  ['unary element-wise', installHeapUnary], ['Identity', installSharedIdentity],
-];
 
 /** The version of an installed package, or undefined when it is not installed. */
 function installedVersion(pkg: string): string | undefined {
@@ -36,9 +22,10 @@ function installedVersion(pkg: string): string | undefined {
 }
 
 /**
- * Registers the backend's package with tfjs; returns false when the package is not installed here.
- * A wasm package of another version, or an engine kernel that fails to install, is a BackendError:
- * the lectures would otherwise fall back to a backend many times slower without saying why.
+ * Registers the backend's package with tfjs (and the engine on wasm); returns false when the package
+ * is not installed here. A wasm package of another version than the engine's, or an engine kernel
+ * that fails to install, is a BackendError: the lectures would otherwise fall back to a backend many
+ * times slower without saying why.
  */
 function register(name: BackendName): boolean {
   if (name === 'tensorflow') {
@@ -51,19 +38,8 @@ function register(name: BackendName): boolean {
   if (name === 'wasm') {
     const version = installedVersion('@tensorflow/tfjs-backend-wasm');
     if (version === undefined) return false;
-    if (version !== ENGINE_TFJS_VERSION) {
-      throw new BackendError(`tfjs-backend-wasm ${version} is installed, but the engine's kernels are built for ${ENGINE_TFJS_VERSION}`,
-        'install the pinned versions with npm ci (package-lock.json), or choose another backend with VI_BACKEND=cpu');
-    }
     require('@tensorflow/tfjs-backend-wasm');
-    for (const [kernel, install] of ENGINE_KERNELS) {
-      try {
-        install();
-      } catch (e) {
-        throw new BackendError(`the engine's ${kernel} kernel could not be installed on tfjs-backend-wasm ${version}: ${(e as Error).message}`,
-          'reinstall the pinned packages with npm ci; if that does not help, run on the cpu backend (VI_BACKEND=cpu) and report the message');
-      }
-    }
+    if (engineOn()) installEngine(version);
   }
   return tf.findBackendFactory(name) != null;
 }
@@ -78,18 +54,21 @@ export interface BackendOptions {
    * the single-threaded build. Takes effect only at the wasm backend's first initialisation.
    */
   threads?: number;
+  /** 'stock' runs on unmodified tfjs, without the engine (else VI_ENGINE, else 'on'). */
+  engine?: EngineMode;
 }
 
 /** Switches to a backend, starting the threaded wasm build the first time wasm is chosen with threads > 1. */
 async function select(name: BackendName, threads?: number): Promise<boolean> {
   const wasmStarted = tf.engine().registry.wasm !== undefined;
   const n = threads ?? defaultWasmThreads();
-  if (name !== 'wasm' || wasmStarted || n <= 1) return tf.setBackend(name);
+  if (name !== 'wasm' || wasmStarted || n <= 1 || !engineOn()) return tf.setBackend(name);
   return withWasmThreads(n, () => tf.setBackend(name));
 }
 
 /** Picks and initialises the backend; call it (and await it) before the first tensor op. */
 export async function initBackend(options: BackendOptions = {}): Promise<BackendName> {
+  setEngineMode(options.engine ?? requestedEngineMode());
   const requested = options.backend ?? (process.env.VI_BACKEND as BackendName | undefined);
   if (requested !== undefined && !ORDER.includes(requested)) {
     throw new BackendError(`unknown backend "${requested}"`, `use one of ${ORDER.join(', ')} (VI_BACKEND or the backend option)`);
@@ -105,7 +84,8 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
       await tf.ready();
       if (reported !== name && !options.quiet) {
         const threads = wasmThreadCount();
-        console.log(`tfjs backend: ${name}` + (name === 'wasm' ? ` (SIMD, ${threads} thread${threads > 1 ? 's' : ''})` : ''));
+        const wasm = engineOn() ? ` (SIMD, ${threads} thread${threads > 1 ? 's' : ''})` : ' (stock tfjs, without the engine)';
+        console.log(`tfjs backend: ${name}` + (name === 'wasm' ? wasm : ''));
       }
       reported = name;
       return name;
@@ -139,4 +119,4 @@ export async function onBackend<T>(name: BackendName, fn: () => T): Promise<T> {
 }
 
 export { tf };
-export { wasmThreadCount } from './wasm-threads';
+export { wasmThreadCount } from '../engine/wasm-threads';

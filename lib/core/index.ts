@@ -10,3 +10,4 @@ export * from './crc32';
 export * from './special';
 export * from './stats';
 export * from './adam';
+export * from '../engine/switch';

@@ -2,7 +2,7 @@
 // come from split/foldIn, and every random op consumes a key. There is no hidden global generator.
 import * as tf from './tf';
 import { checkInt, checkNumber, ParameterError } from './errors';
-import { tensorFrom } from './tensor-io';
+import { tensorFrom } from '../engine/tensor-io';
 import { fillNormal, fillUniform } from './alea';
 
 const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24];

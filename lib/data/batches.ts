@@ -2,7 +2,7 @@
 import * as tf from '../core/tf';
 import { DataError, ShapeError, checkInt } from '../core/errors';
 import { Key, permutation, uniform } from '../core/random';
-import { tensorFrom } from '../core/tensor-io';
+import { tensorFrom } from '../engine/tensor-io';
 import { fillUniform } from '../core/alea';
 import type { ImageSet } from './images';
 

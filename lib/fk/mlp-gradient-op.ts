@@ -19,7 +19,7 @@
 import * as tf from '../core/tf';
 import { ShapeError, fmtShape } from '../core/errors';
 import { lazyGradientOp } from '../core/ops';
-import { matrixProduct } from '../core/wasm-matmul';
+import { matrixProduct } from '../engine/wasm-matmul';
 
 /**
  * g = d MLP / dx, [m, k], of the MLP x -> tanh(... tanh(x W_1 + b_1) ...) W_out: `weights` are W_1..W_L and

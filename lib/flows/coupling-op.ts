@@ -11,7 +11,7 @@
 // is first order: a gradient of this gradient would see the loops as constants.
 import * as tf from '../core/tf';
 import { lazyGradientOp } from '../core/ops';
-import { tensorFrom } from '../core/tensor-io';
+import { tensorFrom } from '../engine/tensor-io';
 import { checkShape } from '../core/errors';
 
 export type CouplingDirection = 'forward' | 'inverse';

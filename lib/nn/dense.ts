@@ -1,6 +1,6 @@
 // A dense layer with a custom gradient: one taped step for act(x W + b), whose backward pass is the
 // two products dy W^T and x^T dy and a column sum, each computed only if needed (no dy W^T for
-// data). On the wasm backend every matrix product runs on our kernel (lib/core/wasm-matmul.ts),
+// data). On the wasm backend every matrix product runs on our kernel (lib/engine/wasm-matmul.ts),
 // which reads a transposed operand through strides, so the backward products cost no more than the
 // forward one. (XNNPACK, which ran them before, had no fast path for transposed operands and packed
 // every new weight matrix: this file used to reorder the products around that.) The forward pass
@@ -11,7 +11,7 @@ import * as tf from '../core/tf';
 import { ParameterError, checkInt, checkShape, fmtShape, ShapeError } from '../core/errors';
 import { Key } from '../core/random';
 import { lazyGradientOp, variableFrom } from '../core/ops';
-import { matrixProduct } from '../core/wasm-matmul';
+import { matrixProduct } from '../engine/wasm-matmul';
 
 /**
  * y = act(x W + b) with a custom gradient, act ReLU or none. x: [batch, in], W: [in, out], b: [out].

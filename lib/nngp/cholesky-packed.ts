@@ -1,4 +1,4 @@
-// Blocked Cholesky on our own WebAssembly matrix kernel (lib/linalg/gemm.ts) instead of tfjs
+// Blocked Cholesky on our own WebAssembly matrix kernel (lib/engine/gemm.ts) instead of tfjs
 // products: right-looking, in place in the kernel's shared float32 workspace, so there are no panel
 // copies and no tensors. For each block column of (up to) 128 rows:
 //   1. the diagonal block is factorised and inverted in double precision (the kernel module's
@@ -10,8 +10,8 @@
 // The matrix is padded to a multiple of 8 rows with an identity block, whose factor is the
 // identity, so every tile of the kernel is whole.
 import { ShapeError } from '../core/errors';
-import { PackedGemm, packedGemm } from '../linalg/gemm';
-import * as tile from '../linalg/gemm-wat';
+import { PackedGemm, packedGemm } from '../engine/gemm';
+import * as tile from '../engine/gemm-wat';
 import { notPositiveDefinite, subBlock } from './dense-cholesky';
 
 // local constants, which the JIT folds into the inner loops (an imported binding is a property load)

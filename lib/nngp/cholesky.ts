@@ -1,5 +1,5 @@
 // Cholesky factorisation and triangular solves on tfjs tensors (tfjs has none). `cholesky` runs on
-// our own WebAssembly matrix kernel on both cores (cholesky-packed.ts, lib/linalg/gemm.ts);
+// our own WebAssembly matrix kernel on both cores (cholesky-packed.ts, lib/engine/gemm.ts);
 // `choleskyTfjs` is the same blocked algorithm written with tfjs products, kept as the reference
 // the tests compare against and as the bench's earlier row. In both, diagonal blocks are factorised
 // and inverted in double precision in JavaScript, and everything else is matrix multiplication.
@@ -9,7 +9,8 @@ import { ShapeError, fmtShape } from '../core/errors';
 import { NotPositiveDefiniteError, choleskyDense, invertLowerTransposed, subBlock } from './dense-cholesky';
 import { choleskyPacked } from './cholesky-packed';
 import { solveTriangularPacked } from './solve-packed';
-import { tensorFrom } from '../core/tensor-io';
+import { tensorFrom } from '../engine/tensor-io';
+import { engineOn } from '../engine/switch';
 
 export { NotPositiveDefiniteError };
 
@@ -95,6 +96,7 @@ function checkSquare(a: tf.Tensor): number {
  */
 export function cholesky(a: tf.Tensor2D, blockSize = 128, diagonalShift = 0): tf.Tensor2D {
   const n = checkSquare(a);
+  if (!engineOn()) return tf.tidy(() => choleskyTfjs(diagonalShift === 0 ? a : tf.add(a, tf.mul(tf.eye(n), diagonalShift)), blockSize));
   const input = a.dtype === 'float32' ? a : tf.cast(a, 'float32');
   try {
     let invT: Float64Array[] = [];
@@ -207,6 +209,7 @@ function checkRhs(name: string, n: number, B: tf.Tensor2D): void {
 
 /** The packed solve, or null when the block size does not suit the kernel. */
 function solvePacked(L: tf.Tensor2D, B: tf.Tensor2D, blockSize: number, transposed: boolean): tf.Tensor2D | null {
+  if (!engineOn()) return null;
   const n = checkSquare(L);
   checkRhs(transposed ? 'solveUpperTransposed' : 'solveLower', n, B);
   const cached = diagonalInverses.get(L);

@@ -1,4 +1,4 @@
-// Triangular solves with a Cholesky factor on our WebAssembly kernel (lib/linalg/gemm.ts), the
+// Triangular solves with a Cholesky factor on our WebAssembly kernel (lib/engine/gemm.ts), the
 // companion of cholesky-packed.ts. The right-hand sides are kept transposed, X^T (m rows of n), so
 // that every step is one of the kernel's products with X^T as its A and a block of L as its B:
 //   L X = B, block k from the top:      X_k^T = R_k^T L_kk^-T,  then  X_rest^T -= X_k^T L_rest,k^T
@@ -7,8 +7,8 @@
 // fit's one to ten columns) tfjs's products run at 3-6 GFLOP/s on these shapes; the kernel's
 // tiles stay full because the long dimension, n, is the one they walk.
 import { ShapeError } from '../core/errors';
-import { PackedGemm, packedGemm } from '../linalg/gemm';
-import * as tile from '../linalg/gemm-wat';
+import { PackedGemm, packedGemm } from '../engine/gemm';
+import * as tile from '../engine/gemm-wat';
 import { loadLower } from './cholesky-packed';
 
 const TILE_ROWS = tile.TILE_ROWS;

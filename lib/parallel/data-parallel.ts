@@ -10,11 +10,12 @@
 // gradient up to float rounding, whatever the number of workers.
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { parallelProduct } from '../core/heap-kernels';
+import { parallelProduct } from '../engine/heap-kernels';
+import { engineOn } from '../engine/switch';
 import * as tf from '../core/tf';
-import { readValues, tensorFrom } from '../core/tensor-io';
+import { readValues, tensorFrom } from '../engine/tensor-io';
 import { Key } from '../core/random';
-import { ParameterError, checkInt } from '../core/errors';
+import { BackendError, ParameterError, checkInt } from '../core/errors';
 import { waitForValue } from '../core/wait';
 
 /** Examples start..end-1 of a batch of `batch` examples. */
@@ -100,6 +101,7 @@ export class DataParallel {
    * threads run the compiled library, so `factory.module` must be a compiled .js module.
    */
   static async start(factory: ModelFactory, workers = 1): Promise<DataParallel> {
+    if (!engineOn()) throw new BackendError('data-parallel training shares the wasm heap between threads, which needs the engine', 'unset VI_ENGINE=stock, or train on one thread');
     checkInt('workers', workers, 0);
     const model = await buildModel(factory);
     const total = model.variables.reduce((s, v) => s + v.size, 0);

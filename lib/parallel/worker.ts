@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'worker_threads';
 import * as tf from '../core/tf';
 import { initBackend } from '../core/backend';
-import { readValues, tensorFrom } from '../core/tensor-io';
+import { readValues, tensorFrom } from '../engine/tensor-io';
 import { Key } from '../core/random';
 import { CONTROL, ModelFactory, SharedBuffers, buildModel, shards } from './data-parallel';
 

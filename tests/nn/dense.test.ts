@@ -7,7 +7,7 @@ import { Key, normal } from '../../lib/core/random';
 import { ShapeError } from '../../lib/core/errors';
 import { Dense, Mlp, affine, affinePlain, linear, loadWeights, saveWeights } from '../../lib/nn';
 import { expectClose, expectNoLeak, values } from '../helpers';
-import { heapMatMulCount } from '../../lib/core/wasm-matmul';
+import { heapMatMulCount } from '../../lib/engine/wasm-matmul';
 
 // [batch, in, out]: narrower and wider than the batch
 const SHAPES: [number, number, number][] = [[7, 5, 3], [3, 8, 7]];

@@ -4,7 +4,7 @@
 // of the wasm heap, however small the slice: taking a 256 x 256 block of a 5000 x 5000 matrix
 // copies 100 MB (about 0.1 s here). This kernel views the input in the heap and copies only the
 // slice, row run by row run. The values are the same bits; only the copy is gone.
-import * as tf from './tf';
+import * as tf from '../core/tf';
 import { WasmBackendLike } from './tensor-io';
 import { replaceWasmKernel } from './wasm-kernels';
 

@@ -1,6 +1,6 @@
 // Replacing a tfjs wasm kernel by one of ours that falls back to tfjs's own where it does not apply
 // (wasm-slice.ts, wasm-concat.ts, wasm-transpose.ts).
-import * as tf from './tf';
+import * as tf from '../core/tf';
 
 const replaced = new Set<string>();
 

@@ -1,6 +1,6 @@
 // Compiling a module that comes in two builds: one with relaxed SIMD's fused multiply-add, which
 // Node 20 keeps behind a V8 flag (we set it; this works under tslab too), and one with multiply then
-// add, for a V8 that refuses it. lib/linalg/gemm.ts and lib/core/heap-kernels.ts both compile so.
+// add, for a V8 that refuses it. lib/engine/gemm.ts and lib/engine/heap-kernels.ts both compile so.
 import * as v8 from 'v8';
 
 /** The fused build if this V8 can compile it (and `preferFused`), else the unfused one. Binaries are base64. */

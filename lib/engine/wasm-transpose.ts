@@ -10,7 +10,7 @@
 // own transpose, called directly rather than through the kernel registry, and then sums the rows
 // of the result. `installHeapColumnSum` gives that Sum our transpose and then the same row sums,
 // so the sums are the same bits.
-import * as tf from './tf';
+import * as tf from '../core/tf';
 import { HeapKernels, heapKernels, heapOffset } from './heap-kernels';
 import { replaceWasmKernel } from './wasm-kernels';
 

@@ -1,10 +1,10 @@
-// Our Exp, Tanh and Softplus on the wasm heap (lib/core/wasm-unary.ts): within a few units in the
+// Our Exp, Tanh and Softplus on the wasm heap (lib/engine/wasm-unary.ts): within a few units in the
 // last place of the double-precision values over their whole float32 range, the special values
 // (signed zeros, infinities, NaN, overflow and the subnormals) as the functions have them, every
 // length's tail, and gradients through them.
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
-import { heapUnaryCount } from '../../lib/core/wasm-unary';
+import { heapUnaryCount } from '../../lib/engine/wasm-unary';
 import { expectClose, expectNoLeak, values } from '../helpers';
 
 const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));

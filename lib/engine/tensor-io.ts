@@ -3,9 +3,10 @@
 // into a new array, and tf.tensor copies an array in, and each fresh 100 MB array also costs its
 // page faults (about 60 ms each for a 5000 x 5000 matrix here). `tensorFrom` hands the caller
 // views of the heap instead. On other backends it falls back to dataSync and tf.tensor.
-import * as tf from './tf';
+import * as tf from '../core/tf';
+import { engineOn } from './switch';
 
-/** The parts of tfjs-backend-wasm's backend that we use (lib/core/wasm-slice.ts too). */
+/** The parts of tfjs-backend-wasm's backend that we use (lib/engine/wasm-slice.ts too). */
 export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
@@ -13,7 +14,7 @@ export interface WasmBackendLike {
 }
 
 function wasmBackend(): WasmBackendLike | null {
-  return tf.getBackend() === 'wasm' ? (tf.backend() as unknown as WasmBackendLike) : null;
+  return tf.getBackend() === 'wasm' && engineOn() ? (tf.backend() as unknown as WasmBackendLike) : null;
 }
 
 /**

@@ -15,7 +15,7 @@
 // worker's time slice to end (a ReLU of 65536 values took 0.75 ms more right after a shared product
 // than alone, `node dist/bench/products.js`).
 import { Worker } from 'worker_threads';
-import { waitForValue } from './wait';
+import { waitForValue } from '../core/wait';
 
 /**
  * Control block: the last job posted; the last job done by the worker; 1 once the worker is ready;

@@ -8,7 +8,7 @@ import { Vae, defaultVaeConfig } from '../../lib/vae';
 import { initBackend } from '../../lib/core/backend';
 import {
   activePoolThreads, defaultWasmThreads, parallelThresholds, routingKernels, wantsThreads, wasmThreadCount,
-} from '../../lib/core/wasm-threads';
+} from '../../lib/engine/wasm-threads';
 
 const saved = { ...parallelThresholds };
 afterEach(() => Object.assign(parallelThresholds, saved));

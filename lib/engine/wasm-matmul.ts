@@ -8,7 +8,7 @@
 // on one thread against XNNPACK's 10-39 with packing, for the lectures' layer sizes (scratch
 // timings of direct calls; `node dist/bench/products.js` compares them through tfjs). Products it does not cover (other dtypes, empty, activations
 // other than relu and linear, broadcasts of both batches) run tfjs's kernel.
-import * as tf from './tf';
+import * as tf from '../core/tf';
 import { HeapKernels, heapKernels, heapOffset } from './heap-kernels';
 import { replaceWasmKernel } from './wasm-kernels';
 

@@ -6,7 +6,7 @@
 // reference, as tfjs's CPU backend and the wasm backend's own Reshape do. The wasm Cast to bool
 // also wrapped values around a byte (-2.25 became 254, not true): ours tests for non-zero, as tfjs's
 // CPU backend does.
-import * as tf from './tf';
+import * as tf from '../core/tf';
 import { replaceWasmKernel } from './wasm-kernels';
 import { WasmBackendLike } from './tensor-io';
 

@@ -7,12 +7,12 @@
 // worker computes, and then joins in. The worker is unref'd, so it never keeps a process alive.
 //
 // The fused kernel needs relaxed SIMD, which Node 20 keeps behind a V8 flag; we set the flag
-// before compiling (lib/core/relaxed-simd.ts; it is process-wide and only enables the instructions). Where that fails the
+// before compiling (lib/engine/relaxed-simd.ts; it is process-wide and only enables the instructions). Where that fails the
 // unfused kernel (mul + add) is used, about 0.6 of the speed.
 import { Worker } from 'worker_threads';
 import { ParameterError, ShapeError } from '../core/errors';
 import { waitForValue } from '../core/wait';
-import { compileRelaxedSimd } from '../core/relaxed-simd';
+import { compileRelaxedSimd } from './relaxed-simd';
 import { GEMM_FUSED_BASE64, GEMM_UNFUSED_BASE64 } from './gemm-binary';
 import { TILE_COLS, TILE_ROWS } from './gemm-wat';
 

@@ -1,10 +1,10 @@
-// Our Add, Sub, Multiply and RealDiv on the wasm heap (lib/core/wasm-binary.ts): the layouts it
+// Our Add, Sub, Multiply and RealDiv on the wasm heap (lib/engine/wasm-binary.ts): the layouts it
 // takes, and every value equal to the float32 operation (Math.fround of the exact result, which is
 // what IEEE float32 arithmetic gives) for random shapes of each broadcast, either operand broadcast.
 import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
-import { binaryLayout, heapBinaryCount } from '../../lib/core/wasm-binary';
+import { binaryLayout, heapBinaryCount } from '../../lib/engine/wasm-binary';
 import { expectNoLeak } from '../helpers';
 
 const OPS: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, (x: number, y: number) => number][] = [

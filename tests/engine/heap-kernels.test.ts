@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
-import * as committed from '../../lib/core/heap-binary';
-import { heapKernels } from '../../lib/core/heap-kernels';
-import { heapTransposeCount } from '../../lib/core/wasm-transpose';
+import * as committed from '../../lib/engine/heap-binary';
+import { heapKernels } from '../../lib/engine/heap-kernels';
+import { heapTransposeCount } from '../../lib/engine/wasm-transpose';
 import { heapBinaryText } from '../../scripts/build-gemm-wasm';
 
 /** The transpose by its definition. */

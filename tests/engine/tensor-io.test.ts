@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
-import { readValues, tensorFrom } from '../../lib/core/tensor-io';
+import { readValues, tensorFrom } from '../../lib/engine/tensor-io';
 
-describe('reading and writing tensor values without extra copies (lib/core/tensor-io.ts)', () => {
+describe('reading and writing tensor values without extra copies (lib/engine/tensor-io.ts)', () => {
   let initial = '';
   beforeAll(() => { initial = tf.getBackend(); }); // after tests/setup.ts has chosen the backend
   afterAll(async () => { await tf.setBackend(initial); });

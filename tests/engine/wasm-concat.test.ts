@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
-import { joinRows } from '../../lib/core/wasm-concat';
+import { joinRows } from '../../lib/engine/wasm-concat';
 
 type Nested = number | Nested[];
 

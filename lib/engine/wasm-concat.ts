@@ -6,7 +6,7 @@
 // a sixth of a Feynman-Kac training iteration. This kernel copies runs shorter than 16 values in a
 // plain loop and longer ones with `set`, as tfjs does. Strings keep tfjs's kernel. The values are
 // the same bits, copied.
-import * as tf from './tf';
+import * as tf from '../core/tf';
 import { WasmBackendLike } from './tensor-io';
 import { replaceWasmKernel } from './wasm-kernels';
 

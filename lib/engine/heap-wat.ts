@@ -8,10 +8,10 @@
 //   the last bit (tested).
 // - transpose: a matrix transpose in 4 x 4 blocks of SIMD shuffles. tfjs's wasm Transpose moves one
 //   element at a time through a general index loop, 3-6 ns per element here.
-// - matmul: C = A B (+ bias, ReLU) without packing either operand (lib/core/wasm-matmul.ts).
+// - matmul: C = A B (+ bias, ReLU) without packing either operand (lib/engine/wasm-matmul.ts).
 // - add, sub, rsub, mul, div, rdiv: element-wise arithmetic with the broadcasts the models make
-//   (lib/core/wasm-binary.ts).
-// - exp, tanh, softplus: four values at a time (lib/core/wasm-unary.ts).
+//   (lib/engine/wasm-binary.ts).
+// - exp, tanh, softplus: four values at a time (lib/engine/wasm-unary.ts).
 
 /**
  * adam(w, g, m, v, out, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
 import { initBackend } from '../../lib/core/backend';
-import { copySlice } from '../../lib/core/wasm-slice';
+import { copySlice } from '../../lib/engine/wasm-slice';
 
 /** The slice by its definition: out[i...] = x[begin + i...], row-major. */
 function sliceByIndex(x: Float32Array, shape: number[], begin: number[], size: number[]): Float32Array {

@@ -1,4 +1,4 @@
-// Identity and same-dtype Cast share memory on the wasm backend (lib/core/wasm-identity.ts): the
+// Identity and same-dtype Cast share memory on the wasm backend (lib/engine/wasm-identity.ts): the
 // clone reads the same bytes, outlives its source, and the memory goes when the last one goes;
 // casts that change the dtype still convert; gradients and Adam steps give the same numbers.
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,7 @@
 // Our WebAssembly kernels (heap-wat.ts) instantiated on the tfjs wasm backend's own memory, so that
 // they work on tensors where tfjs keeps them. One instance per memory; none on other backends.
-import * as tf from './tf';
+import * as tf from '../core/tf';
+import { engineOn } from './switch';
 import { WasmBackendLike } from './tensor-io';
 import * as binaries from './heap-binary';
 import { HeapHelper } from './heap-helper';
@@ -72,7 +73,7 @@ function heapMemory(backend: unknown): WebAssembly.Memory | undefined {
 
 /** Our kernels on the given backend's memory (the current backend's by default); null off wasm. */
 export function heapKernels(backend: unknown = tf.getBackend() === 'wasm' ? tf.backend() : null): HeapKernels | null {
-  if (!backend) return null;
+  if (!backend || !engineOn()) return null;
   const known = byBackend.get(backend as object);
   if (known) return known;
   const memory = heapMemory(backend);

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { PackedGemm } from '../../lib/linalg/gemm';
-import * as committed from '../../lib/linalg/gemm-binary';
+import { PackedGemm } from '../../lib/engine/gemm';
+import * as committed from '../../lib/engine/gemm-binary';
 import { assembleGemm, binaryModuleText } from '../../scripts/build-gemm-wasm';
 import { choleskyDense, invertLowerTransposed } from '../../lib/nngp/dense-cholesky';
 
@@ -31,7 +31,7 @@ function problem(g: PackedGemm, m: number, n: number, k: number, ldc: number, se
   return { v, at, reference };
 }
 
-describe('our WebAssembly matrix kernel (lib/linalg/gemm.ts)', () => {
+describe('our WebAssembly matrix kernel (lib/engine/gemm.ts)', () => {
   it('ships the binaries that gemm-wat.ts assembles to', async () => {
     const text = binaryModuleText(await assembleGemm(true), await assembleGemm(false));
     expect(text).toContain(committed.GEMM_FUSED_BASE64);

@@ -3,7 +3,7 @@
 // tanh 14 and softplus 16 ns per value here, so a [128, 784] softplus took 1.6 ms. Ours work four
 // values at a time with Cephes' single-precision polynomials, within a few units in the last place
 // of the exact values (tested against double precision), not bit for bit tfjs's.
-import * as tf from './tf';
+import * as tf from '../core/tf';
 import { heapKernels, heapOffset } from './heap-kernels';
 import { replaceWasmKernel } from './wasm-kernels';
 

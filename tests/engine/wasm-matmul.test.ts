@@ -1,13 +1,13 @@
-// Our matrix-product kernel on tfjs's wasm memory (lib/core/wasm-matmul.ts), which replaces tfjs's
+// Our matrix-product kernel on tfjs's wasm memory (lib/engine/wasm-matmul.ts), which replaces tfjs's
 // BatchMatMul and _FusedMatMul for float32: values against the product's definition, in double
 // precision, over random shapes that hit every tile (4 x 8, 4 x 4, single rows, single columns),
 // transposed operands, batches and broadcasts, the fused bias and ReLU; gradients through it.
 import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
-import { heapKernels, parallelProduct } from '../../lib/core/heap-kernels';
-import { heapMatMulCount } from '../../lib/core/wasm-matmul';
-import { beforeThreadedKernel, routingKernels } from '../../lib/core/wasm-threads';
+import { heapKernels, parallelProduct } from '../../lib/engine/heap-kernels';
+import { heapMatMulCount } from '../../lib/engine/wasm-matmul';
+import { beforeThreadedKernel, routingKernels } from '../../lib/engine/wasm-threads';
 import { expectClose, expectNoLeak, values } from '../helpers';
 
 /** C = A B by definition, in double precision; a [batch, m, k] and b [batch, k, n] as flat arrays (batch 1 broadcasts). */

@@ -7,7 +7,7 @@
 // for ours (the 2-D RealNVP's step makes about a hundred such operations). Ours make one IEEE
 // float32 operation per value, as tfjs's do, so the results are the same bits. Other dtypes and
 // broadcasts run tfjs's kernel.
-import * as tf from './tf';
+import * as tf from '../core/tf';
 import { HeapKernels, heapKernels, heapOffset } from './heap-kernels';
 import { replaceWasmKernel } from './wasm-kernels';
 
