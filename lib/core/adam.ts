@@ -9,12 +9,10 @@ import * as tf from './tf';
 import { ParameterError, ShapeError } from './errors';
 import { HeapKernels, heapKernels, heapOffset } from '../engine/heap-kernels';
 
-/** Variables updated as one vector, and their moments. */
+/** Variables updated as one vector (their moments stay each variable's own). */
 interface Group {
   indices: number[];
   sizes: number[];
-  firstMoment: tf.Variable;
-  secondMoment: tf.Variable;
 }
 
 /**
@@ -30,9 +28,12 @@ export class FlatAdam extends tf.Optimizer {
   /** beta1 and beta2 to the power of the steps taken, as float32 values (tf.train.adam keeps them in float32 tensors). */
   private accBeta1: number;
   private accBeta2: number;
-  /** Off wasm: the groups of each set of variables trained together (a wake and a sleep phase have two sets). */
-  private readonly states = new Map<string, Group[]>();
-  /** On wasm: each variable's first and second moments, by variable name. */
+  /** Off wasm: how each set of variables trained together is packed (a wake and a sleep phase have two sets). */
+  private readonly packings = new Map<string, Group[]>();
+  /**
+   * Each variable's first and second moments, by variable name, on every backend: a variable trained
+   * in two sets (or on two backends) keeps one history, as tf.train.adam's does.
+   */
   private readonly moments = new Map<string, [tf.Tensor, tf.Tensor]>();
 
   constructor(readonly learningRate = 1e-3, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = 1e-7) {
@@ -78,11 +79,7 @@ export class FlatAdam extends tf.Optimizer {
       present.forEach(([name, gradient], i) => {
         const variable = values[i];
         if (variable.size === 0) return;
-        let moments = this.moments.get(name);
-        if (!moments) {
-          moments = [tf.keep(tf.zeros([variable.size])), tf.keep(tf.zeros([variable.size]))];
-          this.moments.set(name, moments);
-        }
+        const moments = this.momentsOf(name, variable.size);
         const out = backend.makeOutput(variable.shape, 'float32');
         // byte offsets in the heap, taken after the allocation (which may grow the heap; offsets stay valid)
         const at = (t: tf.TensorInfo) => heapOffset(backend, t);
@@ -93,44 +90,53 @@ export class FlatAdam extends tf.Optimizer {
     });
   }
 
+  /** The moments of a variable, zero before its first step. */
+  private momentsOf(name: string, size: number): [tf.Tensor, tf.Tensor] {
+    let moments = this.moments.get(name);
+    if (!moments) {
+      moments = [tf.keep(tf.zeros([size])), tf.keep(tf.zeros([size]))];
+      this.moments.set(name, moments);
+    }
+    return moments;
+  }
+
   /** tfjs's kernels, small variables packed into one vector. */
   private applyWithKernels(present: [string, tf.Tensor][], values: tf.Variable[], correction1: number, correction2: number): void {
-    const groups = this.groups(present.map(([name]) => name), values);
+    const groups = this.packing(present.map(([name]) => name), values);
     tf.tidy(() => {
       const flat = (ts: tf.Tensor[]) => (ts.length === 1 ? tf.reshape(ts[0], [-1]) : tf.concat(ts.map((t) => tf.reshape(t, [-1]))));
+      const unflat = (t: tf.Tensor, group: Group) => (group.indices.length === 1 ? [t] : tf.split(t, group.sizes));
       for (const group of groups) {
+        const names = group.indices.map((i) => present[i][0]);
+        const moments = names.map((name, j) => this.momentsOf(name, group.sizes[j]));
         const gradient = flat(group.indices.map((i) => present[i][1]));
         const value = flat(group.indices.map((i) => values[i]));
         // tf.train.adam's arithmetic, element by element in the same order
-        const firstMoment = tf.add(tf.mul(group.firstMoment, this.beta1), tf.mul(gradient, 1 - this.beta1));
-        const secondMoment = tf.add(tf.mul(group.secondMoment, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
+        const firstMoment = tf.add(tf.mul(flat(moments.map((m) => m[0])), this.beta1), tf.mul(gradient, 1 - this.beta1));
+        const secondMoment = tf.add(tf.mul(flat(moments.map((m) => m[1])), this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
         const corrected1 = tf.div(firstMoment, correction1);
         const corrected2 = tf.div(secondMoment, correction2);
-        group.firstMoment.assign(firstMoment);
-        group.secondMoment.assign(secondMoment);
+        const firsts = unflat(firstMoment, group);
+        const seconds = unflat(secondMoment, group);
+        names.forEach((name, j) => {
+          tf.dispose(this.moments.get(name)!);
+          this.moments.set(name, [tf.keep(firsts[j]), tf.keep(seconds[j])]);
+        });
         const updated = tf.add(tf.mul(tf.div(corrected1, tf.add(tf.sqrt(corrected2), this.epsilon)), -this.learningRate), value);
-        const parts = group.indices.length === 1 ? [updated] : tf.split(updated, group.sizes);
+        const parts = unflat(updated, group);
         group.indices.forEach((i, j) => values[i].assign(tf.reshape(parts[j], values[i].shape)));
       }
     });
   }
 
-  private groups(names: string[], values: tf.Variable[]): Group[] {
+  private packing(names: string[], values: tf.Variable[]): Group[] {
     const key = names.join('\u0000');
-    let groups = this.states.get(key);
+    let groups = this.packings.get(key);
     if (!groups) {
       const small = values.map((v, i) => i).filter((i) => values[i].size < PACK_BELOW);
       const large = values.map((v, i) => i).filter((i) => values[i].size >= PACK_BELOW);
-      groups = [small, ...large.map((i) => [i])].filter((g) => g.length > 0).map((indices) => {
-        const sizes = indices.map((i) => values[i].size);
-        const total = sizes.reduce((a, b) => a + b, 0);
-        return {
-          indices, sizes,
-          firstMoment: tf.tidy(() => tf.zeros([total]).variable(false)),
-          secondMoment: tf.tidy(() => tf.zeros([total]).variable(false)),
-        };
-      });
-      this.states.set(key, groups);
+      groups = [small, ...large.map((i) => [i])].filter((g) => g.length > 0).map((indices) => ({ indices, sizes: indices.map((i) => values[i].size) }));
+      this.packings.set(key, groups);
     }
     return groups;
   }
@@ -138,8 +144,7 @@ export class FlatAdam extends tf.Optimizer {
   dispose(): void {
     for (const moments of this.moments.values()) tf.dispose(moments);
     this.moments.clear();
-    for (const groups of this.states.values()) groups.forEach((g) => { g.firstMoment.dispose(); g.secondMoment.dispose(); });
-    this.states.clear();
+    this.packings.clear();
   }
   getConfig(): tf.serialization.ConfigDict {
     return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };

@@ -6,6 +6,7 @@ import { Key } from '../../lib/core/random';
 import { ParameterError, ShapeError } from '../../lib/core/errors';
 import { PACK_BELOW, adam } from '../../lib/core/adam';
 import { Mlp } from '../../lib/nn';
+import { expectClose } from '../helpers';
 
 /** Weights after `steps` steps; sizes 480, 19200 and 600 (whole SIMD vectors), 160, 120 and 5 (a 1-value tail). */
 function trainTwice(steps: number, make: () => tf.Optimizer): number[][] {
@@ -58,6 +59,54 @@ describe('FlatAdam', () => {
     } finally {
       await tf.setBackend(backend);
     }
+  });
+
+  it('keeps one moment history per variable trained in two overlapping sets, the same on wasm and off it', async () => {
+    // two phases share the variable b (tf.train.adam would key moments by position in the set and mix b's with a's)
+    const init = [0, 1, 2].map((i) => Array.from(tf.tidy(() => tf.randomNormal([7], 0, 1, 'float32', 10 + i).dataSync())));
+    const lr = 0.05;
+    const phases = () => {
+      const [a, b, c] = init.map((v) => tf.variable(tf.tensor1d(v)));
+      const optimizer = adam(lr);
+      for (let s = 0; s < 6; s++) {
+        optimizer.minimize(() => tf.sum(tf.square(tf.sub(tf.mul(a, b), 1))) as tf.Scalar, false, [a, b]);
+        optimizer.minimize(() => tf.sum(tf.square(tf.add(b, tf.sin(c)))) as tf.Scalar, false, [b, c]);
+      }
+      const weights = [a, b, c].map((v) => Array.from(v.dataSync()));
+      optimizer.dispose();
+      tf.dispose([a, b, c]);
+      return weights;
+    };
+    // the same by hand in double precision: moments per variable, one bias correction per optimizer step
+    const w = init.map((v) => v.slice());
+    const m = w.map((v) => v.map(() => 0));
+    const v2 = w.map((v) => v.map(() => 0));
+    let t = 0;
+    const step = (grads: [number, number[]][]) => {
+      t++;
+      for (const [k, g] of grads) g.forEach((gi, i) => {
+        m[k][i] = 0.9 * m[k][i] + 0.1 * gi;
+        v2[k][i] = 0.999 * v2[k][i] + 0.001 * gi * gi;
+        w[k][i] -= (lr * (m[k][i] / (1 - 0.9 ** t))) / (Math.sqrt(v2[k][i] / (1 - 0.999 ** t)) + 1e-7);
+      });
+    };
+    for (let s = 0; s < 6; s++) {
+      const r = w[0].map((ai, i) => 2 * (ai * w[1][i] - 1));
+      step([[0, r.map((ri, i) => ri * w[1][i])], [1, r.map((ri, i) => ri * w[0][i])]]);
+      const q = w[1].map((bi, i) => 2 * (bi + Math.sin(w[2][i])));
+      step([[1, q], [2, q.map((qi, i) => qi * Math.cos(w[2][i]))]]);
+    }
+    const here = phases();
+    const backend = tf.getBackend();
+    await tf.setBackend(backend === 'cpu' ? 'wasm' : 'cpu');
+    let there: number[][];
+    try {
+      there = phases();
+    } finally {
+      await tf.setBackend(backend);
+    }
+    here.forEach((weights, i) => expectClose(weights, w[i], 1e-4, 1e-4));
+    here.forEach((weights, i) => expectClose(there[i], weights, 1e-6, 1e-6));
   });
 
   it('names a gradient whose size does not match its variable, before changing any variable', () => {
