@@ -4,7 +4,7 @@
 import * as tf from '../core/tf';
 import { checkInt, checkShape } from '../core/errors';
 import { Key } from '../core/random';
-import * as matrix from '../models/matrix';
+import * as matrix from '../linalg/matrix';
 import { Bijection, Transformed, checkInput, constantLogDet } from './bijection';
 import { variableFrom } from '../core/ops';
 

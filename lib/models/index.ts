@@ -1,3 +1,3 @@
-export * as matrix from './matrix';
-export type { Matrix } from './matrix';
+export * as matrix from '../linalg/matrix';
+export type { Matrix } from '../linalg/matrix';
 export * from './linear-gaussian';

@@ -2,7 +2,7 @@
 // log p(x) = ELBO(q) + KL(q(z) || p(z|x)) has a closed form:
 //   z ~ N(0, I_k),  x | z ~ N(W z + b, s2 I_d),  so  x ~ N(b, W W^T + s2 I_d).
 import { ShapeError, checkNumber, checkShape } from '../core/errors';
-import { Matrix, add, cholesky, dot, identity, inverseSpd, logDetSpd, matmul, matvec, scale, solveSpd, trace, transpose } from './matrix';
+import { Matrix, add, cholesky, dot, identity, inverseSpd, logDetSpd, matmul, matvec, scale, solveSpd, trace, transpose } from '../linalg/matrix';
 
 export interface LinearGaussianModel {
   /** [d, k] loading matrix. */

@@ -1,5 +1,5 @@
 export * from './kernel';
-export * from './quadrature';
+export * from '../linalg/quadrature';
 export * from './layers';
 export * from './cholesky';
 export * from './gp';

@@ -4,7 +4,7 @@ import * as tf from '../core/tf';
 import { ParameterError, checkInt, checkNumber } from '../core/errors';
 import { Key, normal } from '../core/random';
 import { Kernel } from './kernel';
-import { gaussHermite } from './quadrature';
+import { gaussHermite } from '../linalg/quadrature';
 import { affine } from '../nn/dense';
 import { pipe } from '../core/ops';
 

@@ -5,7 +5,7 @@
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { sigmoid } from '../core/special';
-import { inverseSpd } from '../models/matrix';
+import { inverseSpd } from '../linalg/matrix';
 import { ChoiceCounts, Core, PsychometricParams, checkCore, checkCounts, logLikelihood } from './functions';
 import { nelderMead } from './optimize';
 

@@ -9,7 +9,7 @@
 import { ParameterError, checkNumber } from '../core/errors';
 import { Key } from '../core/random';
 import { normalCdf, normalQuantile } from '../core/special';
-import { gaussHermite } from '../nngp/quadrature';
+import { gaussHermite } from '../linalg/quadrature';
 
 export interface Condition {
   name: string;

@@ -7,7 +7,7 @@
 import * as tf from '../core/tf';
 import { ParameterError } from '../core/errors';
 import { Key, normal } from '../core/random';
-import { Matrix, dot, logDetSpd, matmul, matvec, orthonormalRows, trace, transpose } from '../models/matrix';
+import { Matrix, dot, logDetSpd, matmul, matvec, orthonormalRows, trace, transpose } from '../linalg/matrix';
 import { LatentVae } from './latent-vae';
 
 /** KL(N(m, C) || N(0, I)) = (tr C + |m|^2 - d - log det C) / 2, with log det C from a Cholesky factor. */
