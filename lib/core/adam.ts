@@ -1,13 +1,13 @@
-// Adam in one pass per variable. tfjs's Adam runs about 14 element-wise kernels per variable per
-// step, each a pass over memory plus its dispatch. On the wasm backend, FlatAdam runs the same
-// float32 arithmetic, in the same order, as one SIMD pass of our own module (heap-wat.ts) over the
-// gradient and weights where tfjs keeps them. On other backends it runs tfjs's kernels, with the
-// gradients and weights of all small variables packed into one vector each, so that a model with
-// 48 small variables (the 2-D RealNVP) launches the kernels once. Either way the numbers are
-// tf.train.adam's to the last bit (tested).
+// Adam (Kingma and Ba 2015) with tf.train.adam's arithmetic and results: per variable, moments
+//   m <- beta1 m + (1 - beta1) g,  v <- beta2 v + (1 - beta2) g^2,
+// and the step -lr (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps). Small variables are
+// updated as one packed vector (so a model with 48 small variables, the 2-D RealNVP, launches the
+// kernels once), each keeping its own moments. Where the speed engine is on, it registers a fused
+// step (lib/engine/fused-adam.ts: one SIMD pass per variable on the wasm heap) that computes the
+// same float32 arithmetic in the same order; the weights are tf.train.adam's to the last bit either
+// way (tested).
 import * as tf from './tf';
 import { ParameterError, ShapeError } from './errors';
-import { HeapKernels, heapKernels, heapOffset } from '../engine/heap-kernels';
 
 /** Variables updated as one vector (their moments stay each variable's own). */
 interface Group {
@@ -22,6 +22,29 @@ interface Group {
  * per-variable update; the 48 small variables of the 2-D RealNVP take 2.2 ms packed against 6.3 ms).
  */
 export const PACK_BELOW = 16384;
+
+/** Adam's hyperparameters and this step's bias corrections 1 - beta^t, as a fused step needs them. */
+export interface AdamStep {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  correction1: number;
+  correction2: number;
+}
+
+/**
+ * A fused Adam update of one variable in place of the kernels below, registered by the engine:
+ * returns the new weights, or null where it does not apply (for example off the wasm backend).
+ */
+export type FusedAdamUpdate = (variable: tf.Variable, gradient: tf.Tensor, firstMoment: tf.Tensor, secondMoment: tf.Tensor, step: AdamStep) => tf.Tensor | null;
+
+let fusedUpdate: FusedAdamUpdate | null = null;
+
+/** Called by the engine (lib/engine/install.ts) when it is on. */
+export function registerFusedAdam(update: FusedAdamUpdate | null): void {
+  fusedUpdate = update;
+}
 
 export class FlatAdam extends tf.Optimizer {
   static readonly className = 'FlatAdam';
@@ -64,30 +87,34 @@ export class FlatAdam extends tf.Optimizer {
     // 1 - beta^t as float32's subtraction gives it (the difference of two float32 values is exact in a double)
     const correction1 = Math.fround(1 - this.accBeta1);
     const correction2 = Math.fround(1 - this.accBeta2);
-    const heap = heapKernels();
-    if (heap) this.applyInHeap(heap, present, values, correction1, correction2);
-    else this.applyWithKernels(present, values, correction1, correction2);
+    if (!this.applyFused(present, values, correction1, correction2)) this.applyWithKernels(present, values, correction1, correction2);
     // float32 products, as tf.train.adam's tensors hold them (a product of two float32 values is exact in a double)
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(this.beta1));
     this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(this.beta2));
     this.incrementIterations();
   }
 
-  /** One pass of our kernel per variable, on the gradients and weights in the wasm heap; new weights in new tensors. */
-  private applyInHeap({ backend, adam }: HeapKernels, present: [string, tf.Tensor][], values: tf.Variable[], correction1: number, correction2: number): void {
+  /** The engine's fused step for every variable, if it is registered and applies; false otherwise. */
+  private applyFused(present: [string, tf.Tensor][], values: tf.Variable[], correction1: number, correction2: number): boolean {
+    const update = fusedUpdate;
+    if (!update) return false;
+    const step: AdamStep = { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, correction1, correction2 };
+    let applied = true;
     tf.tidy(() => {
       present.forEach(([name, gradient], i) => {
+        if (!applied) return;
         const variable = values[i];
         if (variable.size === 0) return;
-        const moments = this.momentsOf(name, variable.size);
-        const out = backend.makeOutput(variable.shape, 'float32');
-        // byte offsets in the heap, taken after the allocation (which may grow the heap; offsets stay valid)
-        const at = (t: tf.TensorInfo) => heapOffset(backend, t);
-        adam(at(variable), at(gradient), at(moments[0]), at(moments[1]), at(out), variable.size,
-          this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, correction1, correction2, this.epsilon, -this.learningRate);
-        variable.assign(tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor);
+        const [m, v] = this.momentsOf(name, variable.size);
+        const updated = update(variable, gradient, m, v, step);
+        if (updated === null) {
+          applied = false; // only the first variable can decline: the backend is the same for all
+          return;
+        }
+        variable.assign(updated);
       });
     });
+    return applied;
   }
 
   /** The moments of a variable, zero before its first step. */

@@ -3,6 +3,8 @@
 // to install is named; nothing falls back silently.
 import { BackendError } from '../core/errors';
 import { markEngineInstalled } from './switch';
+import { registerFusedAdam } from '../core/adam';
+import { fusedAdamUpdate } from './fused-adam';
 import { installHeapSlice } from './wasm-slice';
 import { installHeapColumnSum, installHeapTranspose } from './wasm-transpose';
 import { installHeapConcat } from './wasm-concat';
@@ -28,6 +30,7 @@ export function installEngine(wasmVersion: string): void {
       'install the pinned versions with npm ci (package-lock.json), or run on unmodified tfjs with VI_ENGINE=stock');
   }
   markEngineInstalled();
+  registerFusedAdam(fusedAdamUpdate);
   for (const [kernel, install] of ENGINE_KERNELS) {
     try {
       install();
