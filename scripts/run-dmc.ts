@@ -12,6 +12,7 @@ import { Key, normal } from '../lib/core/random';
 import {
   H2_ENERGY_R14,
   PUBLISHED_BOSON_ENERGIES_G6,
+  disposeWalkers,
   dmcAtTimeSteps,
   estimateLocalEnergy,
   loadShippedWaveFunction,
@@ -55,7 +56,8 @@ async function main() {
     const r0 = normal(k.foldIn(0), [Number(args.walkers), potential.particles * potential.dim]) as tf.Tensor2D;
     const warm = malaSteps(k.foldIn(1), model, walkers(model, r0), settings.malaTau, 100, true).walkers;
     const variational = estimateLocalEnergy(k.foldIn(2), model, potential, warm.r, { tau: settings.malaTau, burnIn: 0, samples: 100, thin: 2 });
-    tf.dispose([r0, warm.r, warm.logPsi, warm.drift, warm.laplacian]);
+    r0.dispose();
+    disposeWalkers(warm);
     const dmc = await dmcAtTimeSteps(k.foldIn(3), model, potential, settings.taus, {
       walkers: Number(args.walkers), time: Number(args.time), equilibrationTime: Number(args.equilibration), malaTau: settings.malaTau, progress: 'lines',
     });

@@ -9,7 +9,7 @@
 // state: psi only guides the walkers and lowers the variance, it does not bias the answer.
 import * as fs from 'fs';
 import * as tf from '../core/tf';
-import { DataError, ParameterError, checkInt, checkNumber } from '../core/errors';
+import { DataError, ParameterError, ShapeError, checkInt, checkNumber } from '../core/errors';
 import { Key, normal } from '../core/random';
 import { progressBar } from '../core/progress';
 import { blockedStderr, fitLine } from '../core/stats';
@@ -115,7 +115,7 @@ export async function diffusionMonteCarlo(key: Key, model: WaveFunction, potenti
   const feedback = options.feedback ?? 1;
   checkNumber('feedback', feedback, (v) => v >= 0, '>= 0');
   const D = potential.particles * potential.dim;
-  if (r0.rank !== 2 || r0.shape[1] !== D) throw new ParameterError(`r0 has shape [${r0.shape}], the potential needs [n, ${D}]`, `pass ${D} coordinates per walker`);
+  if (r0.rank !== 2 || r0.shape[1] !== D) throw new ShapeError(`r0 has shape [${r0.shape}], the potential needs [n, ${D}]`, `pass ${D} coordinates per walker`);
   const { tau } = options;
   const total = options.equilibration + options.steps;
   const bar = progressBar(options.label ?? `DMC, tau = ${tau}`, total, options.progress ?? 'auto');

@@ -23,6 +23,16 @@ describe('BB-ANS with a VAE', () => {
   afterAll(() => vae.dispose());
   const start = () => randomMessage(Key.fromSeed(3), 32);
   const encodeAll = (codec: { push(m: Message, x: number[]): Message }) => images.reduce((m, x) => codec.push(m, x), start());
+  /** Decodes every image from the stored stream, last first, checking each; returns what is left. */
+  const decodeAll = (coder: ReturnType<typeof vaeCoder>, bytes: Uint8Array): Message => {
+    let back = deserializeMessage(bytes, coder.descriptor).message;
+    for (let i = images.length - 1; i >= 0; i--) {
+      const [next, x] = coder.codec.pop(back);
+      expect(x).toEqual(images[i]);
+      back = next;
+    }
+    return back;
+  };
 
   it('codes a chain of MNIST images losslessly, deterministically, near the negative ELBO, without leaks', async () => {
     const coder = await expectNoLeak(() => vaeCoder(vae, { latentBits: 10 }));
@@ -30,13 +40,7 @@ describe('BB-ANS with a VAE', () => {
     const bytes = serializeMessage(m, coder.descriptor);
     expect(Buffer.from(serializeMessage(encodeAll(coder.codec), coder.descriptor)).equals(Buffer.from(bytes))).toBe(true);
     // decode from bytes, last image first
-    let back = deserializeMessage(bytes, coder.descriptor).message;
-    for (let i = images.length - 1; i >= 0; i--) {
-      const [next, x] = coder.codec.pop(back);
-      expect(x).toEqual(images[i]);
-      back = next;
-    }
-    expect(messageBits(back)).toBe(messageBits(start()));
+    expect(messageBits(decodeAll(coder, bytes))).toBe(messageBits(start()));
     // net bits per image vs the negative ELBO in bits (a short chain: within 10%)
     const netBits = (messageBits(m) - messageBits(start())) / images.length;
     const x = pixelRange(test, 0, test.n);
@@ -73,12 +77,7 @@ describe('BB-ANS with a VAE', () => {
       const there = vaeCoder(vae);
       expect(there.descriptor).toBe(coder.descriptor);
       expect(Buffer.from(serializeMessage(encodeAll(there.codec), there.descriptor)).equals(Buffer.from(bytes))).toBe(true);
-      let back = deserializeMessage(bytes, there.descriptor).message;
-      for (let i = images.length - 1; i >= 0; i--) {
-        const [next, x] = there.codec.pop(back);
-        expect(x).toEqual(images[i]);
-        back = next;
-      }
+      expect(messageBits(decodeAll(there, bytes))).toBe(messageBits(start()));
     });
     expect(tf.getBackend()).toBe(home);
   });
