@@ -74,6 +74,17 @@ export function head(set: ImageSet, n: number): ImageSet {
   return { ...set, n: m, pixels: set.pixels.subarray(0, m * d), labels: set.labels.subarray(0, m) };
 }
 
+/** Images start..start+count of a set (a view, no copy), for example a validation split. */
+export function sliceImages(set: ImageSet, start: number, count: number): ImageSet {
+  checkInt('start', start, 0);
+  checkInt('count', count, 0);
+  if (start + count > set.n) {
+    throw new DataError(`images ${start}..${start + count} run past the ${set.n} of this set`, `take at most ${set.n - start} images from ${start}`);
+  }
+  const d = set.rows * set.cols;
+  return { ...set, n: count, pixels: set.pixels.subarray(start * d, (start + count) * d), labels: set.labels.subarray(start, start + count) };
+}
+
 /** Each image shrunk by `factor` in both directions, every output pixel the mean of a factor x factor block. */
 export function downsample(set: ImageSet, factor: number): ImageSet {
   if (!Number.isInteger(factor) || factor < 1 || set.rows % factor !== 0 || set.cols % factor !== 0) {
