@@ -20,6 +20,7 @@ import {
   MaskedNetwork,
   NetworkState,
   PruningLevel,
+  combinedRates,
   encodeMasks,
   glorotNormalState,
   iterativePruning,
@@ -39,7 +40,7 @@ const LADDER_ROUNDS = [3, 7, 12, 15, 18];
 /** Levels whose masks are shipped (21.1, 7.0 and 1.9%). */
 const SHIPPED_MASK_ROUNDS = [7, 12, 18];
 /** Three of the paper's rounds at once: hidden layers lose 48.8% of their weights, the output layer 27.1%. */
-const TRIPLE_RATES = LENET_PRUNING_RATES.map((r) => 1 - (1 - r) ** 3);
+const TRIPLE_RATES = combinedRates(LENET_PRUNING_RATES, 3);
 
 function levelSummary(level: PruningLevel) {
   return { round: level.round, remaining: level.remaining, remainingPerLayer: level.remainingPerLayer, ticket: summarize(level.run) };

@@ -69,6 +69,6 @@ export const SYLLABUS: SyllabusEntry[] = [
     'four-bosons',
   ),
   lecture(NETWORKS, '14', 'Deep neural networks as Gaussian processes', '14-nngp', 'clt'),
-  lecture(NETWORKS, '15', 'The lottery ticket hypothesis'),
+  lecture(NETWORKS, '15', 'The lottery ticket hypothesis', '15-lottery-tickets', 'ladder'),
   lecture(NETWORKS, '16', 'Psychometric curves, lapses and exploration', '16-lapses', 'two-models'),
 ];

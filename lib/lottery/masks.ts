@@ -67,6 +67,7 @@ function removeSmallest(weights: Float32Array[], next: Masks, layers: number[], 
 /**
  * Removes the fraction `rates[l]` of each layer's remaining weights, the smallest in magnitude
  * (Frankle and Carbin's layer-wise pruning). Returns new masks; the inputs are not changed.
+ * Lecture 15, section 2.
  */
 export function pruneByMagnitude(weights: Float32Array[], masks: Masks, rates: number[]): Masks {
   checkLayers(weights, masks);
@@ -107,6 +108,13 @@ export function ratePerRound(fraction: number, rounds: number): number {
   checkNumber('fraction', fraction, (f) => f > 0 && f <= 1, 'the fraction of weights to keep is in (0, 1]');
   if (!Number.isInteger(rounds) || rounds < 1) throw new ParameterError(`rounds = ${rounds}`, 'pass a whole number of rounds, at least 1');
   return 1 - fraction ** (1 / rounds);
+}
+
+/** Per-layer rates that do `rounds` rounds of `rates` at once: 1 - (1 - r)^rounds. */
+export function combinedRates(rates: number[], rounds: number): number[] {
+  if (!Number.isInteger(rounds) || rounds < 1) throw new ParameterError(`rounds = ${rounds}`, 'pass a whole number of rounds, at least 1');
+  rates.forEach((r, l) => checkRate(`rates[${l}]`, r));
+  return rates.map((r) => 1 - (1 - r) ** rounds);
 }
 
 /** True where both masks keep a weight: the overlap of two tickets, per layer. */

@@ -48,3 +48,42 @@ export function readLotteryRecord(file: string, experiment: string): any {
   }
   return record;
 }
+
+/** Mean and standard error over seeds of one kind of network at one pruning level. */
+export interface LevelStatistics {
+  round: number;
+  remaining: number;
+  kind: 'ticket' | 'reinit' | 'random';
+  seeds: number;
+  accuracy: { mean: number; stderr: number };
+  earlyStop: { mean: number; stderr: number };
+}
+
+function meanStderr(values: number[]): { mean: number; stderr: number } {
+  const m = values.reduce((s, v) => s + v, 0) / values.length;
+  const variance = values.length > 1 ? values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1) : NaN;
+  return { mean: m, stderr: Math.sqrt(variance / values.length) };
+}
+
+/** Per level and kind, the test accuracy and early-stopping iteration over the seeds of ladder records. */
+export function ladderStatistics(records: any[]): LevelStatistics[] {
+  const rounds = records[0].levels.map((l: any) => l.round);
+  const out: LevelStatistics[] = [];
+  for (const round of rounds) {
+    const levels = records.map((r) => {
+      const level = r.levels.find((l: any) => l.round === round);
+      if (!level) throw new DataError(`seed ${r.seed} has no pruning round ${round}`, 'run every seed with the same number of rounds');
+      return level;
+    });
+    for (const kind of ['ticket', 'reinit', 'random'] as const) {
+      const runs: RunSummary[] = levels.map((l) => l[kind]).filter((run) => run !== undefined);
+      if (runs.length === 0) continue;
+      out.push({
+        round, remaining: levels[0].remaining, kind, seeds: runs.length,
+        accuracy: meanStderr(runs.map((run) => run.testAccuracy)),
+        earlyStop: meanStderr(runs.map((run) => run.earlyStopIteration)),
+      });
+    }
+  }
+  return out;
+}

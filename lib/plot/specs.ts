@@ -10,12 +10,15 @@ export interface AxisOptions {
   yTitle?: string;
   logX?: boolean;
   logY?: boolean;
+  /** Larger x to the left (for example weights remaining, as pruning proceeds). */
+  reverseX?: boolean;
   width?: number;
   height?: number;
 }
 
-function axis(field: string, title: string | undefined, log: boolean | undefined, zero = false) {
-  return { field, type: 'quantitative', title: title ?? field, scale: log ? { type: 'log' } : { type: 'linear', zero } };
+function axis(field: string, title: string | undefined, log: boolean | undefined, zero = false, reverse = false) {
+  const scale = log ? { type: 'log' } : { type: 'linear', zero };
+  return { field, type: 'quantitative', title: title ?? field, scale: reverse ? { ...scale, reverse } : scale };
 }
 
 function frame(o: AxisOptions): VegaLiteSpec {
@@ -30,7 +33,7 @@ export function lineChart(rows: Row[], o: AxisOptions & { x: string; y: string; 
   // legend: false hides the legend (many unnamed series, such as sample paths); order: connect points in
   // the order of this field instead of along x (a trajectory in a plane)
   const color = o.series ? { color: { field: o.series, type: 'nominal', title: o.series, legend: o.legend === false ? null : { labelLimit: 400 } } } : {};
-  const x = axis(o.x, o.xTitle, o.logX);
+  const x = axis(o.x, o.xTitle, o.logX, false, o.reverseX);
   const layers: VegaLiteSpec[] = [];
   if (o.lo && o.hi) {
     layers.push({ mark: { type: 'area', opacity: 0.25 }, encoding: { x, y: axis(o.lo, o.yTitle, o.logY), y2: { field: o.hi }, ...color } });
