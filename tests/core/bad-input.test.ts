@@ -13,11 +13,14 @@ import { LogitTransform, bitsPerDim } from '../../lib/flows';
 import { eulerMaruyama } from '../../lib/sde';
 import { Dense as NngpDense, gaussHermite } from '../../lib/nngp';
 import { logLikelihood, psychometric } from '../../lib/psychometrics';
+import { MaskedNetwork, combinedRates, fullMasks, pruneByMagnitude, pruneGlobally, ratePerRound } from '../../lib/lottery';
+import { sliceImages } from '../../lib/data';
 
 const NOT_FINITE = [NaN, Infinity, -Infinity];
 const NOT_COUNT = [-1, 2.5, ...NOT_FINITE];
 const NOT_POSITIVE = [0, -1e-9, -1, ...NOT_FINITE];
 const NOT_PROBABILITY = [-0.1, 1.1, ...NOT_FINITE];
+const NOT_RATE = [1, -0.1, 1.5, ...NOT_FINITE]; // a pruning rate is in [0, 1)
 
 const images: ImageSet = { pixels: new Uint8Array(4 * 16).fill(255), labels: new Uint8Array(4), n: 4, rows: 4, cols: 4 };
 const key = Key.fromSeed(1);
@@ -88,6 +91,12 @@ const probes: [string, number[], (bad: number) => unknown][] = [
   ['psychometric(sigma)', NOT_POSITIVE, (s) => psychometric('normal', { ...psychometricParams, sigma: s }, 0)],
   ['psychometric(lapse)', NOT_PROBABILITY, (g) => psychometric('normal', { ...psychometricParams, gamma: g }, 0)],
   ['psychometric(stimulus)', NOT_FINITE, (s) => psychometric('normal', psychometricParams, s)],
+  ['pruneByMagnitude(rate)', NOT_RATE, (r) => pruneByMagnitude([new Float32Array(4)], fullMasks([4]), [r])],
+  ['pruneGlobally(rate)', NOT_RATE, (r) => pruneGlobally([new Float32Array(4)], fullMasks([4]), r)],
+  ['combinedRates(rounds)', [0, ...NOT_COUNT], (n) => combinedRates([0.2], n)],
+  ['ratePerRound(fraction)', [0, 1.5, ...NOT_FINITE], (f) => ratePerRound(f, 3)],
+  ['MaskedNetwork(sizes)', [0, ...NOT_COUNT], (n) => new MaskedNetwork([784, n, 10], key)],
+  ['sliceImages(start)', [-1, 4, 2.5, NaN], (s) => sliceImages(images, s, 1)],
   ['logLikelihood(right)', [-1, 11, 2.5, NaN], (r) => logLikelihood('normal', psychometricParams, [{ stimulus: 0, right: r, total: 10 }])],
 ];
 
