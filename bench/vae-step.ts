@@ -10,7 +10,7 @@ import { Key } from '../lib/core/random';
 import * as tf from '../lib/core/tf';
 import { binarizeDynamic, gatherPixels, loadMnist } from '../lib/data';
 import { Vae, VaeConfig, defaultVaeConfig, trainVae } from '../lib/vae';
-import { DataParallel } from '../lib/parallel';
+import { DataParallel } from '../lib/engine/parallel';
 import { parseArgs } from '../scripts/args';
 import { adam } from '../lib/core/adam';
 import { Compared, ThreadSettings, formatRatio, formatRound, formatSetting, interleave, threadCounts, withAliases } from './rounds';
@@ -48,12 +48,12 @@ async function wasmStepper(config: VaeConfig, steps: number): Promise<{ timed: (
 }
 
 /**
- * The same step through lib/parallel: the sharded VAE (noise keyed by example, drawn on the JavaScript
+ * The same step through lib/engine/parallel: the sharded VAE (noise keyed by example, drawn on the JavaScript
  * side) split over this thread and `workers` worker threads; kept alive across rounds.
  */
 async function dataParallelStepper(config: VaeConfig, workers: number, steps: number): Promise<{ timed: () => number; stop: () => Promise<void> }> {
   await initBackend({ backend: 'wasm', quiet: true });
-  const dp = await DataParallel.start({ module: path.resolve(__dirname, '../lib/vae/sharded-vae.js'), name: 'shardedVae', options: { config, seed: 0 } }, workers);
+  const dp = await DataParallel.start({ module: path.resolve(__dirname, '../lib/engine/parallel/sharded-vae.js'), name: 'shardedVae', options: { config, seed: 0 } }, workers);
   const optimizer = adam(1e-3);
   const key = Key.fromSeed(2);
   let s = 0;

@@ -14,5 +14,4 @@ export * as flows from './flows';
 export * as sde from './sde';
 export * as fk from './fk';
 export * as vq from './vq';
-export * as parallel from './parallel';
 export * as lottery from './lottery';

@@ -1,7 +1,7 @@
 // Gaussian-process regression with a given kernel: posterior mean and variance, marginal likelihood.
 import * as tf from '../core/tf';
 import { ShapeError, checkNumber, fmtShape } from '../core/errors';
-import { choleskyWithJitter, diagonal, solveLower, solveUpperTransposed } from './cholesky';
+import { choleskyWithJitter, diagonal, solveLower, solveUpperTransposed } from '../linalg/cholesky';
 
 export interface GpFit {
   /** Cholesky factor of K + (noise + jitter) I: [n, n]. */

@@ -1,5 +1,5 @@
 export * from './kernel';
 export * from '../linalg/quadrature';
 export * from './layers';
-export * from './cholesky';
+export * from '../linalg/cholesky';
 export * from './gp';

@@ -8,4 +8,3 @@ export * from './diagnostics';
 export * from './train-latent-vae';
 export * from './collapse-runs';
 export * from './rotation';
-export * from './sharded-vae';

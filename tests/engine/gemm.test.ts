@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PackedGemm } from '../../lib/engine/gemm';
 import * as committed from '../../lib/engine/gemm-binary';
 import { assembleGemm, binaryModuleText } from '../../scripts/build-gemm-wasm';
-import { choleskyDense, invertLowerTransposed } from '../../lib/nngp/dense-cholesky';
+import { choleskyDense, invertLowerTransposed } from '../../lib/linalg/dense-cholesky';
 
 /** Deterministic values in [-1, 1) (a small LCG), so that failures reproduce. */
 function filler(seed: number): () => number {

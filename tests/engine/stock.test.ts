@@ -9,7 +9,7 @@ import { heapKernels } from '../../lib/engine/heap-kernels';
 import { loadMnist } from '../../lib/data';
 import { Vae, trainVae } from '../../lib/vae';
 import { cholesky, solveLower } from '../../lib/nngp';
-import { DataParallel } from '../../lib/parallel';
+import { DataParallel } from '../../lib/engine/parallel';
 
 describe('stock tfjs (VI_ENGINE=stock)', () => {
   it('runs on tfjs wasm without the engine: no heap kernels, a VAE trains, without leaks', async () => {

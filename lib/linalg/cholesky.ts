@@ -7,8 +7,8 @@
 import * as tf from '../core/tf';
 import { ShapeError, fmtShape } from '../core/errors';
 import { NotPositiveDefiniteError, choleskyDense, invertLowerTransposed, subBlock } from './dense-cholesky';
-import { choleskyPacked } from './cholesky-packed';
-import { solveTriangularPacked } from './solve-packed';
+import { choleskyPacked } from '../engine/cholesky-packed';
+import { solveTriangularPacked } from '../engine/solve-packed';
 import { tensorFrom } from '../engine/tensor-io';
 import { engineOn } from '../engine/switch';
 

@@ -10,13 +10,13 @@
 // gradient up to float rounding, whatever the number of workers.
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { parallelProduct } from '../engine/heap-kernels';
-import { engineOn } from '../engine/switch';
-import * as tf from '../core/tf';
-import { readValues, tensorFrom } from '../engine/tensor-io';
-import { Key } from '../core/random';
-import { BackendError, ParameterError, checkInt } from '../core/errors';
-import { waitForValue } from '../core/wait';
+import { parallelProduct } from '../heap-kernels';
+import { engineOn } from '../switch';
+import * as tf from '../../core/tf';
+import { readValues, tensorFrom } from '../tensor-io';
+import { Key } from '../../core/random';
+import { BackendError, ParameterError, checkInt } from '../../core/errors';
+import { waitForValue } from '../../core/wait';
 
 /** Examples start..end-1 of a batch of `batch` examples. */
 export interface Shard {

@@ -2,13 +2,14 @@
 // vitest runs) rather than the TypeScript sources.
 import { describe, expect, it } from 'vitest';
 import * as path from 'path';
-import * as L from '../../dist/lib';
+import * as L from '../../../dist/lib';
+import * as P from '../../../dist/lib/engine/parallel';
 
 const tf = L.tf;
-const factory = (seed: number) => ({ module: path.resolve('dist/lib/vae/sharded-vae.js'), name: 'shardedVae', options: { config: { hidden: [32], latentDim: 4 }, seed } });
+const factory = (seed: number) => ({ module: path.resolve('dist/lib/engine/parallel/sharded-vae.js'), name: 'shardedVae', options: { config: { hidden: [32], latentDim: 4 }, seed } });
 
 async function run(workers: number, steps: number) {
-  const dp = await L.parallel.DataParallel.start(factory(3), workers);
+  const dp = await P.DataParallel.start(factory(3), workers);
   const optimizer = tf.train.adam(1e-2);
   const losses: number[] = [];
   let before = 0;
@@ -27,8 +28,8 @@ async function run(workers: number, steps: number) {
 
 describe('data-parallel training', () => {
   it('splits a batch into contiguous shards that cover it', () => {
-    expect(L.parallel.shards(10, 3).map((s) => [s.start, s.end])).toEqual([[0, 3], [3, 6], [6, 10]]);
-    expect(() => L.parallel.shards(1, 2)).toThrow(/batch/);
+    expect(P.shards(10, 3).map((s) => [s.start, s.end])).toEqual([[0, 3], [3, 6], [6, 10]]);
+    expect(() => P.shards(1, 2)).toThrow(/batch/);
   });
 
   it('gives the one-thread result with a worker thread (noise keyed by example), without leaking tensors', async () => {
@@ -45,6 +46,6 @@ describe('data-parallel training', () => {
   }, 60_000);
 
   it('names a factory that does not exist', async () => {
-    await expect(L.parallel.DataParallel.start({ module: path.resolve('dist/lib/vae/sharded-vae.js'), name: 'noSuchModel', options: {} }, 0)).rejects.toThrow(/exports no function noSuchModel/);
+    await expect(P.DataParallel.start({ module: path.resolve('dist/lib/engine/parallel/sharded-vae.js'), name: 'noSuchModel', options: {} }, 0)).rejects.toThrow(/exports no function noSuchModel/);
   });
 });

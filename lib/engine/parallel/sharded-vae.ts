@@ -1,13 +1,13 @@
-// The lecture VAE as a ShardedModel for data-parallel training (lib/parallel): every random draw of a
+// The lecture VAE as a ShardedModel for data-parallel training (lib/engine/parallel): every random draw of a
 // step, the dynamic binarization and the reparameterisation noise, is keyed by the example's position in
 // the batch, so any split of the batch between threads computes the same loss and gradient.
-import * as tf from '../core/tf';
-import { Key } from '../core/random';
-import { checkInt } from '../core/errors';
-import { loadMnist, batchIndices, pixelValues } from '../data';
-import { kl } from '../distributions';
-import type { Shard, ShardedModel } from '../parallel/data-parallel';
-import { Vae, VaeConfig } from './vae';
+import * as tf from '../../core/tf';
+import { Key } from '../../core/random';
+import { checkInt } from '../../core/errors';
+import { loadMnist, batchIndices, pixelValues } from '../../data';
+import { kl } from '../../distributions';
+import type { Shard, ShardedModel } from './data-parallel';
+import { Vae, VaeConfig } from '../../vae/vae';
 
 export interface ShardedVaeOptions {
   config: Partial<VaeConfig>;

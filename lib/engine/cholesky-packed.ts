@@ -10,9 +10,9 @@
 // The matrix is padded to a multiple of 8 rows with an identity block, whose factor is the
 // identity, so every tile of the kernel is whole.
 import { ShapeError } from '../core/errors';
-import { PackedGemm, packedGemm } from '../engine/gemm';
-import * as tile from '../engine/gemm-wat';
-import { notPositiveDefinite, subBlock } from './dense-cholesky';
+import { PackedGemm, packedGemm } from './gemm';
+import * as tile from './gemm-wat';
+import { notPositiveDefinite, subBlock } from '../linalg/dense-cholesky';
 
 // local constants, which the JIT folds into the inner loops (an imported binding is a property load)
 const TILE_ROWS = tile.TILE_ROWS;

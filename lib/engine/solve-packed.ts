@@ -7,8 +7,8 @@
 // fit's one to ten columns) tfjs's products run at 3-6 GFLOP/s on these shapes; the kernel's
 // tiles stay full because the long dimension, n, is the one they walk.
 import { ShapeError } from '../core/errors';
-import { PackedGemm, packedGemm } from '../engine/gemm';
-import * as tile from '../engine/gemm-wat';
+import { PackedGemm, packedGemm } from './gemm';
+import * as tile from './gemm-wat';
 import { loadLower } from './cholesky-packed';
 
 const TILE_ROWS = tile.TILE_ROWS;

@@ -2,10 +2,10 @@
 // the shared control word, loads the weights the main thread wrote, computes its shard's gradient,
 // writes it back and signals. See data-parallel.ts.
 import { parentPort, workerData } from 'worker_threads';
-import * as tf from '../core/tf';
-import { initBackend } from '../core/backend';
-import { readValues, tensorFrom } from '../engine/tensor-io';
-import { Key } from '../core/random';
+import * as tf from '../../core/tf';
+import { initBackend } from '../../core/backend';
+import { readValues, tensorFrom } from '../tensor-io';
+import { Key } from '../../core/random';
 import { CONTROL, ModelFactory, SharedBuffers, buildModel, shards } from './data-parallel';
 
 async function main() {
