@@ -15,3 +15,4 @@ export * as sde from './sde';
 export * as fk from './fk';
 export * as vq from './vq';
 export * as lottery from './lottery';
+export * as helmholtz from './helmholtz';

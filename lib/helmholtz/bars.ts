@@ -1,0 +1,65 @@
+// The bars problem (after Bornschein and Bengio's experiment): 5×5 binary images, each of the 10
+// possible bars (5 rows, 5 columns) on independently with probability 0.1. Small enough that the
+// true distribution, and so its entropy, the best any model's log-likelihood can do, is enumerable.
+import * as tf from '../core/tf';
+import { checkInt, checkNumber } from '../core/errors';
+import { Key } from '../core/random';
+
+export interface BarsOptions {
+  /** Side of the square image (side rows and side columns of bars). */
+  side?: number;
+  /** Probability that each bar is on. */
+  barProbability?: number;
+}
+
+function settings(o: BarsOptions) {
+  const side = o.side ?? 5;
+  const p = o.barProbability ?? 0.1;
+  checkInt('side', side, 1);
+  checkNumber('barProbability', p, (v) => v > 0 && v < 1, 'a probability strictly between 0 and 1');
+  return { side, p };
+}
+
+/** The image drawn by a set of bars (bit r: row r; bit side + c: column c). */
+function paint(bars: number, side: number): Uint8Array {
+  const image = new Uint8Array(side * side);
+  for (let r = 0; r < side; r++) if ((bars >> r) & 1) for (let c = 0; c < side; c++) image[r * side + c] = 1;
+  for (let c = 0; c < side; c++) if ((bars >> (side + c)) & 1) for (let r = 0; r < side; r++) image[r * side + c] = 1;
+  return image;
+}
+
+/** `n` bars images [n, side²] drawn with the key. */
+export function barsImages(key: Key, n: number, options: BarsOptions = {}): tf.Tensor2D {
+  checkInt('n', n, 1);
+  const { side, p } = settings(options);
+  const u = key.uniforms(n * 2 * side);
+  const out = new Float32Array(n * side * side);
+  for (let i = 0; i < n; i++) {
+    let bars = 0;
+    for (let b = 0; b < 2 * side; b++) if (u[i * 2 * side + b] < p) bars |= 1 << b;
+    out.set(paint(bars, side), i * side * side);
+  }
+  return tf.tensor2d(out, [n, side * side]);
+}
+
+/** Every distinct image with its probability (bar sets that paint the same image are merged). */
+export function barsDistribution(options: BarsOptions = {}): { image: Uint8Array; probability: number }[] {
+  const { side, p } = settings(options);
+  const byImage = new Map<string, { image: Uint8Array; probability: number }>();
+  for (let bars = 0; bars < 2 ** (2 * side); bars++) {
+    let on = 0;
+    for (let b = 0; b < 2 * side; b++) on += (bars >> b) & 1;
+    const probability = p ** on * (1 - p) ** (2 * side - on);
+    const image = paint(bars, side);
+    const id = image.join('');
+    const entry = byImage.get(id);
+    if (entry) entry.probability += probability;
+    else byImage.set(id, { image, probability });
+  }
+  return [...byImage.values()];
+}
+
+/** The exact entropy of the bars distribution in nats per image: no model's expected log-likelihood exceeds −H. */
+export function barsEntropy(options: BarsOptions = {}): number {
+  return -barsDistribution(options).reduce((s, { probability }) => s + probability * Math.log(probability), 0);
+}

@@ -1,0 +1,4 @@
+export * from './sbn';
+export * from './likelihood';
+export * from './estimators';
+export * from './bars';
