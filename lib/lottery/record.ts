@@ -2,6 +2,7 @@
 // masks as base64 bit sets, and a reader that names what is missing or malformed.
 import * as fs from 'fs';
 import { DataError } from '../core/errors';
+import { meanAndStderr } from '../core/stats';
 import { Masks, packMasks, unpackMasks } from './masks';
 import { ClassifierRun } from './train-classifier';
 
@@ -59,12 +60,6 @@ export interface LevelStatistics {
   earlyStop: { mean: number; stderr: number };
 }
 
-function meanStderr(values: number[]): { mean: number; stderr: number } {
-  const m = values.reduce((s, v) => s + v, 0) / values.length;
-  const variance = values.length > 1 ? values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1) : NaN;
-  return { mean: m, stderr: Math.sqrt(variance / values.length) };
-}
-
 /** Per level and kind, the test accuracy and early-stopping iteration over the seeds of ladder records. */
 export function ladderStatistics(records: any[]): LevelStatistics[] {
   const rounds = records[0].levels.map((l: any) => l.round);
@@ -80,8 +75,8 @@ export function ladderStatistics(records: any[]): LevelStatistics[] {
       if (runs.length === 0) continue;
       out.push({
         round, remaining: levels[0].remaining, kind, seeds: runs.length,
-        accuracy: meanStderr(runs.map((run) => run.testAccuracy)),
-        earlyStop: meanStderr(runs.map((run) => run.earlyStopIteration)),
+        accuracy: meanAndStderr(runs.map((run) => run.testAccuracy)),
+        earlyStop: meanAndStderr(runs.map((run) => run.earlyStopIteration)),
       });
     }
   }

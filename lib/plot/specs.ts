@@ -12,6 +12,8 @@ export interface AxisOptions {
   logY?: boolean;
   /** Larger x to the left (for example weights remaining, as pruning proceeds). */
   reverseX?: boolean;
+  /** Fixed y range; values outside it are clipped. */
+  yDomain?: [number, number];
   width?: number;
   height?: number;
 }
@@ -39,7 +41,9 @@ export function lineChart(rows: Row[], o: AxisOptions & { x: string; y: string; 
     layers.push({ mark: { type: 'area', opacity: 0.25 }, encoding: { x, y: axis(o.lo, o.yTitle, o.logY), y2: { field: o.hi }, ...color } });
   }
   const order = o.order ? { order: { field: o.order, type: 'quantitative' } } : {};
-  layers.push({ mark: { type: 'line', point: o.points ?? false, interpolate: o.interpolate ?? 'linear' }, encoding: { x, y: axis(o.y, o.yTitle, o.logY), ...color, ...order } });
+  const plainY = axis(o.y, o.yTitle, o.logY);
+  const y = o.yDomain ? { ...plainY, scale: { ...plainY.scale, domain: o.yDomain, clamp: true } } : plainY;
+  layers.push({ mark: { type: 'line', point: o.points ?? false, interpolate: o.interpolate ?? 'linear', clip: !!o.yDomain }, encoding: { x, y, ...color, ...order } });
   return { ...frame(o), data: { values: rows }, layer: layers };
 }
 
