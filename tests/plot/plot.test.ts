@@ -52,6 +52,20 @@ describe('vega-lite figures', () => {
     expect(png.readUInt32BE(16)).toBeGreaterThan(100);
   });
 
+  it('line charts can reverse x and fix the y range, clipping what falls outside', async () => {
+    const rows = [{ x: 1, y: 0.1 }, { x: 10, y: 5 }, { x: 100, y: 0.3 }];
+    const spec = lineChart(rows, { x: 'x', y: 'y', logX: true, reverseX: true, yDomain: [0.05, 0.5] }) as any;
+    const line = spec.layer[0];
+    expect(line.encoding.x.scale).toEqual({ type: 'log', reverse: true });
+    expect(line.encoding.y.scale).toMatchObject({ domain: [0.05, 0.5], clamp: true });
+    expect(line.mark.clip).toBe(true);
+    const svg = await renderSvg(spec);
+    // the x axis runs from 100 on the left to 1 on the right
+    const xOf = (label: string) => Number(new RegExp(`translate\\(([\\d.]+),15\\)"[^>]*>${label}</text>`).exec(svg)![1]);
+    expect(xOf('100')).toBeLessThan(xOf('10'));
+    expect(xOf('10')).toBeLessThan(xOf('1'));
+  });
+
   it('outside a notebook, show writes SVG and PNG files', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plots-'));
     await show(lineChart([{ x: 0, y: 0 }, { x: 1, y: 1 }], { x: 'x', y: 'y' }), { dir, name: 'fig' });
