@@ -8,3 +8,4 @@ export * from './diagnostics';
 export * from './train-latent-vae';
 export * from './collapse-runs';
 export * from './rotation';
+export * from './dreg';
