@@ -43,7 +43,5 @@ def step():
     return loss.item()
 
 
-for _ in range(20):
-    step()  # warm-up
-timed = per_call(step, args.steps)
+timed = per_call(step, args.steps, warmup=20)
 serve(lambda: {"lenet": timed()})

@@ -19,8 +19,11 @@ def serve(measure, argv=None):
             print(json.dumps(measure()), flush=True)
 
 
-def per_call(step, calls):
-    """A function that runs step() `calls` times and returns the seconds per call."""
+def per_call(step, calls, warmup=0):
+    """A function that runs step() `calls` times and returns the seconds per call, after `warmup`
+    untimed calls made once, here."""
+    for _ in range(warmup):
+        step()
     def timed():
         t0 = time.perf_counter()
         for _ in range(calls):

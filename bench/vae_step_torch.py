@@ -54,9 +54,7 @@ def stepper(spec, x_all, args):
         opt.step()
         return loss.item()
 
-    for _ in range(10):
-        step()  # warm-up
-    return per_call(step, args.steps)
+    return per_call(step, args.steps, warmup=10)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { stopGradient } from '../core/ops';
 import { Dense } from '../nn/dense';
-import { SigmoidBeliefNet } from './sbn';
+import { SigmoidBeliefNet, repeatRows } from './sbn';
 
 export type HelmholtzMethod = 'wake-sleep' | 'rws' | 'vimco' | 'nvil';
 export const HELMHOLTZ_METHODS: HelmholtzMethod[] = ['wake-sleep', 'rws', 'vimco', 'nvil'];
@@ -42,11 +42,6 @@ export class NvilBaseline {
   dispose(): void {
     this.variables.forEach((v) => v.dispose());
   }
-}
-
-/** x repeated K times, particle-major: row k·B + b is data row b. */
-function repeatRows(x: tf.Tensor2D, k: number): tf.Tensor2D {
-  return tf.reshape(tf.tile(tf.expandDims(x, 0), [k, 1, 1]), [-1, x.shape[1]]) as tf.Tensor2D;
 }
 
 /** log p(x, h_k) and log q(h_k | x) for K particles per row, as [K, B]. */

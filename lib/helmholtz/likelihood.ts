@@ -4,7 +4,7 @@
 import * as tf from '../core/tf';
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
-import { SigmoidBeliefNet } from './sbn';
+import { SigmoidBeliefNet, repeatRows } from './sbn';
 
 /** The most latents enumerated: 2^20 configurations per data row. */
 export const MAX_ENUMERATED_LATENTS = 20;
@@ -42,7 +42,7 @@ export function enumerateJoint(model: SigmoidBeliefNet, x: tf.Tensor2D): { logJo
   return tf.tidy(() => {
     const configs = allConfigurations(latents);
     const count = configs.shape[0], rows = x.shape[0];
-    const xs = tf.reshape(tf.tile(tf.expandDims(x, 0), [count, 1, 1]), [-1, x.shape[1]]) as tf.Tensor2D;
+    const xs = repeatRows(x, count);
     const hs = latentsForAllRows(model, configs, rows);
     return {
       logJoint: tf.reshape(model.logJoint(xs, hs), [count, rows]) as tf.Tensor2D,
@@ -82,7 +82,7 @@ export function importanceLogMarginal(model: SigmoidBeliefNet, key: Key, x: tf.T
   for (let done = 0, j = 0; done < particles; done += chunk, j++) {
     const k = Math.min(chunk, particles - done);
     const logW = tf.tidy(() => {
-      const xs = tf.reshape(tf.tile(tf.expandDims(x, 0), [k, 1, 1]), [-1, x.shape[1]]) as tf.Tensor2D;
+      const xs = repeatRows(x, k);
       const hs = model.sampleRecognition(key.foldIn(j), xs);
       const w = tf.sub(model.logJoint(xs, hs), model.logRecognition(xs, hs));
       tf.dispose(hs);

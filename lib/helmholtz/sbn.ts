@@ -24,6 +24,11 @@ export function sampleBernoulli(key: Key, logits: tf.Tensor2D): tf.Tensor2D {
   return constant;
 }
 
+/** x repeated k times, copy-major: row c·B + b is data row b (for particles or enumerated configurations). */
+export function repeatRows(x: tf.Tensor2D, k: number): tf.Tensor2D {
+  return tf.tidy(() => tf.reshape(tf.tile(tf.expandDims(x, 0), [k, 1, 1]), [-1, x.shape[1]]) as tf.Tensor2D);
+}
+
 export class SigmoidBeliefNet {
   /** generative[l] maps h_{l+1} to the logits of h_l (h_0 = x). */
   readonly generative: Dense[];
