@@ -8,6 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // one file at a time: the notebook test drives a kernel and the machine has two cores
     fileParallelism: false,
+    // tests/notebooks.test.ts runs two lectures side by side, one per core
+    maxConcurrency: 2,
     reporters: ['default', 'json'],
     outputFile: { json: 'build/test-results.json' },
   },
