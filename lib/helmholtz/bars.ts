@@ -2,7 +2,7 @@
 // possible bars (5 rows, 5 columns) on independently with probability 0.1. Small enough that the
 // true distribution, and so its entropy, the best any model's log-likelihood can do, is enumerable.
 import * as tf from '../core/tf';
-import { checkInt, checkNumber } from '../core/errors';
+import { ShapeError, checkInt, checkNumber } from '../core/errors';
 import { Key } from '../core/random';
 
 export interface BarsOptions {
@@ -62,4 +62,25 @@ export function barsDistribution(options: BarsOptions = {}): { image: Uint8Array
 /** The exact entropy of the bars distribution in nats per image: no model's expected log-likelihood exceeds −H. */
 export function barsEntropy(options: BarsOptions = {}): number {
   return -barsDistribution(options).reduce((s, { probability }) => s + probability * Math.log(probability), 0);
+}
+
+/**
+ * E_bars[log p_model(x)] in nats, from the model's log p at every image of barsDistribution (same
+ * order): exact, with no sampling of data. −H − this is KL(bars ‖ model), the model's gap.
+ */
+export function expectedLogLikelihoodOnBars(logLikelihoods: ArrayLike<number>, options: BarsOptions = {}): number {
+  const dist = barsDistribution(options);
+  if (logLikelihoods.length !== dist.length) {
+    throw new ShapeError(`${logLikelihoods.length} log-likelihoods for the ${dist.length} distinct bars images`, 'score every image of barsDistribution(), in its order (barsDistributionImages)');
+  }
+  return dist.reduce((s, { probability }, i) => s + probability * logLikelihoods[i], 0);
+}
+
+/** Every distinct bars image as the rows of a tensor [images, side²], in barsDistribution's order. */
+export function barsDistributionImages(options: BarsOptions = {}): tf.Tensor2D {
+  const dist = barsDistribution(options);
+  const side = settings(options).side;
+  const out = new Float32Array(dist.length * side * side);
+  dist.forEach(({ image }, i) => out.set(image, i * side * side));
+  return tf.tensor2d(out, [dist.length, side * side]);
 }
