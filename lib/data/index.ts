@@ -1,3 +1,4 @@
 export * from './idx';
 export * from './images';
 export * from './batches';
+export * from './records';

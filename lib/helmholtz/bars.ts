@@ -84,3 +84,20 @@ export function barsDistributionImages(options: BarsOptions = {}): tf.Tensor2D {
   dist.forEach(({ image }, i) => out.set(image, i * side * side));
   return tf.tensor2d(out, [dist.length, side * side]);
 }
+
+/**
+ * The bars that units have found: unit j (row j of `unitWeights`, one weight per pixel) has found a
+ * bar when its `side` largest weights are exactly one row or one column. Returns the distinct bars
+ * (r for row r, side + c for column c), ascending.
+ */
+export function barsFound(unitWeights: number[][], side = 5): number[] {
+  const bars = new Set<number>();
+  for (const [j, w] of unitWeights.entries()) {
+    if (w.length !== side * side) throw new ShapeError(`unit ${j} has ${w.length} weights`, `pass ${side * side} weights per unit, one per pixel`);
+    const top = w.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0]).slice(0, side).map(([, i]) => i);
+    const rows = new Set(top.map((i) => Math.floor(i / side))), cols = new Set(top.map((i) => i % side));
+    if (rows.size === 1) bars.add([...rows][0]);
+    else if (cols.size === 1) bars.add(side + [...cols][0]);
+  }
+  return [...bars].sort((a, b) => a - b);
+}

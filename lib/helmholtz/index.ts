@@ -6,3 +6,4 @@ export * from './learners';
 export * from './fit';
 export * from './bars-experiment';
 export * from './explaining-away';
+export * from './record';

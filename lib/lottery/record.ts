@@ -1,7 +1,7 @@
 // The shipped results of the lottery-ticket runs (data/lottery): what a run keeps of its training,
 // masks as base64 bit sets, and a reader that names what is missing or malformed.
-import * as fs from 'fs';
 import { DataError } from '../core/errors';
+import { readRecord } from '../data/records';
 import { meanAndStderr } from '../core/stats';
 import { Masks, packMasks, unpackMasks } from './masks';
 import { ClassifierRun } from './train-classifier';
@@ -35,19 +35,7 @@ export function decodeMasks(encoded: string[], weightCounts: number[]): Masks {
 
 /** Reads one results file of scripts/run-lottery.ts, checking that it is the experiment asked for. */
 export function readLotteryRecord(file: string, experiment: string): any {
-  if (!fs.existsSync(file)) {
-    throw new DataError(`${file} is missing`, `run \`npm run lottery -- --experiment ${experiment}\` to make it, or restore data/lottery from git`);
-  }
-  let record: any;
-  try {
-    record = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new DataError(`${file} is not valid JSON (${(e as Error).message})`, 'restore it from git or run the script again');
-  }
-  if (record?.experiment !== experiment) {
-    throw new DataError(`${file} holds experiment '${record?.experiment}', not '${experiment}'`, 'pass the file that experiment wrote');
-  }
-  return record;
+  return readRecord(file, experiment, `npm run lottery -- --experiment ${experiment}`);
 }
 
 /** Mean and standard error over seeds of one kind of network at one pruning level. */

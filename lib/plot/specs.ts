@@ -76,13 +76,15 @@ export function heatmap(values: number[][], xs: number[], ys: number[], o: AxisO
 }
 
 /** A bar chart of value per category. */
-export function barChart(rows: Row[], o: AxisOptions & { x: string; y: string; color?: string }): VegaLiteSpec {
+export function barChart(rows: Row[], o: AxisOptions & { x: string; y: string; color?: string; grouped?: boolean }): VegaLiteSpec {
   return {
     ...frame(o), data: { values: rows }, mark: 'bar',
     encoding: {
       x: { field: o.x, type: 'nominal', title: o.xTitle ?? o.x, sort: null },
       y: axis(o.y, o.yTitle, o.logY, true),
-      ...(o.color ? { color: { field: o.color, type: 'nominal' } } : {}),
+      ...(o.color ? { color: { field: o.color, type: 'nominal', sort: null } } : {}),
+      // grouped: the colours side by side within each x, instead of stacked
+      ...(o.color && o.grouped ? { xOffset: { field: o.color, type: 'nominal', sort: null } } : {}),
     },
   };
 }
