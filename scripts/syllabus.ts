@@ -31,7 +31,13 @@ export const SYLLABUS: SyllabusEntry[] = [
     '01-elbo-and-vae',
     'latent-map',
   ),
-  lecture(VI, '2', 'Helmholtz machines, wake-sleep, reweighted wake-sleep and IWAE'),
+  lecture(
+    VI,
+    '2',
+    'Helmholtz machines, wake-sleep, reweighted wake-sleep and IWAE',
+    '02-helmholtz-machines',
+    'explaining-away',
+  ),
   lecture(
     VI,
     '3',

@@ -15,6 +15,7 @@ import { Dense as NngpDense, gaussHermite } from '../../lib/nngp';
 import { logLikelihood, psychometric } from '../../lib/psychometrics';
 import { MaskedNetwork, combinedRates, fullMasks, pruneByMagnitude, pruneGlobally, ratePerRound } from '../../lib/lottery';
 import { sliceImages } from '../../lib/data';
+import { SigmoidBeliefNet, barsImages, importanceLogMarginal } from '../../lib/helmholtz';
 
 const NOT_FINITE = [NaN, Infinity, -Infinity];
 const NOT_COUNT = [-1, 2.5, ...NOT_FINITE];
@@ -31,8 +32,10 @@ const x0 = tf.zeros([3, 2]) as tf.Tensor2D;
 const bernoulliOfProbs = Bernoulli.fromProbs(probs);
 const binaryImage = tf.ones([1, 16]) as tf.Tensor2D;
 const psychometricParams = { mu: 0, sigma: 1, gamma: 0.1, lambda: 0.1 };
+const sbn = new SigmoidBeliefNet([16, 3], key);
 afterAll(() => {
   vae.dispose();
+  sbn.dispose();
   tf.dispose([ones, probs, x0, bernoulliOfProbs.logits, binaryImage]);
 });
 
@@ -97,6 +100,9 @@ const probes: [string, number[], (bad: number) => unknown][] = [
   ['ratePerRound(fraction)', [0, 1.5, ...NOT_FINITE], (f) => ratePerRound(f, 3)],
   ['MaskedNetwork(sizes)', [0, ...NOT_COUNT], (n) => new MaskedNetwork([784, n, 10], key)],
   ['sliceImages(start)', [-1, 4, 2.5, NaN], (s) => sliceImages(images, s, 1)],
+  ['SigmoidBeliefNet(sizes)', [0, ...NOT_COUNT], (n) => new SigmoidBeliefNet([16, 4, n], key)],
+  ['barsImages(barProbability)', [0, 1, ...NOT_PROBABILITY], (p) => barsImages(key, 2, { barProbability: p })],
+  ['importanceLogMarginal(particles)', [0, ...NOT_COUNT], (k) => importanceLogMarginal(sbn, key, binaryImage, k)],
   ['logLikelihood(right)', [-1, 11, 2.5, NaN], (r) => logLikelihood('normal', psychometricParams, [{ stimulus: 0, right: r, total: 10 }])],
 ];
 
