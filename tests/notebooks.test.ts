@@ -6,8 +6,9 @@
 // Lectures run two at a time, each kernel on one wasm thread: the lectures' small kernels gain
 // little from a second thread, so two single-threaded kernels side by side take about as long as
 // one two-threaded kernel alone, and the suite takes half the time. A lecture's 4-minute limit is
-// thus checked on one core, with another lecture running beside it.
-import { describe, expect, it } from 'vitest';
+// thus checked on one core, with another lecture running beside it. A lecture whose metadata asks
+// for both cores (vi_lectures.threads = 2) runs alone afterwards, on the default threads.
+import { describe, expect, it, type ExpectStatic } from 'vitest';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -20,6 +21,11 @@ const notebooks = fs
   .filter((f) => f.endsWith('.ipynb'))
   .sort()
   .map((f) => f.replace(/\.ipynb$/, ''));
+/** Lectures whose metadata says vi_lectures.threads = 2 (large matrix products, where a second thread pays) run alone. */
+const wantsBothCores = (name: string) =>
+  JSON.parse(fs.readFileSync(`notebooks/${name}.ipynb`, 'utf8')).metadata?.vi_lectures?.threads === 2;
+const alone = notebooks.filter((n) => SIDE_BY_SIDE && wantsBothCores(n));
+const paired = notebooks.filter((n) => !alone.includes(n));
 
 /** Runs a node script asynchronously, so that the test worker keeps answering vitest's RPC. */
 function run(args: string[], minutes: number, env: Record<string, string> = {}): Promise<number | null> {
@@ -34,52 +40,48 @@ function run(args: string[], minutes: number, env: Record<string, string> = {}):
   });
 }
 
-// at most two at once: vitest.config.ts sets maxConcurrency
-describe('lectures, as a reader runs them', { concurrent: SIDE_BY_SIDE }, () => {
-  it.for(notebooks)(
-    '%s: top to bottom, again with another seed, then each cell alone from the last',
-    async (name, { expect }) => {
-      const status = await run(
-        [
-          'dist/scripts/run-notebooks.js',
-          '--only',
-          name,
-          '--reader',
-          String(READER_SEED),
-          '--book',
-          'false',
-        ],
-        25,
-        KERNEL_ENV,
-      );
-      const record = JSON.parse(fs.readFileSync(`build/runs/${name}.json`, 'utf8'));
-      expect(
-        record.failed,
-        'a cell failed: its source and error are printed above',
-      ).toBeUndefined();
-      expect(status).toBe(0);
-      expect(record.seconds.first, 'top to bottom within 4 minutes').toBeLessThan(240);
-      expect(record.claims.reseed.length, 'the same claims ran under the second seed').toBe(
-        record.claims.first.length,
-      );
-      expect(record.claims.reseed.every((c: { held: boolean }) => c.held)).toBe(true);
-    },
-    26 * 60_000,
+/** The reader's three passes of one lecture, with the kernel's environment. */
+async function readerTest(name: string, env: Record<string, string>, expect: ExpectStatic): Promise<void> {
+  const status = await run(
+    ['dist/scripts/run-notebooks.js', '--only', name, '--reader', String(READER_SEED), '--book', 'false'],
+    25,
+    env,
   );
+  const record = JSON.parse(fs.readFileSync(`build/runs/${name}.json`, 'utf8'));
+  expect(record.failed, 'a cell failed: its source and error are printed above').toBeUndefined();
+  expect(status).toBe(0);
+  expect(record.seconds.first, 'top to bottom within 4 minutes').toBeLessThan(240);
+  expect(record.claims.reseed.length, 'the same claims ran under the second seed').toBe(
+    record.claims.first.length,
+  );
+  expect(record.claims.reseed.every((c: { held: boolean }) => c.held)).toBe(true);
+}
 
-  it('03-posterior-collapse on unmodified tfjs (VI_ENGINE=stock): top to bottom, every claim held', async ({ expect }) => {
-    const status = await run(
-      ['dist/scripts/run-notebooks.js', '--only', '03-posterior-collapse', '--book', 'false', '--out', 'build/stock'],
-      10,
-      { ...KERNEL_ENV, VI_ENGINE: 'stock' },
-    );
-    const record = JSON.parse(fs.readFileSync('build/stock/runs/03-posterior-collapse.json', 'utf8'));
-    expect(record.failed, 'a cell failed on stock tfjs: its source and error are printed above').toBeUndefined();
-    expect(status).toBe(0);
-    expect(record.claims.first.every((c: { held: boolean }) => c.held)).toBe(true);
-    const executed = fs.readFileSync('build/stock/03-posterior-collapse.ipynb', 'utf8');
-    expect(executed).toContain('stock tfjs, without the engine');
-  }, 11 * 60_000);
+const TITLE = '%s: top to bottom, again with another seed, then each cell alone from the last';
+
+describe('lectures, as a reader runs them', () => {
+  // at most two at once: vitest.config.ts sets maxConcurrency
+  describe('side by side', { concurrent: SIDE_BY_SIDE }, () => {
+    it.for(paired)(TITLE, (name, { expect }) => readerTest(name, KERNEL_ENV, expect), 26 * 60_000);
+
+    it('03-posterior-collapse on unmodified tfjs (VI_ENGINE=stock): top to bottom, every claim held', async ({ expect }) => {
+      const status = await run(
+        ['dist/scripts/run-notebooks.js', '--only', '03-posterior-collapse', '--book', 'false', '--out', 'build/stock'],
+        10,
+        { ...KERNEL_ENV, VI_ENGINE: 'stock' },
+      );
+      const record = JSON.parse(fs.readFileSync('build/stock/runs/03-posterior-collapse.json', 'utf8'));
+      expect(record.failed, 'a cell failed on stock tfjs: its source and error are printed above').toBeUndefined();
+      expect(status).toBe(0);
+      expect(record.claims.first.every((c: { held: boolean }) => c.held)).toBe(true);
+      const executed = fs.readFileSync('build/stock/03-posterior-collapse.ipynb', 'utf8');
+      expect(executed).toContain('stock tfjs, without the engine');
+    }, 11 * 60_000);
+  });
+
+  describe('alone, on every core', () => {
+    it.for(alone)(TITLE, (name, { expect }) => readerTest(name, {}, expect), 26 * 60_000);
+  });
 });
 
 describe('the book', () => {
