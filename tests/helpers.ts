@@ -31,3 +31,6 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 export function values(t: tf.Tensor): number[] {
   return Array.from(t.dataSync());
 }
+
+/** False under VI_ENGINE=stock: tests of the engine's own kernels then do not apply, and are skipped. */
+export const ENGINE = process.env.VI_ENGINE !== 'stock';

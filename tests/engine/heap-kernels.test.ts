@@ -7,6 +7,7 @@ import * as committed from '../../lib/engine/heap-binary';
 import { heapKernels } from '../../lib/engine/heap-kernels';
 import { heapTransposeCount } from '../../lib/engine/wasm-transpose';
 import { heapBinaryText } from '../../scripts/build-gemm-wasm';
+import { ENGINE } from '../helpers';
 
 /** The transpose by its definition. */
 function transposeByIndex(x: ArrayLike<number>, rows: number, cols: number): number[] {
@@ -27,7 +28,7 @@ describe('kernels on the wasm heap', () => {
       ''].join('\n'));
   });
 
-  it('are there on wasm and absent elsewhere', async () => {
+  it.runIf(ENGINE)('are there on wasm and absent elsewhere', async () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(heapKernels()).not.toBeNull();
     const backend = tf.getBackend();
@@ -39,7 +40,7 @@ describe('kernels on the wasm heap', () => {
     }
   });
 
-  it('transpose moves every value of a matrix of any shape to its place, float32 and int32, through our kernel', () => {
+  it.runIf(ENGINE)('transpose moves every value of a matrix of any shape to its place, float32 and int32, through our kernel', () => {
     const calls = heapTransposeCount.calls;
     fc.assert(fc.property(fc.integer({ min: 1, max: 37 }), fc.integer({ min: 1, max: 37 }), fc.boolean(), (rows, cols, int) => {
       const values = Array.from({ length: rows * cols }, (_, k) => (int ? k * 7 - 100 : Math.sin(k) * 1e3));
@@ -84,7 +85,7 @@ describe('kernels on the wasm heap', () => {
     tf.dispose([x, w, g]);
   });
 
-  it('Sum over the first axis of a matrix goes through our transpose and gives tfjs\'s own sums, bit for bit', () => {
+  it.runIf(ENGINE)('Sum over the first axis of a matrix goes through our transpose and gives tfjs\'s own sums, bit for bit', () => {
     const backend = tf.backend() as unknown as { numDataIds(): number };
     fc.assert(fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), (rows, cols, int) => {
       const x = int ? tf.tensor2d(Array.from({ length: rows * cols }, (_, k) => (k * 37) % 101 - 50), [rows, cols], 'int32')

@@ -8,7 +8,7 @@ import * as tf from '../../lib/core/tf';
 import { heapKernels, parallelProduct } from '../../lib/engine/heap-kernels';
 import { heapMatMulCount } from '../../lib/engine/wasm-matmul';
 import { beforeThreadedKernel, routingKernels } from '../../lib/engine/wasm-threads';
-import { expectClose, expectNoLeak, values } from '../helpers';
+import { ENGINE, expectClose, expectNoLeak, values } from '../helpers';
 
 /** C = A B by definition, in double precision; a [batch, m, k] and b [batch, k, n] as flat arrays (batch 1 broadcasts). */
 function productByDefinition(a: number[], b: number[], batchA: number, batchB: number, m: number, k: number, n: number): number[] {
@@ -40,12 +40,12 @@ function sharedProduct(product: () => number[]): number[] {
 const pseudoRandom = (size: number, seed: number) => Array.from({ length: size }, (_, i) => Math.sin(seed * 7919 + i * 12.9898) * 2);
 
 describe('matrix products on our kernel', () => {
-  it('runs where tfjs is the wasm backend, with fused multiply-adds where this V8 has relaxed SIMD', () => {
+  it.runIf(ENGINE)('runs where tfjs is the wasm backend, with fused multiply-adds where this V8 has relaxed SIMD', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(heapKernels()?.fused).toBe(true);
   });
 
-  it('equals the definition for any shape, transposed operands and batches, through our kernel', async () => {
+  it.runIf(ENGINE)('equals the definition for any shape, transposed operands and batches, through our kernel', async () => {
     const calls = heapMatMulCount.calls;
     let runs = 0;
     await expectNoLeak(() => fc.assert(fc.property(
@@ -79,7 +79,7 @@ describe('matrix products on our kernel', () => {
     }
   });
 
-  it('adds the bias and applies ReLU in the fused product; other activations stay with tfjs', () => {
+  it.runIf(ENGINE)('adds the bias and applies ReLU in the fused product; other activations stay with tfjs', () => {
     const [m, k, n] = [10, 13, 11];
     const [a, b, bias] = [pseudoRandom(m * k, 3), pseudoRandom(k * n, 4), pseudoRandom(n, 5)];
     const linear = productByDefinition(a, b, 1, 1, m, k, n).map((v, i) => v + bias[i % n]);
@@ -106,7 +106,7 @@ describe('matrix products on our kernel', () => {
     });
   });
 
-  it('splits large products between two threads with the same bits as one thread', async () => {
+  it.runIf(ENGINE)('splits large products between two threads with the same bits as one thread', async () => {
     // the worker starts at the first large product; until it is ready, products stay on this thread
     const warm = tf.tidy(() => [tf.ones([64, 256]), tf.ones([256, 256])]);
     for (let tries = 0; tries < 200; tries++) {
@@ -132,7 +132,7 @@ describe('matrix products on our kernel', () => {
     }
   });
 
-  it('wakes the second thread for the next product after a kernel on tfjs\'s pool sent it to rest', () => {
+  it.runIf(ENGINE)('wakes the second thread for the next product after a kernel on tfjs\'s pool sent it to rest', () => {
     const [m, k, n] = [128, 196, 512];
     const [a, b] = [tf.tensor2d(pseudoRandom(m * k, 11), [m, k]), tf.tensor2d(pseudoRandom(k * n, 12), [k, n])];
     tf.matMul(a, b).dispose(); // the worker has a job behind it and spins

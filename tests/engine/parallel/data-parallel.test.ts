@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as path from 'path';
 import * as L from '../../../dist/lib';
 import * as P from '../../../dist/lib/engine/parallel';
+import { ENGINE } from '../../helpers';
 
 const tf = L.tf;
 const factory = (seed: number) => ({ module: path.resolve('dist/lib/engine/parallel/sharded-vae.js'), name: 'shardedVae', options: { config: { hidden: [32], latentDim: 4 }, seed } });
@@ -32,7 +33,7 @@ describe('data-parallel training', () => {
     expect(() => P.shards(1, 2)).toThrow(/batch/);
   });
 
-  it('gives the one-thread result with a worker thread (noise keyed by example), without leaking tensors', async () => {
+  it.runIf(ENGINE)('gives the one-thread result with a worker thread (noise keyed by example), without leaking tensors', async () => {
     const one = await run(0, 4);
     const two = await run(1, 4);
     const three = await run(2, 4);
@@ -45,7 +46,7 @@ describe('data-parallel training', () => {
     expect([one.leaked, two.leaked, three.leaked]).toEqual([0, 0, 0]);
   }, 60_000);
 
-  it('names a factory that does not exist', async () => {
+  it.runIf(ENGINE)('names a factory that does not exist', async () => {
     await expect(P.DataParallel.start({ module: path.resolve('dist/lib/engine/parallel/sharded-vae.js'), name: 'noSuchModel', options: {} }, 0)).rejects.toThrow(/exports no function noSuchModel/);
   });
 });
