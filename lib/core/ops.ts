@@ -8,6 +8,15 @@ export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
 })) as any) as (x: tf.Tensor) => tf.Tensor;
 
+/**
+ * x repeated k times along the rows, copy-major: row c·B + b is row b of x (particles, enumerated
+ * configurations). Concatenation, because tfjs-wasm's Tile kernel copies element by element and was
+ * most of an RWS step on MNIST.
+ */
+export function repeatRows(x: tf.Tensor2D, k: number): tf.Tensor2D {
+  return k === 1 ? tf.clone(x) : tf.concat(new Array<tf.Tensor2D>(k).fill(x), 0);
+}
+
 /** Sums the last `k` axes (k = 0 returns the input unchanged). */
 export function sumLastAxes(x: tf.Tensor, k: number): tf.Tensor {
   if (k === 0) return x;

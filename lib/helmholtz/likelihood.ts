@@ -27,7 +27,9 @@ function latentsForAllRows(model: SigmoidBeliefNet, configs: tf.Tensor2D, rows: 
   let start = 0;
   for (let l = 1; l < model.sizes.length; l++) {
     const layer = tf.slice(configs, [0, start], [-1, model.sizes[l]]);
-    hs.push(tf.reshape(tf.tile(tf.expandDims(layer, 1), [1, rows, 1]), [-1, model.sizes[l]]) as tf.Tensor2D);
+    // configuration c repeated for every row: row c·B + b takes configuration floor(row / B)
+    const which = tf.tensor1d(Int32Array.from({ length: configs.shape[0] * rows }, (_, i) => Math.floor(i / rows)), 'int32');
+    hs.push(tf.gather(layer, which) as tf.Tensor2D);
     start += model.sizes[l];
   }
   return hs;

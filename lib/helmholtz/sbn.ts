@@ -5,11 +5,13 @@
 import * as tf from '../core/tf';
 import { ParameterError, ShapeError, checkInt, fmtShape } from '../core/errors';
 import { Key, uniform } from '../core/random';
-import { variableFrom } from '../core/ops';
+import { repeatRows, variableFrom } from '../core/ops';
+
+export { repeatRows };
 import { Dense, uniqueVariableName } from '../nn/dense';
 
-/** log Bernoulli(y | sigmoid(a)) summed over the last axis: y a − softplus(a). */
-export function bernoulliLogProb(y: tf.Tensor2D, logits: tf.Tensor2D): tf.Tensor1D {
+/** log Bernoulli(y | sigmoid(a)) summed over the last axis: y a − softplus(a); a broadcasts against y. */
+export function bernoulliLogProb(y: tf.Tensor2D, logits: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => tf.sum(tf.sub(tf.mul(y, logits), tf.softplus(logits)), 1) as tf.Tensor1D);
 }
 
@@ -22,11 +24,6 @@ export function sampleBernoulli(key: Key, logits: tf.Tensor2D): tf.Tensor2D {
   const constant = tf.tensor2d(draws.dataSync() as Float32Array, logits.shape);
   draws.dispose();
   return constant;
-}
-
-/** x repeated k times, copy-major: row c·B + b is data row b (for particles or enumerated configurations). */
-export function repeatRows(x: tf.Tensor2D, k: number): tf.Tensor2D {
-  return tf.tidy(() => tf.reshape(tf.tile(tf.expandDims(x, 0), [k, 1, 1]), [-1, x.shape[1]]) as tf.Tensor2D);
 }
 
 export class SigmoidBeliefNet {
@@ -89,9 +86,8 @@ export class SigmoidBeliefNet {
   logJoint(x: tf.Tensor2D, hs: tf.Tensor2D[]): tf.Tensor1D {
     this.checkLatents(x, hs);
     return tf.tidy(() => {
-      const top = hs[this.depth - 1];
-      const topLogits = tf.broadcastTo(this.topLogits, top.shape) as tf.Tensor2D;
-      let total = bernoulliLogProb(top, topLogits);
+      // the prior's logits broadcast over the rows (tfjs-wasm's broadcastTo runs its slow Tile kernel)
+      let total = bernoulliLogProb(hs[this.depth - 1], this.topLogits);
       for (let l = this.depth - 1; l >= 0; l--) {
         const below = l === 0 ? x : hs[l - 1];
         total = tf.add(total, bernoulliLogProb(below, this.generative[l].apply(hs[l])));
@@ -130,7 +126,7 @@ export class SigmoidBeliefNet {
     checkInt('n', n, 1);
     const keys = key.split(this.depth + 1);
     const hs: tf.Tensor2D[] = new Array(this.depth);
-    hs[this.depth - 1] = tf.tidy(() => sampleBernoulli(keys[this.depth], tf.broadcastTo(this.topLogits, [n, this.sizes[this.depth]]) as tf.Tensor2D));
+    hs[this.depth - 1] = tf.tidy(() => sampleBernoulli(keys[this.depth], tf.add(tf.zeros([n, this.sizes[this.depth]]), this.topLogits) as tf.Tensor2D));
     for (let l = this.depth - 1; l >= 1; l--) hs[l - 1] = tf.tidy(() => sampleBernoulli(keys[l], this.generative[l].apply(hs[l])));
     const x = tf.tidy(() => sampleBernoulli(keys[0], this.generative[0].apply(hs[0])));
     return { x, hs };

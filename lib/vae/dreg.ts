@@ -6,7 +6,7 @@
 import * as tf from '../core/tf';
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
-import { stopGradient } from '../core/ops';
+import { repeatRows, stopGradient } from '../core/ops';
 import { checkBinary } from '../data/batches';
 import { Normal } from '../distributions';
 import { Vae } from './vae';
@@ -29,7 +29,7 @@ export function iwaeSurrogate(vae: Vae, x: tf.Tensor2D, key: Key, particles: num
     // the draws of Vae.iwae for this key (its first chunk), so both estimators can share them
     const z = q.rsample(key.foldIn(0), particles) as tf.Tensor3D; // [K, B, L], a function of the encoder
     const fixedQ = new Normal(stopGradient(q.loc), stopGradient(q.scale), { validate: false, eventRank: 1 });
-    const xs = tf.reshape(tf.tile(tf.expandDims(x, 0), [particles, 1, 1]), [particles * batch, -1]) as tf.Tensor2D;
+    const xs = repeatRows(x, particles);
     /** log w for latents zs [K, B, L] with q's parameters held fixed, and the decoder's log-likelihood part. */
     const logWeights = (zs: tf.Tensor) => {
       const flat = tf.reshape(zs, [particles * batch, latent]) as tf.Tensor2D;

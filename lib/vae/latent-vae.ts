@@ -6,6 +6,7 @@ import * as tf from '../core/tf';
 import { ParameterError, checkInt, checkNumber, checkShape } from '../core/errors';
 import { checkBinary } from '../data/batches';
 import { Key, normal } from '../core/random';
+import { repeatRows } from '../core/ops';
 import { isotropicNormalLogProb } from '../distributions';
 import { Mlp } from '../nn';
 import { BinaryDecoder } from './decoders';
@@ -83,7 +84,7 @@ export class LatentVae {
         const locs = tf.tile(loc, [m, 1]) as tf.Tensor2D;
         const scales = tf.tile(scale, [m, 1]) as tf.Tensor2D;
         const z = tf.add(locs, tf.mul(scales, eps)) as tf.Tensor2D;
-        const xs = tf.tile(x, [m, 1]) as tf.Tensor2D;
+        const xs = repeatRows(x, m);
         const logQ = tf.sub(isotropicNormalLogProb(eps, 0, 1), tf.sum(tf.log(scales), 1));
         const logW = tf.sub(tf.add(this.decoder.logProb(xs, z), isotropicNormalLogProb(z, 0, 1)), logQ);
         return tf.logSumExp(tf.reshape(logW, [m, batch]), 0) as tf.Tensor1D;

@@ -3,6 +3,7 @@
 import * as tf from '../core/tf';
 import { checkInt, checkShape } from '../core/errors';
 import { Key } from '../core/random';
+import { repeatRows } from '../core/ops';
 import { Bernoulli, Normal, kl } from '../distributions';
 import { Activation, Mlp, loadWeights, readWeightsMeta, saveWeights } from '../nn';
 import { checkBinary } from '../data/batches';
@@ -139,7 +140,7 @@ export class Vae {
       parts.push(tf.tidy(() => {
         const z = q.rsample(key.foldIn(c), m); // [m, batch, latent]
         const flat = tf.reshape(z, [m * batch, this.config.latentDim]) as tf.Tensor2D;
-        const xs = tf.reshape(tf.tile(tf.expandDims(x, 0), [m, 1, 1]), [m * batch, this.config.dataDim]) as tf.Tensor2D;
+        const xs = repeatRows(x, m);
         const logLik = tf.reshape(this.decode(flat).logProb(xs), [m, batch]);
         const logPrior = tf.reshape(this.prior(m * batch).logProb(flat), [m, batch]);
         const logW = tf.sub(tf.add(logLik, logPrior), q.logProb(z)); // [m, batch]
