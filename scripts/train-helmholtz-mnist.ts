@@ -6,6 +6,8 @@
 //   --method      wake-sleep | rws | vimco | nvil | vae (K = --particles: 1 is the VAE, more the IWAE)
 //   --sizes       the SBN's layers, e.g. 784,200 or 784,200,200,200 (vae: 784,HIDDEN,LATENT)
 //   --test-images the first N test images scored, with --eval-particles particles
+//   --curve-every the learning curve: log p(x) of the first 500 test images (K = 100) every N epochs
+// The output layer starts at the training set's pixel marginals (lib/helmholtz/init.ts).
 import * as fs from 'fs';
 import * as path from 'path';
 import { initBackend } from '../lib/core/backend';
@@ -14,13 +16,13 @@ import { loadMnist, pixelRange } from '../lib/data';
 import { binarizedTestSet } from '../lib/vae/train-vae';
 import { Vae } from '../lib/vae/vae';
 import { saveWeights } from '../lib/nn/weights';
-import { HelmholtzMethod, Learner, SigmoidBeliefNet, binarizedBatches, fitLearner, helmholtzLearner, meanLogMarginal, vaeLearner } from '../lib/helmholtz';
+import { HelmholtzMethod, Learner, SigmoidBeliefNet, binarizedBatches, fitLearner, helmholtzLearner, logMarginalByRows, marginalLogits, meanLogMarginal, setOutputBias, vaeLearner } from '../lib/helmholtz';
 import { parseArgs } from './args';
 
 async function main(): Promise<void> {
   const args = parseArgs({
     method: 'rws', particles: '5', sizes: '784,200', epochs: '10', batch: '100', 'learning-rate': '1e-3',
-    seed: '1', 'test-images': '1000', 'eval-particles': '1000', out: 'data/helmholtz-mnist',
+    seed: '1', 'test-images': '1000', 'eval-particles': '1000', 'curve-every': '5', out: 'data/helmholtz-mnist',
   });
   const backend = await initBackend();
   const sizes = args.sizes.split(',').map(Number);
@@ -31,28 +33,37 @@ async function main(): Promise<void> {
   let named: [string, import('../lib/core/tf').Variable][];
   if (args.method === 'vae') {
     const vae = new Vae({ dataDim: sizes[0], hidden: sizes.slice(1, -1), latentDim: sizes[sizes.length - 1], activation: 'tanh' }, key.foldIn(1));
+    setOutputBias(vae.decoder.layers[vae.decoder.layers.length - 1], marginalLogits(train));
     learner = vaeLearner(vae, particles);
-    named = vae.variables.map((v) => [v.name, v]);
+    named = vae.namedVariables();
   } else {
     const sbn = new SigmoidBeliefNet(sizes, key.foldIn(1), 'sbn');
+    setOutputBias(sbn.generative[0], marginalLogits(train));
     learner = helmholtzLearner(sbn, args.method as HelmholtzMethod, key.foldIn(2), { particles });
-    named = learner.variables.map((v) => [v.name, v]);
+    named = sbn.namedVariables();
   }
-  const steps = Number(args.epochs) * Math.floor(train.n / batch);
+  const stepsPerEpoch = Math.floor(train.n / batch);
+  const steps = Number(args.epochs) * stepsPerEpoch;
+  const testSet = binarizedTestSet(test);
+  const curveImages = pixelRange(testSet, 0, 500);
   const result = await fitLearner(learner, binarizedBatches(train, batch, key.foldIn(3)), key.foldIn(4), {
     steps, learningRate: Number(args['learning-rate']), label: learner.name, progress: 'lines',
+    evaluate: { every: Number(args['curve-every']) * stepsPerEpoch, score: (l) => meanLogMarginal(l, Key.fromSeed(6), curveImages, 100) },
   });
-  const x = pixelRange(binarizedTestSet(test), 0, Number(args['test-images']));
+  curveImages.dispose();
+  const x = pixelRange(testSet, 0, Number(args['test-images']));
   const t0 = Date.now();
-  const testLogP = meanLogMarginal(learner, Key.fromSeed(5), x, Number(args['eval-particles']));
+  const perImage = logMarginalByRows(learner, Key.fromSeed(5), x, Number(args['eval-particles']));
+  const testLogP = perImage.reduce((s, v) => s + v, 0) / perImage.length;
   x.dispose();
   const name = `${args.method}-k${particles}-${sizes.join('-')}-seed${args.seed}`;
   const dir = path.join(args.out, name);
   fs.mkdirSync(dir, { recursive: true });
   const record = {
-    learner: learner.name, sizes, particles, epochs: Number(args.epochs), steps, batch,
+    learner: learner.name, method: args.method, sizes, particles, epochs: Number(args.epochs), steps, batch,
     learningRate: Number(args['learning-rate']), seconds: result.seconds, backend,
-    test: { images: Number(args['test-images']), particles: Number(args['eval-particles']), meanLogP: testLogP, seconds: (Date.now() - t0) / 1000 },
+    curve: { images: 500, particles: 100, points: result.curve.map(({ step, value }) => ({ epoch: step / stepsPerEpoch, meanLogP: value })) },
+    test: { images: Number(args['test-images']), particles: Number(args['eval-particles']), meanLogP: testLogP, perImage: Array.from(perImage, (v) => Math.round(v * 1000) / 1000), seconds: (Date.now() - t0) / 1000 },
     command: `npm run ts -- scripts/train-helmholtz-mnist.ts ${process.argv.slice(2).join(' ')}`,
   };
   saveWeights(dir, named, record);

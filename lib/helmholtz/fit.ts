@@ -46,6 +46,25 @@ export function meanLogMarginal(learner: Learner, key: Key, x: tf.Tensor2D, part
   return values.reduce((s, v) => s + v, 0) / values.length;
 }
 
+/**
+ * log p(x) of every row of x, importance-sampled with `particles` draws, `rows` rows at a time so that
+ * memory stays small when K is in the thousands; the rows of block b use key.foldIn(b).
+ */
+export function logMarginalByRows(learner: Learner, key: Key, x: tf.Tensor2D, particles: number, rows = 20): Float64Array {
+  checkInt('rows', rows, 1);
+  const n = x.shape[0];
+  const out = new Float64Array(n);
+  for (let start = 0, b = 0; start < n; start += rows, b++) {
+    const block = tf.slice(x, [start, 0], [Math.min(rows, n - start), -1]);
+    try {
+      out.set(learner.logMarginal(key.foldIn(b), block, particles), start);
+    } finally {
+      block.dispose();
+    }
+  }
+  return out;
+}
+
 /** Trains `learner` with Adam for `steps` steps; step i uses batches(key_i, i). */
 export async function fitLearner(learner: Learner, batches: Batches, key: Key, o: FitOptions): Promise<FitResult> {
   checkNumber('learningRate', o.learningRate, (v) => v > 0 && Number.isFinite(v), 'a positive learning rate');

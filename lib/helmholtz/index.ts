@@ -7,3 +7,5 @@ export * from './fit';
 export * from './bars-experiment';
 export * from './explaining-away';
 export * from './record';
+export * from './init';
+export * from './mnist-runs';

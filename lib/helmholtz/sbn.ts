@@ -35,7 +35,7 @@ export class SigmoidBeliefNet {
   readonly topLogits: tf.Variable<tf.Rank.R1>;
 
   /** sizes = [data, h_1, …, h_M]: at least one stochastic layer. */
-  constructor(readonly sizes: number[], key: Key, name = 'sbn') {
+  constructor(readonly sizes: number[], key: Key, readonly name = 'sbn') {
     if (!Array.isArray(sizes) || sizes.length < 2) {
       throw new ParameterError(`a Helmholtz machine needs sizes [data, h1, …], got [${sizes}]`, 'pass the data size and at least one latent layer size');
     }
@@ -62,6 +62,11 @@ export class SigmoidBeliefNet {
 
   get variables(): tf.Variable[] {
     return [...this.generativeVariables, ...this.recognitionVariables];
+  }
+
+  /** Variables under stable names (`name/top`, `name/p0/weight`, …) for saving and loading. */
+  namedVariables(): [string, tf.Variable][] {
+    return [[`${this.name}/top`, this.topLogits], ...[...this.generative, ...this.recognition].flatMap((d) => d.namedVariables())];
   }
 
   private checkData(x: tf.Tensor): void {

@@ -1,0 +1,85 @@
+// The shipped binarized-MNIST models of the Helmholtz-machine lecture (data/helmholtz-mnist/<run>/,
+// written by scripts/train-helmholtz-mnist.ts): loading a run's weights into its learner, the
+// published figures it is compared with, and its active units.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '../core/tf';
+import { DataError } from '../core/errors';
+import { Key } from '../core/random';
+import { loadWeights, readWeightsMeta } from '../nn';
+import { Vae } from '../vae/vae';
+import { activeUnits } from '../vae/diagnostics';
+import { HelmholtzMethod } from './estimators';
+import { Learner, helmholtzLearner, vaeLearner } from './learners';
+import { SigmoidBeliefNet } from './sbn';
+
+/**
+ * Published test log-likelihoods on binarized MNIST (nats; reported as −log p(x)).
+ * Burda, Grosse and Salakhutdinov (2016), Table 1: one stochastic layer (784-200-200-50 tanh),
+ * dynamic binarization, 3,280 epochs, scored with k = 5,000.
+ * Mnih and Rezende (2016, VIMCO), Table 2: SBN 200-200-200 trained with K = 5.
+ */
+export const MNIST_ANCHORS = {
+  burda2016: { epochs: 3280, 'VAE': 86.76, 'IWAE K=5': 85.54, 'IWAE K=50': 84.78 },
+  mnihRezende2016: { 'VIMCO K=5': 92.8, 'RWS K=5': 93.5 },
+} as const;
+
+/** What the training script records next to the weights. */
+export interface MnistRunRecord {
+  learner: string;
+  method: HelmholtzMethod | 'vae';
+  sizes: number[];
+  particles: number;
+  epochs: number;
+  steps: number;
+  batch: number;
+  learningRate: number;
+  seconds: number;
+  curve: { images: number; particles: number; points: { epoch: number; meanLogP: number }[] };
+  test: { images: number; particles: number; meanLogP: number; perImage: number[]; seconds: number };
+  command: string;
+}
+
+export type MnistRun = { record: MnistRunRecord; learner: Learner } & ({ kind: 'sbn'; sbn: SigmoidBeliefNet } | { kind: 'vae'; vae: Vae });
+
+/** Rebuilds the run stored in `dir` and loads its weights; the caller disposes run.learner. */
+export function loadMnistRun(dir: string): MnistRun {
+  if (!fs.existsSync(path.join(dir, 'weights.json'))) {
+    throw new DataError(`no shipped model at ${dir}`, 'restore data/helmholtz-mnist from git, or train it with scripts/train-helmholtz-mnist.ts (the command is in the other runs\' records)');
+  }
+  const record = readWeightsMeta(dir) as MnistRunRecord;
+  if (!Array.isArray(record?.sizes) || !record.test || !Array.isArray(record.test.perImage)) {
+    throw new DataError(`${dir}/weights.json has no run record (sizes, test scores)`, 'use a folder written by scripts/train-helmholtz-mnist.ts');
+  }
+  const key = Key.fromSeed(0); // the initial weights are all overwritten
+  if (record.method === 'vae') {
+    const { sizes } = record;
+    const vae = new Vae({ dataDim: sizes[0], hidden: sizes.slice(1, -1), latentDim: sizes[sizes.length - 1], activation: 'tanh' }, key);
+    return withWeights(dir, vae.namedVariables(), () => vae.dispose(), { kind: 'vae', vae, record, learner: vaeLearner(vae, record.particles) });
+  }
+  const sbn = new SigmoidBeliefNet(record.sizes, key, 'sbn');
+  return withWeights(dir, sbn.namedVariables(), () => sbn.dispose(), { kind: 'sbn', sbn, record, learner: helmholtzLearner(sbn, record.method, key, { particles: record.particles }) });
+}
+
+function withWeights(dir: string, named: [string, tf.Variable][], dispose: () => void, run: MnistRun): MnistRun {
+  try {
+    loadWeights(dir, named);
+  } catch (e) {
+    dispose(); // a refused file leaves no model behind
+    throw e;
+  }
+  return run;
+}
+
+/**
+ * The number of active latent units in the first latent layer: units whose posterior mean E_q[h | x]
+ * varies across the images x by more than `threshold` (Burda et al.'s criterion; for binary units
+ * the mean is q's probability of the unit being on).
+ */
+export function mnistActiveUnits(run: MnistRun, x: tf.Tensor2D, threshold = 0.01): { count: number; of: number } {
+  const means = tf.tidy(() => (run.kind === 'vae' ? run.vae.encoder.apply(x).slice([0, 0], [-1, run.vae.config.latentDim]) : tf.sigmoid(run.sbn.recognition[0].apply(x))));
+  const d = means.shape[1];
+  const values = means.dataSync() as Float32Array;
+  means.dispose();
+  return { count: activeUnits(values, d, threshold).count, of: d };
+}
