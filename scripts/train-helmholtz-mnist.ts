@@ -14,9 +14,8 @@ import { initBackend } from '../lib/core/backend';
 import { Key } from '../lib/core/random';
 import { loadMnist, pixelRange } from '../lib/data';
 import { binarizedTestSet } from '../lib/vae/train-vae';
-import { Vae } from '../lib/vae/vae';
 import { saveWeights } from '../lib/nn/weights';
-import { HelmholtzMethod, Learner, SigmoidBeliefNet, binarizedBatches, fitLearner, helmholtzLearner, logMarginalByRows, marginalLogits, meanLogMarginal, setOutputBias, vaeLearner } from '../lib/helmholtz';
+import { MnistModelSpec, binarizedBatches, buildMnistModel, fitLearner, logMarginalByRows, marginalLogits, meanLogMarginal } from '../lib/helmholtz';
 import { parseArgs } from './args';
 
 async function main(): Promise<void> {
@@ -29,19 +28,8 @@ async function main(): Promise<void> {
   const particles = Number(args.particles), batch = Number(args.batch);
   const key = Key.fromSeed(Number(args.seed));
   const { train, test } = loadMnist();
-  let learner: Learner;
-  let named: [string, import('../lib/core/tf').Variable][];
-  if (args.method === 'vae') {
-    const vae = new Vae({ dataDim: sizes[0], hidden: sizes.slice(1, -1), latentDim: sizes[sizes.length - 1], activation: 'tanh' }, key.foldIn(1));
-    setOutputBias(vae.decoder.layers[vae.decoder.layers.length - 1], marginalLogits(train));
-    learner = vaeLearner(vae, particles);
-    named = vae.namedVariables();
-  } else {
-    const sbn = new SigmoidBeliefNet(sizes, key.foldIn(1), 'sbn');
-    setOutputBias(sbn.generative[0], marginalLogits(train));
-    learner = helmholtzLearner(sbn, args.method as HelmholtzMethod, key.foldIn(2), { particles });
-    named = sbn.namedVariables();
-  }
+  const spec = { method: args.method as MnistModelSpec['method'], sizes, particles };
+  const { learner, named } = buildMnistModel(spec, key, marginalLogits(train));
   const stepsPerEpoch = Math.floor(train.n / batch);
   const steps = Number(args.epochs) * stepsPerEpoch;
   const testSet = binarizedTestSet(test);

@@ -2,6 +2,7 @@ export * from './errors';
 export * from './random';
 export * from './backend';
 export * from './notebook';
+export * from './cell-state';
 export * from './progress';
 export * from './train';
 export * from './ops';

@@ -12,6 +12,7 @@ import { activeUnits } from '../vae/diagnostics';
 import { HelmholtzMethod } from './estimators';
 import { Learner, helmholtzLearner, vaeLearner } from './learners';
 import { SigmoidBeliefNet } from './sbn';
+import { setOutputBias } from './init';
 
 /**
  * Published test log-likelihoods on binarized MNIST (nats; reported as −log p(x)).
@@ -40,7 +41,32 @@ export interface MnistRunRecord {
   command: string;
 }
 
-export type MnistRun = { record: MnistRunRecord; learner: Learner } & ({ kind: 'sbn'; sbn: SigmoidBeliefNet } | { kind: 'vae'; vae: Vae });
+export interface MnistModelSpec {
+  method: HelmholtzMethod | 'vae';
+  /** SBN: [784, h_1, …, h_M]; VAE: [784, hidden…, latent]. */
+  sizes: number[];
+  /** K of RWS and VIMCO; k of the VAE's bound (1 is the ELBO, more an IWAE). */
+  particles: number;
+}
+
+export type MnistModel = { learner: Learner; named: [string, tf.Variable][] } & ({ kind: 'sbn'; sbn: SigmoidBeliefNet } | { kind: 'vae'; vae: Vae });
+export type MnistRun = MnistModel & { record: MnistRunRecord };
+
+/**
+ * A fresh model of the MNIST comparison, initialised from key.foldIn(1) (and an NVIL baseline from
+ * key.foldIn(2)); with `outputLogits` the output layer's bias starts there (e.g. marginalLogits).
+ */
+export function buildMnistModel(spec: MnistModelSpec, key: Key, outputLogits?: Float32Array): MnistModel {
+  const { method, sizes, particles } = spec;
+  if (method === 'vae') {
+    const vae = new Vae({ dataDim: sizes[0], hidden: sizes.slice(1, -1), latentDim: sizes[sizes.length - 1], activation: 'tanh' }, key.foldIn(1));
+    if (outputLogits) setOutputBias(vae.decoder.layers[vae.decoder.layers.length - 1], outputLogits);
+    return { kind: 'vae', vae, named: vae.namedVariables(), learner: vaeLearner(vae, particles) };
+  }
+  const sbn = new SigmoidBeliefNet(sizes, key.foldIn(1), 'sbn');
+  if (outputLogits) setOutputBias(sbn.generative[0], outputLogits);
+  return { kind: 'sbn', sbn, named: sbn.namedVariables(), learner: helmholtzLearner(sbn, method, key.foldIn(2), { particles }) };
+}
 
 /** Rebuilds the run stored in `dir` and loads its weights; the caller disposes run.learner. */
 export function loadMnistRun(dir: string): MnistRun {
@@ -51,24 +77,14 @@ export function loadMnistRun(dir: string): MnistRun {
   if (!Array.isArray(record?.sizes) || !record.test || !Array.isArray(record.test.perImage)) {
     throw new DataError(`${dir}/weights.json has no run record (sizes, test scores)`, 'use a folder written by scripts/train-helmholtz-mnist.ts');
   }
-  const key = Key.fromSeed(0); // the initial weights are all overwritten
-  if (record.method === 'vae') {
-    const { sizes } = record;
-    const vae = new Vae({ dataDim: sizes[0], hidden: sizes.slice(1, -1), latentDim: sizes[sizes.length - 1], activation: 'tanh' }, key);
-    return withWeights(dir, vae.namedVariables(), () => vae.dispose(), { kind: 'vae', vae, record, learner: vaeLearner(vae, record.particles) });
-  }
-  const sbn = new SigmoidBeliefNet(record.sizes, key, 'sbn');
-  return withWeights(dir, sbn.namedVariables(), () => sbn.dispose(), { kind: 'sbn', sbn, record, learner: helmholtzLearner(sbn, record.method, key, { particles: record.particles }) });
-}
-
-function withWeights(dir: string, named: [string, tf.Variable][], dispose: () => void, run: MnistRun): MnistRun {
+  const model = buildMnistModel(record, Key.fromSeed(0)); // the initial weights are all overwritten
   try {
-    loadWeights(dir, named);
+    loadWeights(dir, model.named);
   } catch (e) {
-    dispose(); // a refused file leaves no model behind
+    model.learner.dispose(); // a refused file leaves no model behind
     throw e;
   }
-  return run;
+  return { ...model, record };
 }
 
 /**
