@@ -16,3 +16,4 @@ export * as fk from './fk';
 export * as vq from './vq';
 export * as lottery from './lottery';
 export * as helmholtz from './helmholtz';
+export * as attention from './attention';

@@ -1,0 +1,4 @@
+export * from './attention';
+export * from './layer-norm';
+export * from './multi-head';
+export * from './positions';
