@@ -1,0 +1,99 @@
+// The Transformer models: nothing flows from later target symbols or from source padding, a small
+// encoder-decoder learns to reverse sequences, training is reproducible and leak-free, bad tokens
+// and overlong sequences are refused by name.
+import { describe, expect, it } from 'vitest';
+import * as tf from '../../lib/core/tf';
+import { Key, uniform } from '../../lib/core/random';
+import { ShapeError } from '../../lib/core/errors';
+import { adam } from '../../lib/core/adam';
+import { train } from '../../lib/core/train';
+import { CausalTransformer, Seq2SeqTransformer, TransformerConfig, paddingMask, sequenceCrossEntropy } from '../../lib/attention';
+import { expectNoLeak } from '../helpers';
+
+const small: TransformerConfig = { width: 16, heads: 2, hidden: 32, layers: 1, maxLength: 8, positions: 'sinusoidal', norm: 'pre', residual: true };
+const ints = (rows: number[][]) => tf.tensor2d(rows, undefined, 'int32');
+
+describe('causality and masks', () => {
+  it('a decoder-only model\'s logits up to t ignore the symbols after t', () => {
+    const lm = new CausalTransformer(small, 5, Key.fromSeed(1));
+    const a = lm.apply(ints([[1, 2, 3, 4, 0, 1]]));
+    const b = lm.apply(ints([[1, 2, 3, 0, 4, 4]]));
+    const [la, lb] = [a, b].map((o) => o.logits.arraySync()[0]);
+    for (let t = 0; t < 3; t++) expect(lb[t]).toEqual(la[t]);
+    expect(lb[3]).not.toEqual(la[3]);
+    tf.dispose([a, b] as unknown as tf.TensorContainer);
+    lm.dispose();
+  });
+
+  it('the encoder-decoder ignores later target symbols and the source\'s padding', () => {
+    const model = new Seq2SeqTransformer(small, 6, 5, Key.fromSeed(2));
+    const mask = paddingMask([3], 5);
+    const run = (src: number[], tgt: number[]) => {
+      const out = model.apply(ints([src]), ints([tgt]), mask);
+      const logits = out.logits.arraySync()[0];
+      tf.dispose(out as unknown as tf.TensorContainer);
+      return logits;
+    };
+    const base = run([1, 2, 3, 0, 0], [0, 1, 2, 3]);
+    expect(run([1, 2, 3, 5, 4], [0, 1, 2, 3])).toEqual(base); // padding changed
+    const later = run([1, 2, 3, 0, 0], [0, 1, 4, 4]);
+    expect(later.slice(0, 2)).toEqual(base.slice(0, 2));
+    expect(run([1, 2, 4, 0, 0], [0, 1, 2, 3])[0]).not.toEqual(base[0]); // a real source symbol matters
+    mask.dispose();
+    model.dispose();
+  });
+});
+
+/** Random sequences of symbols 1..vocab−1 and their reversals; symbol 0 starts the target. */
+function reversalBatch(key: Key, batch: number, length: number, vocab: number) {
+  const draws = uniform(key, [batch, length]);
+  const src = (draws.arraySync() as number[][]).map((r) => r.map((u) => 1 + Math.floor(u * (vocab - 1))));
+  draws.dispose();
+  const reversed = src.map((r) => [...r].reverse());
+  return { source: ints(src), targetIn: ints(reversed.map((r) => [0, ...r.slice(0, -1)])), targetOut: ints(reversed) };
+}
+
+async function trainReversal(seed: number, steps: number) {
+  const model = new Seq2SeqTransformer({ ...small, width: 32, hidden: 64 }, 6, 6, Key.fromSeed(seed));
+  const optimizer = adam(3e-3);
+  const result = await train(Key.fromSeed(seed + 1), (k) => {
+    const b = reversalBatch(k, 32, 5, 6);
+    const loss = sequenceCrossEntropy(model.apply(b.source, b.targetIn).logits, b.targetOut);
+    tf.dispose([b.source, b.targetIn, b.targetOut]);
+    return loss;
+  }, { steps, optimizer, variables: model.variables, progress: 'off' });
+  optimizer.dispose();
+  return { model, losses: result.losses };
+}
+
+describe('training', () => {
+  it('learns to reverse sequences: greedy decoding gets held-out ones right', async () => {
+    const { model } = await trainReversal(3, 400);
+    const test = reversalBatch(Key.fromSeed(99), 200, 5, 6);
+    const decoded = await expectNoLeak(() => model.greedy(test.source, 0, 5), 1);
+    const right = (decoded.arraySync() as number[][]).filter((r, i) => r.join() === (test.targetOut.arraySync() as number[][])[i].join()).length;
+    expect(right / 200).toBeGreaterThan(0.9);
+    tf.dispose([decoded, test.source, test.targetIn, test.targetOut]);
+    model.dispose();
+  }, 60_000);
+
+  it('is reproducible and leak-free', async () => {
+    const held = tf.memory().numTensors;
+    const a = await trainReversal(5, 5);
+    const b = await trainReversal(5, 5);
+    expect(b.losses).toEqual(a.losses);
+    a.model.dispose();
+    b.model.dispose();
+    expect(tf.memory().numTensors).toBe(held);
+  });
+});
+
+describe('bad input', () => {
+  it('refuses symbols outside the vocabulary, float tokens and sequences longer than the table', () => {
+    const lm = new CausalTransformer(small, 5, Key.fromSeed(6));
+    expect(() => lm.apply(ints([[1, 5]]))).toThrow(/outside the vocabulary/);
+    expect(() => lm.apply(tf.tensor2d([[1, 2]]))).toThrow(ShapeError);
+    expect(() => lm.apply(ints([Array(9).fill(1)]))).toThrow(/longer than the position table/);
+    lm.dispose();
+  });
+});
