@@ -5,4 +5,6 @@ export * from './positions';
 export * from './block';
 export * from './embedding';
 export * from './sequence-loss';
+export * from './decode';
 export * from './transformer';
+export * from './gru';

@@ -3,13 +3,14 @@
 // (causal) one that predicts each symbol from the ones before it, a language model. Both return
 // every layer's attention weights for plotting.
 import * as tf from '../core/tf';
-import { ParameterError, checkInt } from '../core/errors';
+import { checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { Dense } from '../nn/dense';
 import { causalMask } from './attention';
 import { BlockConfig, NormPlacement, TransformerBlock } from './block';
 import { PositionEncoding, PositionKind, TokenEmbedding } from './embedding';
 import { LayerNorm } from './layer-norm';
+import { SequenceToSequence } from './decode';
 
 export interface TransformerConfig {
   width: number;
@@ -86,7 +87,7 @@ export interface Translation {
 }
 
 /** An encoder-decoder Transformer. */
-export class Seq2SeqTransformer {
+export class Seq2SeqTransformer implements SequenceToSequence {
   readonly encoder: Stack;
   readonly decoder: Stack;
 
@@ -108,24 +109,6 @@ export class Seq2SeqTransformer {
       const decoded = this.decoder.run(targetIn, causal, encoded.hidden, sourceMask);
       return { logits: this.decoder.logits(decoded.hidden), encoderWeights: encoded.selfWeights, decoderWeights: decoded.selfWeights, crossWeights: decoded.crossWeights };
     });
-  }
-
-  /** Greedy decoding: `length` symbols after `start`, each the most probable given those before. */
-  greedy(source: tf.Tensor2D, start: number, length: number, sourceMask?: tf.Tensor): tf.Tensor2D {
-    checkInt('length', length, 1);
-    if (!Number.isInteger(start) || start < 0 || start >= this.targetVocab) throw new ParameterError(`start symbol ${start} is outside the target vocabulary`, `use a symbol in 0..${this.targetVocab - 1}`);
-    const batch = source.shape[0];
-    const rows = Array.from({ length: batch }, () => [start]);
-    for (let t = 0; t < length; t++) {
-      const next = tf.tidy(() => {
-        const out = this.apply(source, tf.tensor2d(rows, undefined, 'int32'), sourceMask);
-        return tf.argMax(tf.squeeze(tf.slice(out.logits, [0, t, 0], [-1, 1, -1]), [1]), -1);
-      });
-      const symbols = next.dataSync();
-      next.dispose();
-      rows.forEach((r, b) => r.push(symbols[b]));
-    }
-    return tf.tensor2d(rows.map((r) => r.slice(1)), undefined, 'int32');
   }
 
   get variables(): tf.Variable[] {

@@ -7,7 +7,7 @@ import { Key, uniform } from '../../lib/core/random';
 import { ShapeError } from '../../lib/core/errors';
 import { adam } from '../../lib/core/adam';
 import { train } from '../../lib/core/train';
-import { CausalTransformer, Seq2SeqTransformer, TransformerConfig, paddingMask, sequenceCrossEntropy } from '../../lib/attention';
+import { CausalTransformer, GruCell, GruSeq2Seq, Seq2SeqTransformer, greedyDecode, TransformerConfig, paddingMask, sequenceCrossEntropy } from '../../lib/attention';
 import { expectNoLeak } from '../helpers';
 
 const small: TransformerConfig = { width: 16, heads: 2, hidden: 32, layers: 1, maxLength: 8, positions: 'sinusoidal', norm: 'pre', residual: true };
@@ -70,7 +70,7 @@ describe('training', () => {
   it('learns to reverse sequences: greedy decoding gets held-out ones right', async () => {
     const { model } = await trainReversal(3, 400);
     const test = reversalBatch(Key.fromSeed(99), 200, 5, 6);
-    const decoded = await expectNoLeak(() => model.greedy(test.source, 0, 5), 1);
+    const decoded = await expectNoLeak(() => greedyDecode(model, test.source, 0, 5), 1);
     const right = (decoded.arraySync() as number[][]).filter((r, i) => r.join() === (test.targetOut.arraySync() as number[][])[i].join()).length;
     expect(right / 200).toBeGreaterThan(0.9);
     tf.dispose([decoded, test.source, test.targetIn, test.targetOut]);
@@ -95,5 +95,41 @@ describe('bad input', () => {
     expect(() => lm.apply(tf.tensor2d([[1, 2]]))).toThrow(ShapeError);
     expect(() => lm.apply(ints([Array(9).fill(1)]))).toThrow(/longer than the position table/);
     lm.dispose();
+  });
+});
+
+describe('the GRU baseline', () => {
+  it('one step is the GRU update, computed by hand', () => {
+    const cell = new GruCell(2, 1, Key.fromSeed(7));
+    const set = (d: { weight: tf.Variable; bias: tf.Variable }, w: number[][], b: number[]) => {
+      d.weight.assign(tf.tensor2d(w));
+      d.bias.assign(tf.tensor1d(b));
+    };
+    set(cell.input, [[0.5, -1, 2], [1, 0.25, -0.5]], [0.1, 0.2, 0.3]);
+    set(cell.recurrent, [[-0.3, 0.7, 1.5]], [0, -0.1, 0.2]);
+    const [x, h] = [[0.4, -0.6], [0.8]];
+    const sig = (v: number) => 1 / (1 + Math.exp(-v));
+    const z = sig(0.5 * x[0] + x[1] + 0.1 - 0.3 * h[0]);
+    const r = sig(-1 * x[0] + 0.25 * x[1] + 0.2 + 0.7 * h[0] - 0.1);
+    const n = Math.tanh(2 * x[0] - 0.5 * x[1] + 0.3 + r * (1.5 * h[0] + 0.2));
+    const next = cell.step(tf.tensor2d([x]), tf.tensor2d([h]));
+    expect(next.dataSync()[0]).toBeCloseTo((1 - z) * n + z * h[0], 6);
+    next.dispose();
+    cell.dispose();
+  });
+
+  it('padding leaves the encoder\'s state alone, and a real symbol changes it', () => {
+    const model = new GruSeq2Seq(8, 6, 5, Key.fromSeed(8));
+    const mask = paddingMask([2], 4);
+    const run = (src: number[]) => {
+      const out = model.apply(ints([src]), ints([[0, 1, 2]]), mask);
+      const v = out.logits.arraySync();
+      out.logits.dispose();
+      return v;
+    };
+    expect(run([3, 4, 1, 2])).toEqual(run([3, 4, 5, 5]));
+    expect(run([3, 1, 1, 2])).not.toEqual(run([3, 4, 1, 2]));
+    mask.dispose();
+    model.dispose();
   });
 });
