@@ -8,3 +8,4 @@ export * from './sequence-loss';
 export * from './decode';
 export * from './transformer';
 export * from './gru';
+export * from './ambiguity-task';
