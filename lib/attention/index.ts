@@ -9,3 +9,4 @@ export * from './decode';
 export * from './transformer';
 export * from './gru';
 export * from './ambiguity-task';
+export * from './sort-task';

@@ -2,3 +2,4 @@ export * from './dense';
 export * from './mlp';
 export * from './weights';
 export * from './masked-mlp';
+export * from './count';

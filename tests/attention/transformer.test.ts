@@ -7,7 +7,7 @@ import { Key, uniform } from '../../lib/core/random';
 import { ShapeError } from '../../lib/core/errors';
 import { adam } from '../../lib/core/adam';
 import { train } from '../../lib/core/train';
-import { CausalTransformer, GruCell, GruSeq2Seq, Seq2SeqTransformer, greedyDecode, TransformerConfig, paddingMask, sequenceCrossEntropy } from '../../lib/attention';
+import { CausalTransformer, GruCell, GruSeq2Seq, Seq2SeqTransformer, greedyDecode, sortBatch, TransformerConfig, paddingMask, sequenceCrossEntropy } from '../../lib/attention';
 import { expectNoLeak } from '../helpers';
 
 const small: TransformerConfig = { width: 16, heads: 2, hidden: 32, layers: 1, maxLength: 8, positions: 'sinusoidal', norm: 'pre', residual: true };
@@ -131,5 +131,20 @@ describe('the GRU baseline', () => {
     expect(run([3, 1, 1, 2])).not.toEqual(run([3, 4, 1, 2]));
     mask.dispose();
     model.dispose();
+  });
+});
+
+describe('the sort task', () => {
+  it('targets are the next digit, and only the sorted half is scored', () => {
+    const b = sortBatch(Key.fromSeed(12), 3, 4, 3);
+    const tokens = b.tokens.arraySync() as number[][];
+    const targets = b.targets.arraySync() as number[][];
+    b.sequences.forEach((s, i) => {
+      const sorted = [...s].sort((x, y) => x - y);
+      expect(tokens[i]).toEqual([...s, ...sorted.slice(0, 3)]);
+      expect(targets[i]).toEqual([...s.slice(1), ...sorted]);
+    });
+    expect(Array.from(b.weights.dataSync().slice(0, 7))).toEqual([0, 0, 0, 1, 1, 1, 1]);
+    tf.dispose([b.tokens, b.targets, b.weights]);
   });
 });
