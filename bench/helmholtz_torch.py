@@ -1,8 +1,10 @@
 """Reference for bench/helmholtz.ts: lecture 2's training steps on bars in PyTorch (Debian
 python3-torch, CPU), batches of 100 binary 5x5 images, Adam: the sigmoid belief network 25-10 by
 reweighted wake-sleep with 5 particles (p on the weighted particles, q half on them and half on
-dreams), and the VAE 25-64-10 (tanh) on the 5-particle importance-weighted bound. Prints
-{'sbn': s, 'iwae': s} per step as one JSON line, once, or once per round with --serve.
+dreams), and the VAE 25-64-10 (tanh) on the 5-particle importance-weighted bound; and the same two
+methods at the size of the MNIST comparison: the SBN 784-200-200-200 and the VAE 784-200-200-50 on
+binary 784-pixel batches. Prints {'sbn': s, 'iwae': s, 'sbn_mnist': s, 'iwae_mnist': s} per step as
+one JSON line, once, or once per round with --serve.
 """
 import argparse
 import math
@@ -13,6 +15,7 @@ from rounds import per_call, serve  # bench/rounds.py
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--steps", type=int, default=300)
+ap.add_argument("--mnist-steps", type=int, default=30)
 ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--serve", action="store_true")
 args = ap.parse_args()
@@ -82,6 +85,84 @@ def iwae_step():
     return loss.item()
 
 
+# the MNIST sizes: binary pixels on with probability 0.13, about MNIST's share of ink
+pixels = (torch.rand(10000, 784) < 0.13).float()
+SIZES = [784, 200, 200, 200]
+deep_top = torch.nn.Parameter(torch.zeros(SIZES[-1]))
+deep_gen = torch.nn.ModuleList(torch.nn.Linear(SIZES[l + 1], SIZES[l]) for l in range(3))
+deep_rec = torch.nn.ModuleList(torch.nn.Linear(SIZES[l], SIZES[l + 1]) for l in range(3))
+deep_opt = torch.optim.Adam([deep_top, *deep_gen.parameters(), *deep_rec.parameters()], lr=1e-3)
+
+
+def deep_log_joint(x, hs):
+    logp = bern_logp(hs[-1], deep_top.expand_as(hs[-1]))
+    below = [x, *hs[:-1]]
+    return logp + sum(bern_logp(below[l], deep_gen[l](hs[l])) for l in range(3))
+
+
+def deep_log_rec(x, hs):
+    above = [x, *hs[:-1]]
+    return sum(bern_logp(hs[l], deep_rec[l](above[l])) for l in range(3))
+
+
+def deep_sample_rec(x):
+    hs, h = [], x
+    for layer in deep_rec:
+        h = torch.bernoulli(torch.sigmoid(layer(h)))
+        hs.append(h)
+    return hs
+
+
+def deep_dream(n):
+    h = torch.bernoulli(torch.sigmoid(deep_top.expand(n, SIZES[-1])))
+    hs = [h]
+    for l in (2, 1):
+        h = torch.bernoulli(torch.sigmoid(deep_gen[l](h)))
+        hs.insert(0, h)
+    return torch.bernoulli(torch.sigmoid(deep_gen[0](h))), hs
+
+
+def sbn_mnist_step():
+    x = pixels[torch.randint(0, pixels.shape[0], (B,))]
+    xs = x.repeat(K, 1)
+    with torch.no_grad():
+        hs = deep_sample_rec(xs)
+        xd, hd = deep_dream(B)
+    log_p = deep_log_joint(xs, hs).view(K, B)
+    log_q = deep_log_rec(xs, hs).view(K, B)
+    w = torch.softmax((log_p - log_q).detach(), 0)
+    sleep = -deep_log_rec(xd, hd).mean()
+    loss = -(w * log_p).sum(0).mean() + 0.5 * (-(w * log_q).sum(0).mean() + sleep)
+    deep_opt.zero_grad()
+    loss.backward()
+    deep_opt.step()
+    return loss.item()
+
+
+L = 50
+menc = torch.nn.Sequential(torch.nn.Linear(784, 200), torch.nn.Tanh(), torch.nn.Linear(200, 200), torch.nn.Tanh(), torch.nn.Linear(200, 2 * L))
+mdec = torch.nn.Sequential(torch.nn.Linear(L, 200), torch.nn.Tanh(), torch.nn.Linear(200, 200), torch.nn.Tanh(), torch.nn.Linear(200, 784))
+mvae_opt = torch.optim.Adam([*menc.parameters(), *mdec.parameters()], lr=1e-3)
+
+
+def iwae_mnist_step():
+    x = pixels[torch.randint(0, pixels.shape[0], (B,))]
+    loc, raw = menc(x).chunk(2, -1)
+    scale = F.softplus(raw) + 1e-4
+    eps = torch.randn(K, B, L)
+    z = loc + scale * eps
+    log_q = (-0.5 * eps**2 - scale.log() - 0.5 * LOG2PI).sum(-1)
+    log_prior = (-0.5 * z**2 - 0.5 * LOG2PI).sum(-1)
+    log_lik = bern_logp(x.expand(K, B, 784), mdec(z))
+    loss = -(torch.logsumexp(log_lik + log_prior - log_q, 0) - math.log(K)).mean()
+    mvae_opt.zero_grad()
+    loss.backward()
+    mvae_opt.step()
+    return loss.item()
+
+
 sbn_timed = per_call(sbn_step, args.steps, warmup=20)
 iwae_timed = per_call(iwae_step, args.steps, warmup=20)
-serve(lambda: {"sbn": sbn_timed(), "iwae": iwae_timed()})
+sbn_mnist_timed = per_call(sbn_mnist_step, args.mnist_steps, warmup=5)
+iwae_mnist_timed = per_call(iwae_mnist_step, args.mnist_steps, warmup=5)
+serve(lambda: {"sbn": sbn_timed(), "iwae": iwae_timed(), "sbn_mnist": sbn_mnist_timed(), "iwae_mnist": iwae_mnist_timed()})
