@@ -1,0 +1,119 @@
+"""Reference for bench/attention.ts: the attention lecture's training steps in PyTorch (Debian
+python3-torch, CPU) on batches of 64 sentences of 12 words, Adam: the same encoder-decoder
+Transformer (width 32, 4 heads, feed-forward 64, 2 pre-norm layers each side, sinusoidal positions,
+a final norm) and the same GRU encoder-decoder (width 58), written out here layer by layer.
+Prints {'transformer': s, 'gru': s} per step as one JSON line, once, or once per round with --serve.
+"""
+import argparse
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from rounds import per_call, serve  # bench/rounds.py
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--steps", type=int, default=50)
+ap.add_argument("--threads", type=int, default=2)
+ap.add_argument("--serve", action="store_true")
+args = ap.parse_args()
+torch.set_num_threads(args.threads)
+torch.manual_seed(0)
+B, T, VS, VT, W, HEADS, FF, LAYERS = 64, 12, 27, 31, 32, 4, 64, 2
+
+
+def positions(length, width):
+    t = torch.arange(length).float()[:, None]
+    j = torch.arange(width)
+    angle = t / torch.pow(10000.0, (2 * (j // 2)).float() / width)
+    return torch.where(j % 2 == 0, torch.sin(angle), torch.cos(angle))
+
+
+class Attention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.q, self.k, self.v, self.o = (nn.Linear(W, W) for _ in range(4))
+
+    def forward(self, x, ctx, mask=None):
+        split = lambda t: t.view(t.shape[0], t.shape[1], HEADS, W // HEADS).transpose(1, 2)
+        q, k, v = split(self.q(x)), split(self.k(ctx)), split(self.v(ctx))
+        scores = q @ k.transpose(-1, -2) / math.sqrt(W // HEADS)
+        if mask is not None:
+            scores = scores + (1 - mask) * -1e9
+        out = torch.softmax(scores, -1) @ v
+        return self.o(out.transpose(1, 2).reshape(x.shape[0], x.shape[1], W))
+
+
+class Block(nn.Module):
+    def __init__(self, cross):
+        super().__init__()
+        self.self_att = Attention()
+        self.cross_att = Attention() if cross else None
+        self.ff = nn.Sequential(nn.Linear(W, FF), nn.ReLU(), nn.Linear(FF, W))
+        self.norms = nn.ModuleList(nn.LayerNorm(W) for _ in range(3 if cross else 2))
+
+    def forward(self, x, mask=None, ctx=None):
+        h = self.norms[0](x)
+        x = x + self.self_att(h, h, mask)
+        if self.cross_att is not None:
+            x = x + self.cross_att(self.norms[1](x), ctx)
+        return x + self.ff(self.norms[-1](x))
+
+
+class Transformer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.src_emb, self.tgt_emb = nn.Parameter(torch.randn(VS, W)), nn.Parameter(torch.randn(VT, W))
+        self.enc = nn.ModuleList(Block(False) for _ in range(LAYERS))
+        self.dec = nn.ModuleList(Block(True) for _ in range(LAYERS))
+        self.enc_norm, self.dec_norm = nn.LayerNorm(W), nn.LayerNorm(W)
+        self.readout = nn.Linear(W, VT)
+        self.register_buffer("pos", positions(16, W))
+
+    def forward(self, src, tgt_in):
+        # one-hot products, as the tfjs model embeds
+        h = F.one_hot(src, VS).float() @ self.src_emb + self.pos[: src.shape[1]]
+        for b in self.enc:
+            h = b(h)
+        memory = self.enc_norm(h)
+        causal = torch.tril(torch.ones(tgt_in.shape[1], tgt_in.shape[1]))
+        y = F.one_hot(tgt_in, VT).float() @ self.tgt_emb + self.pos[: tgt_in.shape[1]]
+        for b in self.dec:
+            y = b(y, causal, memory)
+        return self.readout(self.dec_norm(y))
+
+
+class Gru(nn.Module):
+    def __init__(self, width=58):
+        super().__init__()
+        self.src_emb, self.tgt_emb = nn.Parameter(torch.randn(VS, width)), nn.Parameter(torch.randn(VT, width))
+        self.enc, self.dec = nn.GRU(width, width, batch_first=True), nn.GRU(width, width, batch_first=True)
+        self.readout = nn.Linear(width, VT)
+
+    def forward(self, src, tgt_in):
+        _, h = self.enc(F.one_hot(src, VS).float() @ self.src_emb)
+        out, _ = self.dec(F.one_hot(tgt_in, VT).float() @ self.tgt_emb, h)
+        return self.readout(out)
+
+
+src = torch.randint(0, VS, (B, T))
+tgt_in = torch.randint(0, VT, (B, T))
+tgt_out = torch.randint(0, VT, (B, T))
+
+
+def stepper(model):
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+
+    def step():
+        loss = F.cross_entropy(model(src, tgt_in).reshape(-1, VT), tgt_out.reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    return step
+
+
+transformer_timed = per_call(stepper(Transformer()), args.steps, warmup=5)
+gru_timed = per_call(stepper(Gru()), args.steps, warmup=5)
+serve(lambda: {"transformer": transformer_timed(), "gru": gru_timed()})
