@@ -10,3 +10,4 @@ export * from './transformer';
 export * from './gru';
 export * from './ambiguity-task';
 export * from './sort-task';
+export * from './corpus';
