@@ -11,3 +11,4 @@ export * from './gru';
 export * from './ambiguity-task';
 export * from './sort-task';
 export * from './corpus';
+export * from './evaluate';

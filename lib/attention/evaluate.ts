@@ -1,0 +1,77 @@
+// Measuring the attention lecture's models: how often the ambiguous word is translated right, and how
+// much attention the translation of it pays to the cue; how many sequences a decoder-only model
+// sorts exactly; and continuing a text, greedily or by sampling with a key.
+import * as tf from '../core/tf';
+import { ParameterError, checkInt } from '../core/errors';
+import { Key, uniform } from '../core/random';
+import { AmbiguityBatch, ambiguityBatch } from './ambiguity-task';
+import { SequenceToSequence, greedyDecode } from './decode';
+import { sortBatch } from './sort-task';
+import { CausalTransformer, Seq2SeqTransformer } from './transformer';
+
+export interface AmbiguityScore {
+  distance: number;
+  /** Share of sentences whose ambiguous word is translated right (greedy decoding). */
+  disambiguated: number;
+  /** Share of sentences translated right word for word. */
+  exact: number;
+}
+
+/** Greedy translations of n fresh sentences at each distance, scored. */
+export function ambiguityAccuracy(model: SequenceToSequence, key: Key, length: number, distances: number[], n: number): AmbiguityScore[] {
+  return distances.map((distance) => {
+    const b = ambiguityBatch(key.foldIn(distance), n, length, distance);
+    const decoded = greedyDecode(model, b.source, 0, length);
+    const out = decoded.arraySync() as number[][], truth = b.targetOut.arraySync() as number[][];
+    tf.dispose([decoded, b.source, b.targetIn, b.targetOut]);
+    const disambiguated = out.filter((row, i) => row[b.ambiguousAt[i]] === truth[i][b.ambiguousAt[i]]).length / n;
+    const exact = out.filter((row, i) => row.join() === truth[i].join()).length / n;
+    return { distance, disambiguated, exact };
+  });
+}
+
+/**
+ * weights[layer][head]: the mean cross-attention weight that the decoder, predicting the ambiguous
+ * word's translation, puts on the cue's source position (teacher forcing on the batch).
+ */
+export function cueAttention(model: Seq2SeqTransformer, batch: AmbiguityBatch): number[][] {
+  const out = model.apply(batch.source, batch.targetIn);
+  const weights = out.crossWeights.map((w) => w.arraySync() as number[][][][]); // [layer][b][head][t][s]
+  tf.dispose(out as unknown as tf.TensorContainer);
+  return weights.map((layer) => layer[0].map((_, h) =>
+    layer.reduce((sum, perSentence, b) => sum + perSentence[h][batch.ambiguousAt[b]][batch.cueAt[b]], 0) / layer.length));
+}
+
+/** Continues each prompt row by `steps` symbols, each the most probable (greedy) or drawn from softmax(logits / temperature). */
+export function continueSequences(lm: CausalTransformer, prompt: tf.Tensor2D, steps: number, sampling?: { key: Key; temperature: number }): tf.Tensor2D {
+  checkInt('steps', steps, 1);
+  if (sampling && !(sampling.temperature > 0)) throw new ParameterError(`temperature ${sampling.temperature}`, 'use a positive temperature (1 samples the model as it is)');
+  const rows = prompt.arraySync() as number[][];
+  if (rows[0].length + steps - 1 > lm.config.maxLength) {
+    throw new ParameterError(`a prompt of ${rows[0].length} and ${steps} more symbols exceed the model's ${lm.config.maxLength} positions`, 'shorten the prompt or the continuation');
+  }
+  for (let s = 0; s < steps; s++) {
+    const next = tf.tidy(() => {
+      const logits = lm.apply(tf.tensor2d(rows, undefined, 'int32')).logits;
+      const last = tf.squeeze(tf.slice(logits, [0, rows[0].length - 1, 0], [-1, 1, -1]), [1]) as tf.Tensor2D;
+      if (!sampling) return tf.argMax(last, -1);
+      // Gumbel-max: argmax of logits / T + Gumbel noise is a draw from softmax(logits / T)
+      const u = uniform(sampling.key.foldIn(s), last.shape, 1e-7, 1 - 1e-7);
+      return tf.argMax(tf.sub(tf.div(last, sampling.temperature), tf.log(tf.neg(tf.log(u)))), -1);
+    });
+    const symbols = next.dataSync();
+    next.dispose();
+    rows.forEach((r, b) => r.push(symbols[b]));
+  }
+  return tf.tensor2d(rows, undefined, 'int32');
+}
+
+/** Share of n fresh sequences that the model sorts exactly, writing the sorted copy greedily. */
+export function sortAccuracy(lm: CausalTransformer, key: Key, n: number, length = 6, symbols = 3): number {
+  const b = sortBatch(key, n, length, symbols);
+  const prompt = tf.tensor2d(b.sequences, undefined, 'int32');
+  const written = continueSequences(lm, prompt, length);
+  const rows = written.arraySync() as number[][];
+  tf.dispose([b.tokens, b.targets, b.weights, prompt, written]);
+  return rows.filter((r, i) => r.slice(length).join() === [...b.sequences[i]].sort((x, y) => x - y).join()).length / n;
+}
