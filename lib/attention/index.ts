@@ -12,3 +12,4 @@ export * from './ambiguity-task';
 export * from './sort-task';
 export * from './corpus';
 export * from './evaluate';
+export * from './shipped';
