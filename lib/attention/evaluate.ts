@@ -66,9 +66,9 @@ export function continueSequences(lm: CausalTransformer, prompt: tf.Tensor2D, st
   return tf.tensor2d(rows, undefined, 'int32');
 }
 
-/** Share of n fresh sequences that the model sorts exactly, writing the sorted copy greedily. */
+/** Share of n held-out sequences that the model sorts exactly, writing the sorted copy greedily. */
 export function sortAccuracy(lm: CausalTransformer, key: Key, n: number, length = 6, symbols = 3): number {
-  const b = sortBatch(key, n, length, symbols);
+  const b = sortBatch(key, n, length, symbols, 'test');
   const prompt = tf.tensor2d(b.sequences, undefined, 'int32');
   const written = continueSequences(lm, prompt, length);
   const rows = written.arraySync() as number[][];

@@ -7,7 +7,7 @@ import { Key, uniform } from '../../lib/core/random';
 import { ShapeError } from '../../lib/core/errors';
 import { adam } from '../../lib/core/adam';
 import { train } from '../../lib/core/train';
-import { CausalTransformer, GruCell, GruSeq2Seq, Seq2SeqTransformer, greedyDecode, sortBatch, TransformerConfig, paddingMask, sequenceCrossEntropy } from '../../lib/attention';
+import { CausalTransformer, GruCell, GruSeq2Seq, Seq2SeqTransformer, greedyDecode, isHeldOut, sortBatch, TransformerConfig, paddingMask, sequenceCrossEntropy } from '../../lib/attention';
 import { expectNoLeak } from '../helpers';
 
 const small: TransformerConfig = { width: 16, heads: 2, hidden: 32, layers: 1, maxLength: 8, positions: 'sinusoidal', norm: 'pre', residual: true };
@@ -146,5 +146,17 @@ describe('the sort task', () => {
     });
     expect(Array.from(b.weights.dataSync().slice(0, 7))).toEqual([0, 0, 0, 1, 1, 1, 1]);
     tf.dispose([b.tokens, b.targets, b.weights]);
+  });
+
+  it('training and test sequences never meet; a quarter of all is held out', () => {
+    const [train, test] = (['train', 'test'] as const).map((split) => sortBatch(Key.fromSeed(13), 400, 6, 3, split));
+    const seen = new Set(train.sequences.map((s) => s.join()));
+    expect(test.sequences.some((s) => seen.has(s.join()))).toBe(false);
+    expect(test.sequences.every((s) => isHeldOut(s, 3))).toBe(true);
+    const all = Array.from({ length: 729 }, (_, i) => Array.from({ length: 6 }, (_, j) => Math.floor(i / 3 ** j) % 3));
+    const share = all.filter((s) => isHeldOut(s, 3)).length / 729;
+    expect(share).toBeGreaterThan(0.2);
+    expect(share).toBeLessThan(0.3);
+    [train, test].forEach((b) => tf.dispose([b.tokens, b.targets, b.weights]));
   });
 });
