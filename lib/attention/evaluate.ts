@@ -15,6 +15,8 @@ export interface AmbiguityScore {
   disambiguated: number;
   /** Share of sentences translated right word for word. */
   exact: number;
+  /** Per sentence: [cue position, ambiguous position, 1 if the ambiguous word was right]. */
+  sentences: [number, number, number][];
 }
 
 /** Greedy translations of n fresh sentences at each distance, scored. */
@@ -24,9 +26,10 @@ export function ambiguityAccuracy(model: SequenceToSequence, key: Key, length: n
     const decoded = greedyDecode(model, b.source, 0, length);
     const out = decoded.arraySync() as number[][], truth = b.targetOut.arraySync() as number[][];
     tf.dispose([decoded, b.source, b.targetIn, b.targetOut]);
-    const disambiguated = out.filter((row, i) => row[b.ambiguousAt[i]] === truth[i][b.ambiguousAt[i]]).length / n;
+    const right = out.map((row, i) => (row[b.ambiguousAt[i]] === truth[i][b.ambiguousAt[i]] ? 1 : 0));
     const exact = out.filter((row, i) => row.join() === truth[i].join()).length / n;
-    return { distance, disambiguated, exact };
+    const sentences = right.map((r, i) => [b.cueAt[i], b.ambiguousAt[i], r] as [number, number, number]);
+    return { distance, disambiguated: right.reduce<number>((s, r) => s + r, 0) / n, exact, sentences };
   });
 }
 

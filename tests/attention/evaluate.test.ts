@@ -49,6 +49,9 @@ describe('ambiguity scores', () => {
       expect(s.disambiguated).toBeGreaterThan(0.35); // Binomial(200, 1/2): 0.35 is 4.2 s.d. below
       expect(s.disambiguated).toBeLessThan(0.65);
       expect(s.exact).toBe(s.disambiguated);
+      expect(s.sentences.length).toBe(200);
+      expect(s.sentences.reduce((t, [, , r]) => t + r, 0)).toBe(Math.round(200 * s.disambiguated));
+      s.sentences.forEach(([cue, ambiguous]) => expect(Math.abs(cue - ambiguous)).toBe(s.distance));
     });
   });
 
