@@ -75,6 +75,26 @@ export function heatmap(values: number[][], xs: number[], ys: number[], o: AxisO
   };
 }
 
+/**
+ * A matrix of values[i][j] with a labelled row i and column j, in order, such as attention weights
+ * (rows: the positions that look; columns: the positions looked at). Labels may repeat.
+ */
+export function labelledHeatmap(values: number[][], rowLabels: string[], columnLabels: string[], o: AxisOptions & { value?: string; scheme?: string }): VegaLiteSpec {
+  // rows and columns are placed by index (labels may repeat) and the axes print the label of each index
+  const rows: Row[] = [];
+  rowLabels.forEach((r, i) => columnLabels.forEach((c, j) => rows.push({ i, j, from: r, to: c, v: values[i][j] })));
+  const labels = (words: string[]) => ({ labelExpr: `${JSON.stringify(words)}[datum.value]` });
+  return {
+    ...frame({ width: 24 * columnLabels.length, height: 24 * rowLabels.length, ...o }), data: { values: rows }, mark: 'rect',
+    encoding: {
+      x: { field: 'j', type: 'ordinal', title: o.xTitle ?? null, axis: { ...labels(columnLabels), labelAngle: -45 } },
+      y: { field: 'i', type: 'ordinal', title: o.yTitle ?? null, axis: labels(rowLabels) },
+      color: { field: 'v', type: 'quantitative', title: o.value ?? 'value', scale: { scheme: o.scheme ?? 'blues' } },
+      tooltip: [{ field: 'from' }, { field: 'to' }, { field: 'v', title: o.value ?? 'value' }],
+    },
+  };
+}
+
 /** A bar chart of value per category. */
 export function barChart(rows: Row[], o: AxisOptions & { x: string; y: string; color?: string; grouped?: boolean }): VegaLiteSpec {
   return {

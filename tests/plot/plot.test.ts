@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { encodePng, heatmap, imageGridPng, lineChart, renderSvg, scatter, show, showPlotly, svgToPng } from '../../lib/plot';
+import { encodePng, heatmap, imageGridPng, labelledHeatmap, lineChart, renderSvg, scatter, show, showPlotly, svgToPng } from '../../lib/plot';
 
 function decodePngGray(png: Buffer): { width: number; height: number; pixels: Uint8Array } {
   expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -50,6 +50,13 @@ describe('vega-lite figures', () => {
     expect((heat.match(/aria-roledescription="rect mark"/g) ?? []).length).toBe(4);
     const png = svgToPng(svg, 1);
     expect(png.readUInt32BE(16)).toBeGreaterThan(100);
+  });
+
+  it('a labelled heatmap keeps repeated labels apart, in order, and shows them bare', async () => {
+    const svg = await renderSvg(labelledHeatmap([[0.9, 0.1, 0], [0.2, 0.3, 0.5]], ['the', 'bark'], ['the', 'loud', 'the'], { value: 'weight' }));
+    expect((svg.match(/aria-roledescription="rect mark"/g) ?? []).length).toBe(6);
+    const ticks = [...svg.matchAll(/<text[^>]*>(the|loud|bark)<\/text>/g)].map((m) => m[1]);
+    expect(ticks).toEqual(['the', 'loud', 'the', 'the', 'bark']);
   });
 
   it('line charts can reverse x and fix the y range, clipping what falls outside', async () => {
