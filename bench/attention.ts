@@ -8,20 +8,18 @@ import * as tf from '../lib/core/tf';
 import { Key } from '../lib/core/random';
 import { adam } from '../lib/core/adam';
 import { parameterCount } from '../lib/nn';
-import { GruSeq2Seq, SOURCE_VOCABULARY, Seq2SeqTransformer, SequenceToSequence, TARGET_VOCABULARY, ambiguityBatch, sequenceCrossEntropy } from '../lib/attention';
+import { GRU_WIDTH, GruSeq2Seq, SOURCE_VOCABULARY, TRANSLATOR, Seq2SeqTransformer, SequenceToSequence, TARGET_VOCABULARY, ambiguityBatch, sequenceCrossEntropy } from '../lib/attention';
 import { parseArgs } from '../scripts/args';
 import { ThreadSettings, formatRatio, formatReference, interleave, threadCounts } from './rounds';
 
-export const BENCH_TRANSFORMER = { width: 32, heads: 4, hidden: 64, layers: 2, maxLength: 16, positions: 'sinusoidal', norm: 'pre', residual: true } as const;
-export const BENCH_GRU_WIDTH = 58;
 
 async function main() {
   const args = parseArgs({ steps: '50', rounds: '5', warmup: '2', 'torch-threads': '1,2' });
   const steps = Number(args.steps), rounds = Number(args.rounds);
   const backend = await initBackend({ quiet: true });
   const models: Record<'transformer' | 'gru', SequenceToSequence> = {
-    transformer: new Seq2SeqTransformer({ ...BENCH_TRANSFORMER }, SOURCE_VOCABULARY.size, TARGET_VOCABULARY.size, Key.fromSeed(1)),
-    gru: new GruSeq2Seq(BENCH_GRU_WIDTH, SOURCE_VOCABULARY.size, TARGET_VOCABULARY.size, Key.fromSeed(1)),
+    transformer: new Seq2SeqTransformer(TRANSLATOR, SOURCE_VOCABULARY.size, TARGET_VOCABULARY.size, Key.fromSeed(1)),
+    gru: new GruSeq2Seq(GRU_WIDTH, SOURCE_VOCABULARY.size, TARGET_VOCABULARY.size, Key.fromSeed(1)),
   };
   const names = ['transformer', 'gru'] as const;
   const optimizers = { transformer: adam(3e-3), gru: adam(3e-3) };
@@ -47,7 +45,7 @@ async function main() {
   console.log(`${'model'.padEnd(40)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs steps/s'.padStart(16)}${'ratio (range)'.padStart(22)}`);
   for (const which of names) {
     const r = result[which];
-    const label = `${which === 'transformer' ? 'Transformer 2+2 layers, width 32' : `GRU encoder-decoder, width ${BENCH_GRU_WIDTH}`} (${(parameterCount(models[which].variables) / 1000).toFixed(1)}k)`;
+    const label = `${which === 'transformer' ? 'Transformer 2+2 layers, width 32' : `GRU encoder-decoder, width ${GRU_WIDTH}`} (${(parameterCount(models[which].variables) / 1000).toFixed(1)}k)`;
     console.log(`${label.padEnd(40)}${(1000 * r.ours).toFixed(2).padStart(16)}${formatReference(r).padStart(38)}${(1 / r.ours).toFixed(0).padStart(16)}${formatRatio(r).padStart(22)}`);
   }
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step; PyTorch at its fastest of ${args['torch-threads']} threads)`);

@@ -19,20 +19,10 @@ import { train } from '../lib/core/train';
 import { parameterCount } from '../lib/nn';
 import {
   AttentionModel, CausalTransformer, ModelSpec, SOURCE_VOCABULARY, Seq2SeqTransformer, SequenceToSequence, TARGET_VOCABULARY,
-  TransformerConfig, ALPHABET, ambiguityAccuracy, ambiguityBatch, buildModel, cueAttention, encodeText, lectureCorpus,
+  ABLATIONS, ALPHABET, GRU_WIDTH, SENTENCE_LENGTH, SORTER, TRANSLATOR, WRITER, ambiguityAccuracy, ambiguityBatch, buildModel, cueAttention, encodeText, lectureCorpus,
   saveModel, sequenceCrossEntropy, sortAccuracy, sortBatch, textBatch,
 } from '../lib/attention';
 import { parseArgs } from './args';
-
-export const SENTENCE_LENGTH = 12;
-export const TRANSLATOR: TransformerConfig = { width: 32, heads: 4, hidden: 64, layers: 2, maxLength: 16, positions: 'sinusoidal', norm: 'pre', residual: true };
-export const GRU_WIDTH = 58; // about the Transformer's number of weights
-export const SORTER: TransformerConfig = { width: 48, heads: 3, hidden: 192, layers: 3, maxLength: 11, positions: 'learned', norm: 'pre', residual: true };
-export const WRITER: TransformerConfig = { width: 64, heads: 4, hidden: 256, layers: 3, maxLength: 64, positions: 'learned', norm: 'pre', residual: true };
-export const ABLATIONS: Record<string, Partial<TransformerConfig>> = {
-  'as built': {}, 'no residual connections': { residual: false }, 'no layer norm': { norm: 'none' },
-  'post-norm': { norm: 'post' }, 'one head': { heads: 1 }, 'no position encoding': { positions: 'none' },
-};
 
 async function fit(model: AttentionModel, loss: (k: Key) => tf.Scalar, key: Key, steps: number, learningRate: number, label: string) {
   const optimizer = adam(learningRate);

@@ -13,3 +13,4 @@ export * from './sort-task';
 export * from './corpus';
 export * from './evaluate';
 export * from './shipped';
+export * from './configs';
