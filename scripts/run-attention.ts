@@ -18,7 +18,7 @@ import { adam } from '../lib/core/adam';
 import { train } from '../lib/core/train';
 import { parameterCount } from '../lib/nn';
 import {
-  AttentionModel, CausalTransformer, ModelSpec, SOURCE_VOCABULARY, Seq2SeqTransformer, SequenceToSequence, TARGET_VOCABULARY,
+  AttentionModel, CausalTransformer, CueAttention, ModelSpec, SOURCE_VOCABULARY, Seq2SeqTransformer, SequenceToSequence, TARGET_VOCABULARY,
   ABLATIONS, ALPHABET, GRU_WIDTH, SENTENCE_LENGTH, SORTER, TRANSLATOR, WRITER, ambiguityAccuracy, ambiguityBatch, buildModel, cueAttention, encodeText, lectureCorpus,
   saveModel, sequenceCrossEntropy, sortAccuracy, sortBatch, textBatch,
 } from '../lib/attention';
@@ -50,7 +50,7 @@ async function translator(spec: ModelSpec, key: Key, steps: number, label: strin
   const model = buildModel(spec, key.foldIn(1)) as SequenceToSequence & AttentionModel;
   const t = await fit(model, translationLoss(model), key.foldIn(2), steps, 3e-3, label);
   const scores = ambiguityAccuracy(model, Key.fromSeed(1000), SENTENCE_LENGTH, DISTANCES, 500);
-  let cue: number[][] | undefined;
+  let cue: CueAttention | undefined;
   if (model instanceof Seq2SeqTransformer) {
     const b = ambiguityBatch(Key.fromSeed(2000), 500, SENTENCE_LENGTH, 5);
     cue = cueAttention(model, b);

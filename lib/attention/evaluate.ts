@@ -33,16 +33,28 @@ export function ambiguityAccuracy(model: SequenceToSequence, key: Key, length: n
   });
 }
 
-/**
- * weights[layer][head]: the mean cross-attention weight that the decoder, predicting the ambiguous
- * word's translation, puts on the cue's source position (teacher forcing on the batch).
- */
-export function cueAttention(model: Seq2SeqTransformer, batch: AmbiguityBatch): number[][] {
+export interface CueAttention {
+  /** [layer][head]: the encoder's self-attention from the ambiguous word to its cue. */
+  encoderToCue: number[][];
+  /** [layer][head]: the decoder's cross-attention, writing the ambiguous word's translation, on the cue. */
+  crossToCue: number[][];
+  /** [layer][head]: the same cross-attention on the ambiguous word itself (word-by-word alignment). */
+  crossToWord: number[][];
+}
+
+/** Mean attention weights over the batch (teacher forcing): who looks at the cue, in which layer and head. */
+export function cueAttention(model: Seq2SeqTransformer, batch: AmbiguityBatch): CueAttention {
   const out = model.apply(batch.source, batch.targetIn);
-  const weights = out.crossWeights.map((w) => w.arraySync() as number[][][][]); // [layer][b][head][t][s]
+  const encoder = out.encoderWeights.map((w) => w.arraySync() as number[][][][]); // [layer][b][head][query][key]
+  const cross = out.crossWeights.map((w) => w.arraySync() as number[][][][]);
   tf.dispose(out as unknown as tf.TensorContainer);
-  return weights.map((layer) => layer[0].map((_, h) =>
-    layer.reduce((sum, perSentence, b) => sum + perSentence[h][batch.ambiguousAt[b]][batch.cueAt[b]], 0) / layer.length));
+  const mean = (layers: number[][][][][], key: (b: number) => number) => layers.map((layer) => layer[0].map((_, h) =>
+    layer.reduce((sum, perSentence, b) => sum + perSentence[h][batch.ambiguousAt[b]][key(b)], 0) / layer.length));
+  return {
+    encoderToCue: mean(encoder, (b) => batch.cueAt[b]),
+    crossToCue: mean(cross, (b) => batch.cueAt[b]),
+    crossToWord: mean(cross, (b) => batch.ambiguousAt[b]),
+  };
 }
 
 /** Continues each prompt row by `steps` symbols, each the most probable (greedy) or drawn from softmax(logits / temperature). */

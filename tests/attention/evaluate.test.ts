@@ -61,8 +61,13 @@ describe('ambiguity scores', () => {
     const held = tf.memory().numTensors;
     const w = cueAttention(model, b);
     expect(tf.memory().numTensors).toBe(held);
-    expect(w.length).toBe(2);
-    w.forEach((layer) => { expect(layer.length).toBe(4); layer.forEach((v) => expect(v).toBeGreaterThan(0) && expect(v).toBeLessThan(1)); });
+    for (const weights of [w.encoderToCue, w.crossToCue, w.crossToWord]) {
+      expect(weights.length).toBe(2);
+      weights.forEach((layer) => {
+        expect(layer.length).toBe(4);
+        layer.forEach((v) => { expect(v).toBeGreaterThan(0); expect(v).toBeLessThan(1); });
+      });
+    }
     tf.dispose([b.source, b.targetIn, b.targetOut]);
     model.dispose();
   });
