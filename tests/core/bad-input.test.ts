@@ -15,7 +15,8 @@ import { Dense as NngpDense, gaussHermite } from '../../lib/nngp';
 import { logLikelihood, psychometric } from '../../lib/psychometrics';
 import { MaskedNetwork, combinedRates, fullMasks, pruneByMagnitude, pruneGlobally, ratePerRound } from '../../lib/lottery';
 import { sliceImages } from '../../lib/data';
-import { SigmoidBeliefNet, barsImages, importanceLogMarginal } from '../../lib/helmholtz';
+import { SigmoidBeliefNet, barsImages, helmholtzLearner, importanceLogMarginal, logMarginalByRows } from '../../lib/helmholtz';
+import { MultiHeadAttention, ambiguityBatch, paddingMask, sortBatch } from '../../lib/attention';
 
 const NOT_FINITE = [NaN, Infinity, -Infinity];
 const NOT_COUNT = [-1, 2.5, ...NOT_FINITE];
@@ -103,6 +104,11 @@ const probes: [string, number[], (bad: number) => unknown][] = [
   ['SigmoidBeliefNet(sizes)', [0, ...NOT_COUNT], (n) => new SigmoidBeliefNet([16, 4, n], key)],
   ['barsImages(barProbability)', [0, 1, ...NOT_PROBABILITY], (p) => barsImages(key, 2, { barProbability: p })],
   ['importanceLogMarginal(particles)', [0, ...NOT_COUNT], (k) => importanceLogMarginal(sbn, key, binaryImage, k)],
+  ['logMarginalByRows(rows)', [0, ...NOT_COUNT], (r) => logMarginalByRows(helmholtzLearner(sbn, 'rws', key), key, binaryImage, 5, r)],
+  ['MultiHeadAttention(heads)', [0, 3, 5, ...NOT_COUNT], (h) => new MultiHeadAttention(8, h, key)],
+  ['ambiguityBatch(distance)', [0, 6, 9, ...NOT_COUNT], (d) => ambiguityBatch(key, 2, 6, d)],
+  ['sortBatch(symbols)', [1, 0, ...NOT_COUNT], (m) => sortBatch(key, 2, 6, m)],
+  ['paddingMask(lengths)', [0, 5, 2.5, NaN], (n) => paddingMask([n], 4)],
   ['logLikelihood(right)', [-1, 11, 2.5, NaN], (r) => logLikelihood('normal', psychometricParams, [{ stimulus: 0, right: r, total: 10 }])],
 ];
 
