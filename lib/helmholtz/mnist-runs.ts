@@ -16,9 +16,9 @@ import { setOutputBias } from './init';
 
 /**
  * Published test log-likelihoods on binarized MNIST (nats; reported as −log p(x)).
- * Burda, Grosse and Salakhutdinov (2016), Table 1: one stochastic layer (784-200-200-50 tanh),
+ * Burda, Grosse and Salakhutdinov (2016): one stochastic layer (784-200-200-50 tanh),
  * dynamic binarization, 3,280 epochs, scored with k = 5,000.
- * Mnih and Rezende (2016, VIMCO), Table 2: SBN 200-200-200 trained with K = 5.
+ * Mnih and Rezende (2016, VIMCO): SBN 200-200-200 trained with K = 5.
  */
 export const MNIST_ANCHORS = {
   burda2016: { epochs: 3280, 'VAE': 86.76, 'IWAE K=5': 85.54, 'IWAE K=50': 84.78 },
