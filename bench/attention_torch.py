@@ -4,21 +4,14 @@ Transformer (width 32, 4 heads, feed-forward 64, 2 pre-norm layers each side, si
 a final norm) and the same GRU encoder-decoder (width 58), written out here layer by layer.
 Prints {'transformer': s, 'gru': s} per step as one JSON line, once, or once per round with --serve.
 """
-import argparse
 import math
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from rounds import per_call, serve  # bench/rounds.py
+from rounds import per_call, reference_args, serve  # bench/rounds.py
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--steps", type=int, default=50)
-ap.add_argument("--threads", type=int, default=2)
-ap.add_argument("--serve", action="store_true")
-args = ap.parse_args()
-torch.set_num_threads(args.threads)
-torch.manual_seed(0)
+args = reference_args(steps=50)
 B, T, VS, VT, W, HEADS, FF, LAYERS = 64, 12, 27, 31, 32, 4, 64, 2
 
 

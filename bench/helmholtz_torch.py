@@ -6,21 +6,13 @@ methods at the size of the MNIST comparison: the SBN 784-200-200-200 and the VAE
 binary 784-pixel batches. Prints {'sbn': s, 'iwae': s, 'sbn_mnist': s, 'iwae_mnist': s} per step as
 one JSON line, once, or once per round with --serve.
 """
-import argparse
 import math
 
 import torch
 import torch.nn.functional as F
-from rounds import per_call, serve  # bench/rounds.py
+from rounds import per_call, reference_args, serve  # bench/rounds.py
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--steps", type=int, default=300)
-ap.add_argument("--mnist-steps", type=int, default=30)
-ap.add_argument("--threads", type=int, default=2)
-ap.add_argument("--serve", action="store_true")
-args = ap.parse_args()
-torch.set_num_threads(args.threads)
-torch.manual_seed(0)
+args = reference_args(steps=300, mnist_steps=30)
 K, B, D, H = 5, 100, 25, 10
 
 

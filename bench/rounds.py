@@ -8,6 +8,23 @@ import sys
 import time
 
 
+def reference_args(steps, **counts):
+    """The options every reference takes (--steps, --threads, --serve) plus integer `counts` given
+    with their defaults (e.g. mnist_steps=30 for --mnist-steps); sets torch's threads and seed."""
+    import argparse
+    import torch
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=steps)
+    for name, default in counts.items():
+        ap.add_argument("--" + name.replace("_", "-"), type=int, default=default)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--serve", action="store_true")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    return args
+
+
 def serve(measure, argv=None):
     argv = sys.argv if argv is None else argv
     if "--serve" not in argv:
