@@ -25,6 +25,15 @@ export function lectureCorpus(dir: string): string {
   return reduceToAlphabet(words);
 }
 
+/** A corpus saved as text (the language run keeps the one it trained on), checked against ALPHABET. */
+export function readCorpus(file: string): string {
+  if (!fs.existsSync(file)) throw new DataError(`${file} is missing`, 'restore data/attention from git, or run `npm run attention -- --experiment language` to write it');
+  const text = fs.readFileSync(file, 'utf8').replace(/\n$/, '');
+  const stray = Array.from(text).find((c) => !ALPHABET.includes(c));
+  if (stray !== undefined) throw new DataError(`${file} holds '${stray}', outside the model's alphabet`, 'use the corpus.txt written by the language run, or reduce the text with reduceToAlphabet');
+  return text;
+}
+
 /** Lower-cases, drops characters outside ALPHABET, and collapses white space. */
 export function reduceToAlphabet(text: string): string {
   const kept = Array.from(text.toLowerCase().replace(/\s+/g, ' ')).filter((c) => ALPHABET.includes(c));

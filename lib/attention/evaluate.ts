@@ -1,12 +1,13 @@
 // Measuring the attention lecture's models: how often the ambiguous word is translated right, and how
 // much attention the translation of it pays to the cue; how many sequences a decoder-only model
-// sorts exactly; and continuing a text, greedily or by sampling with a key.
+// sorts exactly; and continuing a sequence or a text, greedily or by sampling with a key.
 import * as tf from '../core/tf';
 import { ParameterError, checkInt } from '../core/errors';
 import { Key, uniform } from '../core/random';
 import { AmbiguityBatch, ambiguityBatch } from './ambiguity-task';
 import { SequenceToSequence, greedyDecode } from './decode';
 import { sortBatch } from './sort-task';
+import { decodeText, encodeText } from './corpus';
 import { CausalTransformer, Seq2SeqTransformer } from './transformer';
 
 export interface AmbiguityScore {
@@ -17,6 +18,8 @@ export interface AmbiguityScore {
   exact: number;
   /** Per sentence: [cue position, ambiguous position, 1 if the ambiguous word was right]. */
   sentences: [number, number, number][];
+  /** Per target position: the share of sentences whose word there is translated right. */
+  byPosition: number[];
 }
 
 /** Greedy translations of n fresh sentences at each distance, scored. */
@@ -29,7 +32,8 @@ export function ambiguityAccuracy(model: SequenceToSequence, key: Key, length: n
     const right = out.map((row, i) => (row[b.ambiguousAt[i]] === truth[i][b.ambiguousAt[i]] ? 1 : 0));
     const exact = out.filter((row, i) => row.join() === truth[i].join()).length / n;
     const sentences = right.map((r, i) => [b.cueAt[i], b.ambiguousAt[i], r] as [number, number, number]);
-    return { distance, disambiguated: right.reduce<number>((s, r) => s + r, 0) / n, exact, sentences };
+    const byPosition = truth[0].map((_, t) => out.filter((row, i) => row[t] === truth[i][t]).length / n);
+    return { distance, disambiguated: right.reduce<number>((s, r) => s + r, 0) / n, exact, sentences, byPosition };
   });
 }
 
@@ -57,6 +61,12 @@ export function cueAttention(model: Seq2SeqTransformer, batch: AmbiguityBatch): 
   };
 }
 
+/** One draw per row from softmax(logits / temperature): the argmax after adding Gumbel noise. */
+function gumbelMax(logits: tf.Tensor2D, key: Key, temperature: number): tf.Tensor1D {
+  const u = uniform(key, logits.shape, 1e-7, 1 - 1e-7);
+  return tf.argMax(tf.sub(tf.div(logits, temperature), tf.log(tf.neg(tf.log(u)))), -1);
+}
+
 /** Continues each prompt row by `steps` symbols, each the most probable (greedy) or drawn from softmax(logits / temperature). */
 export function continueSequences(lm: CausalTransformer, prompt: tf.Tensor2D, steps: number, sampling?: { key: Key; temperature: number }): tf.Tensor2D {
   checkInt('steps', steps, 1);
@@ -69,16 +79,39 @@ export function continueSequences(lm: CausalTransformer, prompt: tf.Tensor2D, st
     const next = tf.tidy(() => {
       const logits = lm.apply(tf.tensor2d(rows, undefined, 'int32')).logits;
       const last = tf.squeeze(tf.slice(logits, [0, rows[0].length - 1, 0], [-1, 1, -1]), [1]) as tf.Tensor2D;
-      if (!sampling) return tf.argMax(last, -1);
-      // Gumbel-max: argmax of logits / T + Gumbel noise is a draw from softmax(logits / T)
-      const u = uniform(sampling.key.foldIn(s), last.shape, 1e-7, 1 - 1e-7);
-      return tf.argMax(tf.sub(tf.div(last, sampling.temperature), tf.log(tf.neg(tf.log(u)))), -1);
+      return sampling ? gumbelMax(last, sampling.key.foldIn(s), sampling.temperature) : tf.argMax(last, -1);
     });
     const symbols = next.dataSync();
     next.dispose();
     rows.forEach((r, b) => r.push(symbols[b]));
   }
   return tf.tensor2d(rows, undefined, 'int32');
+}
+
+/**
+ * `samples` continuations of a text prompt by `characters` symbols, each drawn from
+ * softmax(logits / temperature) given the last maxLength symbols: the window slides, so a sample can
+ * be longer than the model's context.
+ */
+export function sampleText(lm: CausalTransformer, prompt: string, characters: number, key: Key, temperature: number, samples = 1): string[] {
+  checkInt('characters', characters, 1);
+  checkInt('samples', samples, 1);
+  if (!(temperature > 0)) throw new ParameterError(`temperature ${temperature}`, 'use a positive temperature (1 samples the model as it is)');
+  const start = Array.from(encodeText(prompt));
+  if (start.length === 0) throw new ParameterError('an empty prompt', 'give at least one character to continue');
+  const rows = Array.from({ length: samples }, () => [...start]);
+  for (let s = 0; s < characters; s++) {
+    const context = rows.map((r) => r.slice(-lm.config.maxLength));
+    const next = tf.tidy(() => {
+      const logits = lm.apply(tf.tensor2d(context, undefined, 'int32')).logits;
+      const last = tf.squeeze(tf.slice(logits, [0, context[0].length - 1, 0], [-1, 1, -1]), [1]) as tf.Tensor2D;
+      return gumbelMax(last, key.foldIn(s), temperature);
+    });
+    const symbols = next.dataSync();
+    next.dispose();
+    rows.forEach((r, b) => r.push(symbols[b]));
+  }
+  return rows.map((r) => decodeText(r.slice(start.length)));
 }
 
 /** Share of n held-out sequences that the model sorts exactly, writing the sorted copy greedily. */

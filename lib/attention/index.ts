@@ -11,6 +11,7 @@ export * from './gru';
 export * from './ambiguity-task';
 export * from './sort-task';
 export * from './corpus';
+export * from './ngram';
 export * from './evaluate';
 export * from './shipped';
 export * from './configs';

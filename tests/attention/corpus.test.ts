@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
 import { Key } from '../../lib/core/random';
 import { DataError } from '../../lib/core/errors';
-import { ALPHABET, decodeText, encodeText, lectureCorpus, reduceToAlphabet, textBatch } from '../../lib/attention';
+import { ALPHABET, decodeText, encodeText, lectureCorpus, readCorpus, reduceToAlphabet, textBatch } from '../../lib/attention';
 
 describe('the lecture corpus', () => {
   it('keeps the prose of markdown cells, without mathematics, code cells or link targets', () => {
@@ -40,5 +40,15 @@ describe('the lecture corpus', () => {
     });
     tf.dispose([tokens, targets]);
     expect(() => textBatch(Key.fromSeed(1), ids, 1, 26)).toThrow(DataError);
+  });
+
+  it('reads a saved corpus back, and refuses a missing file or a stray character', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-'));
+    const file = path.join(dir, 'corpus.txt');
+    fs.writeFileSync(file, 'the bark is loud.\n');
+    expect(readCorpus(file)).toBe('the bark is loud.');
+    expect(() => readCorpus(path.join(dir, 'none.txt'))).toThrow(/none\.txt is missing.*npm run attention/s);
+    fs.writeFileSync(file, 'the Bark');
+    expect(() => readCorpus(file)).toThrow(/holds 'B', outside the model's alphabet/);
   });
 });

@@ -8,7 +8,7 @@ import { adam } from '../../lib/core/adam';
 import { train } from '../../lib/core/train';
 import {
   CausalTransformer, SOURCE_VOCABULARY, Seq2SeqTransformer, SequenceToSequence, TARGET_VOCABULARY, TransformerConfig,
-  ambiguityAccuracy, ambiguityBatch, continueSequences, cueAttention, sequenceCrossEntropy, sortAccuracy, sortBatch,
+  ambiguityAccuracy, ambiguityBatch, continueSequences, cueAttention, encodeText, sampleText, sequenceCrossEntropy, sortAccuracy, sortBatch, ALPHABET,
 } from '../../lib/attention';
 
 const config: TransformerConfig = { width: 32, heads: 4, hidden: 64, layers: 2, maxLength: 12, positions: 'sinusoidal', norm: 'pre', residual: true };
@@ -43,7 +43,7 @@ function oracle(careless: boolean): SequenceToSequence {
 describe('ambiguity scores', () => {
   it('an oracle scores 1; one that ignores the cue is right about half the time', () => {
     const right = ambiguityAccuracy(oracle(false), Key.fromSeed(1), 8, [1, 4, 7], 200);
-    right.forEach((s) => expect(s).toMatchObject({ disambiguated: 1, exact: 1 }));
+    right.forEach((s) => expect(s).toMatchObject({ disambiguated: 1, exact: 1, byPosition: Array(8).fill(1) }));
     const careless = ambiguityAccuracy(oracle(true), Key.fromSeed(1), 8, [1, 4, 7], 200);
     careless.forEach((s) => {
       expect(s.disambiguated).toBeGreaterThan(0.35); // Binomial(200, 1/2): 0.35 is 4.2 s.d. below
@@ -52,6 +52,8 @@ describe('ambiguity scores', () => {
       expect(s.sentences.length).toBe(200);
       expect(s.sentences.reduce((t, [, , r]) => t + r, 0)).toBe(Math.round(200 * s.disambiguated));
       s.sentences.forEach(([cue, ambiguous]) => expect(Math.abs(cue - ambiguous)).toBe(s.distance));
+      // only the ambiguous word is ever wrong, so the errors over positions add up to its error
+      expect(s.byPosition.reduce((t, p) => t + (1 - p), 0)).toBeCloseTo(1 - s.disambiguated, 10);
     });
   });
 
@@ -88,6 +90,26 @@ describe('continuing sequences', () => {
     expect(cold.arraySync()).toEqual(continueSequences(lm, prompt, 3).arraySync());
     expect(() => continueSequences(lm, prompt, 12)).toThrow(/exceed the model/); // 2 + 12 − 1 > 12
     tf.dispose([prompt, drawn, again, cold]);
+    lm.dispose();
+  });
+
+  it('samples text past the context window, keyed, greedy in the cold limit, leak-free', () => {
+    const lm = new CausalTransformer({ ...config, maxLength: 8 }, ALPHABET.length, Key.fromSeed(11));
+    const before = tf.memory().numTensors;
+    const texts = sampleText(lm, 'the ', 20, Key.fromSeed(12), 1, 3); // 4 + 20 symbols > 8 positions
+    expect(tf.memory().numTensors).toBe(before);
+    expect(texts).toHaveLength(3);
+    texts.forEach((t) => expect(Array.from(t).every((c) => ALPHABET.includes(c)) && t.length === 20).toBe(true));
+    expect(sampleText(lm, 'the ', 20, Key.fromSeed(12), 1, 3)).toEqual(texts);
+    // inside the window a cold sample is the greedy continuation
+    const prompt = tf.tensor2d([Array.from(encodeText('the '))], undefined, 'int32');
+    const greedy = continueSequences(lm, prompt, 4);
+    const cold = sampleText(lm, 'the ', 4, Key.fromSeed(13), 1e-4)[0];
+    expect(Array.from(encodeText(cold))).toEqual((greedy.arraySync() as number[][])[0].slice(4));
+    tf.dispose([prompt, greedy]);
+    expect(() => sampleText(lm, 'the ', 5, Key.fromSeed(1), 0)).toThrow(/temperature 0/);
+    expect(() => sampleText(lm, '', 5, Key.fromSeed(1), 1)).toThrow(/empty prompt/);
+    expect(() => sampleText(lm, 'The', 5, Key.fromSeed(1), 1)).toThrow(/'T' is not in the alphabet/);
     lm.dispose();
   });
 
