@@ -1,8 +1,10 @@
 """Reference for bench/attention.ts: the attention lecture's training steps in PyTorch (Debian
-python3-torch, CPU) on batches of 64 sentences of 12 words, Adam: the same encoder-decoder
-Transformer (width 32, 4 heads, feed-forward 64, 2 pre-norm layers each side, sinusoidal positions,
-a final norm) and the same GRU encoder-decoder (width 58), written out here layer by layer.
-Prints {'transformer': s, 'gru': s} per step as one JSON line, once, or once per round with --serve.
+python3-torch, CPU), Adam, written out here layer by layer: on batches of 64 sentences of 12 words the
+same encoder-decoder Transformer (width 32, 4 heads, feed-forward 64, 2 pre-norm layers each side,
+sinusoidal positions, a final norm) and the same GRU encoder-decoder (width 58); the decoder-only
+sorter (64 sequences of 11 digits; width 48, 3 heads, 3 layers, learned positions) and character
+model (32 windows of 64 characters; width 64, 4 heads, 3 layers, learned positions).
+Prints {model: seconds per step} as one JSON line, once, or once per round with --serve.
 """
 import math
 
@@ -23,27 +25,29 @@ def positions(length, width):
 
 
 class Attention(nn.Module):
-    def __init__(self):
+    def __init__(self, width=W, heads=HEADS):
         super().__init__()
-        self.q, self.k, self.v, self.o = (nn.Linear(W, W) for _ in range(4))
+        self.width, self.heads = width, heads
+        self.q, self.k, self.v, self.o = (nn.Linear(width, width) for _ in range(4))
 
     def forward(self, x, ctx, mask=None):
-        split = lambda t: t.view(t.shape[0], t.shape[1], HEADS, W // HEADS).transpose(1, 2)
+        d = self.width // self.heads
+        split = lambda t: t.view(t.shape[0], t.shape[1], self.heads, d).transpose(1, 2)
         q, k, v = split(self.q(x)), split(self.k(ctx)), split(self.v(ctx))
-        scores = q @ k.transpose(-1, -2) / math.sqrt(W // HEADS)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(d)
         if mask is not None:
             scores = scores + (1 - mask) * -1e9
         out = torch.softmax(scores, -1) @ v
-        return self.o(out.transpose(1, 2).reshape(x.shape[0], x.shape[1], W))
+        return self.o(out.transpose(1, 2).reshape(x.shape[0], x.shape[1], self.width))
 
 
 class Block(nn.Module):
-    def __init__(self, cross):
+    def __init__(self, cross, width=W, heads=HEADS, ff=FF):
         super().__init__()
-        self.self_att = Attention()
-        self.cross_att = Attention() if cross else None
-        self.ff = nn.Sequential(nn.Linear(W, FF), nn.ReLU(), nn.Linear(FF, W))
-        self.norms = nn.ModuleList(nn.LayerNorm(W) for _ in range(3 if cross else 2))
+        self.self_att = Attention(width, heads)
+        self.cross_att = Attention(width, heads) if cross else None
+        self.ff = nn.Sequential(nn.Linear(width, ff), nn.ReLU(), nn.Linear(ff, width))
+        self.norms = nn.ModuleList(nn.LayerNorm(width) for _ in range(3 if cross else 2))
 
     def forward(self, x, mask=None, ctx=None):
         h = self.norms[0](x)
@@ -89,16 +93,29 @@ class Gru(nn.Module):
         return self.readout(out)
 
 
-src = torch.randint(0, VS, (B, T))
-tgt_in = torch.randint(0, VT, (B, T))
-tgt_out = torch.randint(0, VT, (B, T))
+class Causal(nn.Module):
+    """A decoder-only Transformer: learned positions, pre-norm blocks, a final norm, a readout."""
+
+    def __init__(self, vocab, width, heads, ff, layers, length):
+        super().__init__()
+        self.vocab = vocab
+        self.emb, self.pos = nn.Parameter(torch.randn(vocab, width)), nn.Parameter(torch.randn(length, width))
+        self.blocks = nn.ModuleList(Block(False, width, heads, ff) for _ in range(layers))
+        self.norm, self.readout = nn.LayerNorm(width), nn.Linear(width, vocab)
+
+    def forward(self, tokens):
+        h = F.one_hot(tokens, self.vocab).float() @ self.emb + self.pos[: tokens.shape[1]]
+        causal = torch.tril(torch.ones(tokens.shape[1], tokens.shape[1]))
+        for b in self.blocks:
+            h = b(h, causal)
+        return self.readout(self.norm(h))
 
 
-def stepper(model):
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+def stepper(model, inputs, targets, vocab, lr):
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
 
     def step():
-        loss = F.cross_entropy(model(src, tgt_in).reshape(-1, VT), tgt_out.reshape(-1))
+        loss = F.cross_entropy(model(*inputs).reshape(-1, vocab), targets.reshape(-1))
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -107,6 +124,12 @@ def stepper(model):
     return step
 
 
-transformer_timed = per_call(stepper(Transformer()), args.steps, warmup=5)
-gru_timed = per_call(stepper(Gru()), args.steps, warmup=5)
-serve(lambda: {"transformer": transformer_timed(), "gru": gru_timed()})
+src, tgt_in, tgt_out = torch.randint(0, VS, (B, T)), torch.randint(0, VT, (B, T)), torch.randint(0, VT, (B, T))
+digits, text = torch.randint(0, 3, (64, 12)), torch.randint(0, 47, (32, 65))
+timed = {
+    "transformer": per_call(stepper(Transformer(), (src, tgt_in), tgt_out, VT, 3e-3), args.steps, warmup=5),
+    "gru": per_call(stepper(Gru(), (src, tgt_in), tgt_out, VT, 3e-3), args.steps, warmup=5),
+    "sorter": per_call(stepper(Causal(3, 48, 3, 192, 3, 11), (digits[:, :-1],), digits[:, 1:], 3, 5e-4), args.steps, warmup=5),
+    "writer": per_call(stepper(Causal(47, 64, 4, 256, 3, 64), (text[:, :-1],), text[:, 1:], 47, 1e-3), args.steps, warmup=5),
+}
+serve(lambda: {name: run() for name, run in timed.items()})
