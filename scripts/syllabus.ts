@@ -58,7 +58,7 @@ export const SYLLABUS: SyllabusEntry[] = [
     'densities-1',
   ),
   lecture(SEQUENCES, '9', 'Sequences and predictive coding'),
-  lecture(SEQUENCES, '10', 'Attention and the Transformer'),
+  lecture(SEQUENCES, '10', 'Attention and the Transformer', '10-attention', 'distance-24'),
   lecture(
     PHYSICS,
     '11',
