@@ -17,3 +17,4 @@ export * as vq from './vq';
 export * as lottery from './lottery';
 export * as helmholtz from './helmholtz';
 export * as attention from './attention';
+export * as oivae from './oivae';

@@ -1,0 +1,6 @@
+export * from './groups';
+export * from './group-lasso';
+export * from './bars';
+export * from './oi-vae';
+export * from './train';
+export * from './connectivity';

@@ -1,0 +1,131 @@
+// The output-interpretable VAE (Ainsworth, Foti, Lee and Fox 2018): a Gaussian encoder q(z|x) as in
+// any VAE, and a decoder split by groups of the observation. Group g reads the code only through its
+// own matrix W^(g) and has its own small generator f_g, so x^(g) ~ N(f_g(z W^(g)), diag σ_g²). The
+// group lasso on the rows of each W^(g) (group-lasso.ts) then decides which latents drive which
+// groups. With `lambda` 0 the same network is a plain VAE with a grouped decoder of equal capacity.
+import * as tf from '../core/tf';
+import { ParameterError, ShapeError, checkInt, fmtShape } from '../core/errors';
+import { Key, normal } from '../core/random';
+import { variableFrom } from '../core/ops';
+import { Mlp, linear, uniqueVariableName } from '../nn';
+import { checkGroups } from './groups';
+
+export interface OiVaeConfig {
+  /** Pixels of the flattened observation. */
+  inputSize: number;
+  /** Pixel indices of each group; they must partition 0..inputSize-1. */
+  groups: number[][];
+  latents: number;
+  /** Hidden widths of the encoder. */
+  encoderHidden: number[];
+  /** Width of z W^(g), the input of each group's generator. */
+  groupInput: number;
+  /** Hidden widths of each group's generator. */
+  generatorHidden: number[];
+}
+
+export interface OiElbo {
+  /** Per-example ELBO in nats, [batch]. */
+  elbo: tf.Tensor1D;
+  /** Per-example E_q log p(x|z) (one draw), [batch]. */
+  reconstruction: tf.Tensor1D;
+  /** Per-example KL(q(z|x) ‖ N(0, I)), analytic, [batch]. */
+  kl: tf.Tensor1D;
+}
+
+export class OiVae {
+  readonly encoder: Mlp;
+  /** W^(g), stored [latents, groupInput]: row j holds the weights from latent j into group g. */
+  readonly groupWeights: tf.Variable<tf.Rank.R2>[];
+  readonly generators: Mlp[];
+  /** log σ per pixel, in the order of the groups' pixels. */
+  readonly logScales: tf.Variable<tf.Rank.R1>[];
+  private readonly indices: tf.Tensor1D[];
+  /** Column of the groups' concatenated outputs that holds each pixel. */
+  private readonly inverse: tf.Tensor1D;
+
+  constructor(readonly config: OiVaeConfig, key: Key) {
+    const { inputSize, groups, latents, encoderHidden, groupInput, generatorHidden } = config;
+    checkInt('inputSize', inputSize, 1);
+    checkInt('latents', latents, 1);
+    checkInt('groupInput', groupInput, 1);
+    encoderHidden.forEach((h, i) => checkInt(`encoderHidden[${i}]`, h, 1));
+    generatorHidden.forEach((h, i) => checkInt(`generatorHidden[${i}]`, h, 1));
+    checkGroups(groups, inputSize);
+    const [ke, kw, kg] = key.split(3);
+    this.encoder = new Mlp({ sizes: [inputSize, ...encoderHidden, 2 * latents], hidden: 'relu', output: 'linear' }, ke, 'oivae/encoder');
+    const scale = 1 / Math.sqrt(latents);
+    this.groupWeights = kw.split(groups.length).map((k, g) => variableFrom(() => tf.mul(normal(k, [latents, groupInput]), scale), true, uniqueVariableName(`oivae/W${g}`)) as tf.Variable<tf.Rank.R2>);
+    this.generators = kg.split(groups.length).map((k, g) => new Mlp({ sizes: [groupInput, ...generatorHidden, groups[g].length], hidden: 'relu', output: 'linear' }, k, `oivae/generator${g}`));
+    this.logScales = groups.map((group, g) => variableFrom(() => tf.zeros([group.length]), true, uniqueVariableName(`oivae/logScale${g}`)) as tf.Variable<tf.Rank.R1>);
+    this.indices = groups.map((group) => tf.keep(tf.tensor1d(group, 'int32')));
+    const inverse = new Int32Array(inputSize);
+    groups.flat().forEach((pixel, column) => { inverse[pixel] = column; });
+    this.inverse = tf.keep(tf.tensor1d(inverse, 'int32'));
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.encoder.variables, ...this.groupWeights, ...this.generators.flatMap((m) => m.variables), ...this.logScales];
+  }
+
+  namedVariables(): [string, tf.Variable][] {
+    return [...this.encoder.namedVariables(), ...this.groupWeights.map((w, g) => [`W${g}`, w] as [string, tf.Variable]),
+      ...this.generators.flatMap((m, g) => m.namedVariables().map(([n, v]) => [`generator${g}/${n}`, v] as [string, tf.Variable])),
+      ...this.logScales.map((s, g) => [`logScale${g}`, s] as [string, tf.Variable])];
+  }
+
+  /** q(z|x): mean and log-variance, each [batch, latents]. */
+  encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
+    if (x.rank !== 2 || x.shape[1] !== this.config.inputSize) {
+      throw new ShapeError(`oi-VAE over ${this.config.inputSize} pixels got x of shape ${fmtShape(x.shape)}`, `pass a [batch, ${this.config.inputSize}] tensor`);
+    }
+    return tf.tidy(() => {
+      const out = this.encoder.apply(x);
+      const [mean, logVar] = tf.split(out, 2, 1) as tf.Tensor2D[];
+      return { mean, logVar };
+    });
+  }
+
+  /** Each group's mean f_g(z W^(g)), [batch, |group g|], in the group's pixel order. */
+  decodeGroups(z: tf.Tensor2D): tf.Tensor2D[] {
+    if (z.rank !== 2 || z.shape[1] !== this.config.latents) {
+      throw new ShapeError(`oi-VAE with ${this.config.latents} latents got z of shape ${fmtShape(z.shape)}`, `pass a [batch, ${this.config.latents}] tensor`);
+    }
+    return tf.tidy(() => this.generators.map((f, g) => f.apply(linear(z, this.groupWeights[g]))));
+  }
+
+  /** The decoder's mean image [batch, inputSize], pixels back in their places. */
+  decode(z: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.gather(tf.concat(this.decodeGroups(z), 1), this.inverse, 1) as tf.Tensor2D);
+  }
+
+  /** The ELBO with one reparameterized draw of z per example (`key` draws it). */
+  elbo(x: tf.Tensor2D, key: Key): OiElbo {
+    return tf.tidy(() => {
+      const { mean, logVar } = this.encode(x);
+      const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), normal(key, mean.shape))) as tf.Tensor2D;
+      const parts = this.decodeGroups(z);
+      let reconstruction = tf.zeros([x.shape[0]]) as tf.Tensor1D;
+      parts.forEach((mu, g) => {
+        const xg = tf.gather(x, this.indices[g], 1);
+        const logScale = this.logScales[g];
+        const standardized = tf.div(tf.sub(xg, mu), tf.exp(logScale));
+        const logp = tf.sub(tf.mul(-0.5, tf.square(standardized)), tf.add(logScale, 0.5 * Math.log(2 * Math.PI)));
+        reconstruction = tf.add(reconstruction, tf.sum(logp, 1));
+      });
+      const kl = tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mean), tf.exp(logVar)), tf.add(logVar, 1)), 1)) as tf.Tensor1D;
+      return { elbo: tf.sub(reconstruction, kl) as tf.Tensor1D, reconstruction, kl };
+    });
+  }
+
+  dispose(): void {
+    this.encoder.dispose();
+    this.generators.forEach((m) => m.dispose());
+    tf.dispose([...this.groupWeights, ...this.logScales, ...this.indices, this.inverse]);
+  }
+}
+
+/** Refuses a λ that is negative or not finite. */
+export function checkLambda(lambda: number): void {
+  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new ParameterError(`λ = ${lambda}`, 'use a finite λ ≥ 0 (0 trains a plain VAE with the same grouped decoder)');
+}
