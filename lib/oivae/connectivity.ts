@@ -27,9 +27,9 @@ export function driversPerGroup(norms: number[][], share = 0.1): number[] {
 /**
  * How well a learned map matches a true one, [group][true latent] with 1 where the latent drives the
  * group. Learned latents are unordered, so each true latent is first paired with a distinct learned
- * latent, greedily by the cosine between their columns (over groups). The score is the share of cells
- * (group, true latent) on which the paired learned latent agrees with the truth: it drives the group
- * (a norm above `share` of the map's largest) exactly where the true one does. 1 is a perfect match.
+ * latent, greedily by the cosine between their columns (over groups). The score is the share of true
+ * latents whose twin drives exactly the same groups (a norm above `share` of the map's largest where
+ * the truth has 1, and below it elsewhere): 1 when the whole map is recovered, 0 for a map of zeros.
  */
 export function mapMatch(norms: number[][], truth: number[][], share = 0.1): { score: number; pairs: [number, number][] } {
   if (truth.length !== norms.length) throw new ParameterError(`the true map has ${truth.length} groups, the learned one ${norms.length}`, 'pass maps over the same groups');
@@ -52,7 +52,8 @@ export function mapMatch(norms: number[][], truth: number[][], share = 0.1): { s
     usedJ.add(j);
     pairs.push([t, j]);
   }
-  const cut = share * Math.max(...norms.flat());
-  const agree = pairs.reduce((sum, [t, j]) => sum + truth.filter((row, g) => (norms[g][j] > cut) === (row[t] === 1)).length, 0);
-  return { score: agree / (wanted * truth.length), pairs: pairs.sort((a, b) => a[0] - b[0]) };
+  const largest = Math.max(...norms.flat());
+  const drives = (g: number, j: number) => largest > 0 && norms[g][j] > share * largest;
+  const exact = pairs.filter(([t, j]) => truth.every((row, g) => drives(g, j) === (row[t] === 1))).length;
+  return { score: exact / wanted, pairs: pairs.sort((a, b) => a[0] - b[0]) };
 }
