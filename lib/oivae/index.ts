@@ -4,3 +4,4 @@ export * from './bars';
 export * from './oi-vae';
 export * from './train';
 export * from './connectivity';
+export * from './configs';
