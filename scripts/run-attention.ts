@@ -26,10 +26,10 @@ import {
 } from '../lib/attention';
 import { parseArgs } from './args';
 
-async function fit(model: AttentionModel, loss: (k: Key) => tf.Scalar, key: Key, steps: number, learningRate: number, label: string) {
+async function fit(model: AttentionModel, loss: (k: Key) => tf.Scalar, key: Key, steps: number, learningRate: number, label: string, onStep?: (step: number) => void) {
   const optimizer = adam(learningRate);
   try {
-    return await train(key, (k) => loss(k), { steps, optimizer, variables: model.variables, label, progress: 'lines' });
+    return await train(key, (k) => loss(k), { steps, optimizer, variables: model.variables, label, progress: 'lines', onStep });
   } finally {
     optimizer.dispose();
   }
@@ -115,15 +115,12 @@ async function main(): Promise<void> {
     const b = textBatch(Key.fromSeed(1000), heldOut, 200, WRITER.maxLength);
     const heldOutBits = () => tf.tidy(() => sequenceCrossEntropy(lm.apply(b.tokens).logits, b.targets).dataSync()[0]) / Math.LN2;
     const heldOutCurve: [number, number][] = [];
-    const optimizer = adam(1e-3);
-    const t = await train(key.foldIn(2), (k) => {
+    const t = await fit(lm, (k) => {
       const batch = textBatch(k, trainIds, 32, WRITER.maxLength);
       const loss = sequenceCrossEntropy(lm.apply(batch.tokens).logits, batch.targets);
       tf.dispose([batch.tokens, batch.targets]);
       return loss;
-    }, { steps, optimizer, variables: lm.variables, label: 'language', progress: 'lines',
-      onStep: (step) => { if ((step + 1) % 250 === 0) heldOutCurve.push([step + 1, heldOutBits()]); } });
-    optimizer.dispose();
+    }, key.foldIn(2), steps, 1e-3, 'language', (step) => { if ((step + 1) % 250 === 0) heldOutCurve.push([step + 1, heldOutBits()]); });
     const bits = heldOutBits();
     tf.dispose([b.tokens, b.targets]);
     const trainingBits = t.losses.slice(-100).reduce((s, v) => s + v, 0) / 100 / Math.LN2;

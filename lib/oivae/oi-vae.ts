@@ -6,6 +6,8 @@
 import * as tf from '../core/tf';
 import { ParameterError, ShapeError, checkInt, fmtShape } from '../core/errors';
 import { Key, normal } from '../core/random';
+import { Normal, kl } from '../distributions';
+import type { ElboParts } from '../vae/vae';
 import { variableFrom } from '../core/ops';
 import { Mlp, linear, uniqueVariableName } from '../nn';
 import { checkGroups } from './groups';
@@ -22,15 +24,6 @@ export interface OiVaeConfig {
   groupInput: number;
   /** Hidden widths of each group's generator. */
   generatorHidden: number[];
-}
-
-export interface OiElbo {
-  /** Per-example ELBO in nats, [batch]. */
-  elbo: tf.Tensor1D;
-  /** Per-example E_q log p(x|z) (one draw), [batch]. */
-  reconstruction: tf.Tensor1D;
-  /** Per-example KL(q(z|x) ‖ N(0, I)), analytic, [batch]. */
-  kl: tf.Tensor1D;
 }
 
 export class OiVae {
@@ -99,22 +92,19 @@ export class OiVae {
     return tf.tidy(() => tf.gather(tf.concat(this.decodeGroups(z), 1), this.inverse, 1) as tf.Tensor2D);
   }
 
-  /** The ELBO with one reparameterized draw of z per example (`key` draws it). */
-  elbo(x: tf.Tensor2D, key: Key): OiElbo {
+  /** The ELBO with one reparameterized draw of z per example (`key` draws it); KL analytic. */
+  elbo(x: tf.Tensor2D, key: Key): ElboParts {
     return tf.tidy(() => {
       const { mean, logVar } = this.encode(x);
-      const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), normal(key, mean.shape))) as tf.Tensor2D;
-      const parts = this.decodeGroups(z);
-      let reconstruction = tf.zeros([x.shape[0]]) as tf.Tensor1D;
-      parts.forEach((mu, g) => {
-        const xg = tf.gather(x, this.indices[g], 1);
-        const logScale = this.logScales[g];
-        const standardized = tf.div(tf.sub(xg, mu), tf.exp(logScale));
-        const logp = tf.sub(tf.mul(-0.5, tf.square(standardized)), tf.add(logScale, 0.5 * Math.log(2 * Math.PI)));
-        reconstruction = tf.add(reconstruction, tf.sum(logp, 1));
+      const q = Normal.fromLogVar(mean, logVar, { eventRank: 1, validate: false });
+      const z = q.rsample(key) as tf.Tensor2D;
+      const perGroup = this.decodeGroups(z).map((mu, g) => {
+        const scale = tf.broadcastTo(tf.exp(this.logScales[g]), mu.shape);
+        return new Normal(mu, scale, { eventRank: 1, validate: false }).logProb(tf.gather(x, this.indices[g], 1));
       });
-      const kl = tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mean), tf.exp(logVar)), tf.add(logVar, 1)), 1)) as tf.Tensor1D;
-      return { elbo: tf.sub(reconstruction, kl) as tf.Tensor1D, reconstruction, kl };
+      const reconstruction = tf.addN(perGroup) as tf.Tensor1D;
+      const klTerm = kl(q, Normal.standard(mean.shape, 1)) as tf.Tensor1D;
+      return { elbo: tf.sub(reconstruction, klTerm) as tf.Tensor1D, reconstruction, kl: klTerm };
     });
   }
 
