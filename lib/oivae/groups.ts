@@ -1,6 +1,7 @@
 // Groups of an observation for the output-interpretable VAE: lists of pixel indices that must
 // partition the observation (every pixel in exactly one group), and the groupings the lecture uses.
 import { ParameterError, checkInt } from '../core/errors';
+import { Key, permutation } from '../core/random';
 
 /** Refuses groups that do not partition 0..size-1, naming the first pixel at fault. */
 export function checkGroups(groups: number[][], size: number): void {
@@ -38,4 +39,19 @@ export function quadrantGroups(side: number): number[][] {
   const h = side / 2;
   return [[0, 0], [0, h], [h, 0], [h, h]].map(([r0, c0]) =>
     Array.from({ length: h * h }, (_, i) => (r0 + Math.floor(i / h)) * side + c0 + (i % h)));
+}
+
+/** `count` groups of equal size drawn at random from the pixels of a `size`-pixel image (keyed). */
+export function randomGroups(key: Key, size: number, count: number): number[][] {
+  checkInt('size', size, 1);
+  checkInt('count', count, 1);
+  if (size % count !== 0) throw new ParameterError(`${size} pixels do not split into ${count} equal groups`, 'pick a count that divides the number of pixels');
+  const order = permutation(key, size), width = size / count;
+  return Array.from({ length: count }, (_, g) => Array.from(order.subarray(g * width, (g + 1) * width)));
+}
+
+/** The identity map [group][latent] of the bars: latent t drives row t alone. */
+export function oneLatentPerGroup(groups: number): number[][] {
+  checkInt('groups', groups, 1);
+  return Array.from({ length: groups }, (_, g) => Array.from({ length: groups }, (__, t) => (g === t ? 1 : 0)));
 }

@@ -8,7 +8,7 @@ import { ParameterError, ShapeError, checkInt, fmtShape } from '../core/errors';
 import { Key, normal } from '../core/random';
 import { Normal, kl } from '../distributions';
 import type { ElboParts } from '../vae/vae';
-import { variableFrom } from '../core/ops';
+import { repeatRows, variableFrom } from '../core/ops';
 import { Mlp, linear, uniqueVariableName } from '../nn';
 import { checkGroups } from './groups';
 
@@ -22,7 +22,7 @@ export interface OiVaeConfig {
   encoderHidden: number[];
   /** Width of z W^(g), the input of each group's generator. */
   groupInput: number;
-  /** Hidden widths of each group's generator. */
+  /** Hidden widths of each group's generator ([] for a linear generator). */
   generatorHidden: number[];
 }
 
@@ -92,20 +92,48 @@ export class OiVae {
     return tf.tidy(() => tf.gather(tf.concat(this.decodeGroups(z), 1), this.inverse, 1) as tf.Tensor2D);
   }
 
+  /** log p(x|z) summed over the groups, [batch], for z [batch, latents] (one z per row of x). */
+  logLikelihood(x: tf.Tensor2D, z: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => tf.addN(this.decodeGroups(z).map((mu, g) => {
+      const scale = tf.broadcastTo(tf.exp(this.logScales[g]), mu.shape);
+      return new Normal(mu, scale, { eventRank: 1, validate: false }).logProb(tf.gather(x, this.indices[g], 1));
+    })) as tf.Tensor1D);
+  }
+
   /** The ELBO with one reparameterized draw of z per example (`key` draws it); KL analytic. */
   elbo(x: tf.Tensor2D, key: Key): ElboParts {
     return tf.tidy(() => {
       const { mean, logVar } = this.encode(x);
       const q = Normal.fromLogVar(mean, logVar, { eventRank: 1, validate: false });
       const z = q.rsample(key) as tf.Tensor2D;
-      const perGroup = this.decodeGroups(z).map((mu, g) => {
-        const scale = tf.broadcastTo(tf.exp(this.logScales[g]), mu.shape);
-        return new Normal(mu, scale, { eventRank: 1, validate: false }).logProb(tf.gather(x, this.indices[g], 1));
-      });
-      const reconstruction = tf.addN(perGroup) as tf.Tensor1D;
+      const reconstruction = this.logLikelihood(x, z);
       const klTerm = kl(q, Normal.standard(mean.shape, 1)) as tf.Tensor1D;
       return { elbo: tf.sub(reconstruction, klTerm) as tf.Tensor1D, reconstruction, kl: klTerm };
     });
+  }
+
+  /**
+   * The importance-weighted bound log (1/K Σ_k p(x, z_k) / q(z_k | x)), z_k ~ q(z | x), per row of x:
+   * below log p(x), above the ELBO, and tight as K grows. Drawn `chunk` particles at a time.
+   */
+  importanceBound(x: tf.Tensor2D, key: Key, particles: number, chunk = 50): tf.Tensor1D {
+    checkInt('particles', particles, 1);
+    checkInt('chunk', chunk, 1);
+    const { mean, logVar } = this.encode(x);
+    const parts: tf.Tensor1D[] = [];
+    for (let start = 0, c = 0; start < particles; start += chunk, c++) {
+      const m = Math.min(chunk, particles - start);
+      parts.push(tf.tidy(() => {
+        const q = Normal.fromLogVar(repeatRows(mean, m), repeatRows(logVar, m), { eventRank: 1, validate: false });
+        const z = q.sample(key.foldIn(c)) as tf.Tensor2D;
+        const prior = Normal.standard(z.shape, 1);
+        const logW = tf.sub(tf.add(this.logLikelihood(repeatRows(x, m), z), prior.logProb(z)), q.logProb(z));
+        return tf.logSumExp(tf.reshape(logW, [m, x.shape[0]]), 0) as tf.Tensor1D;
+      }));
+    }
+    const out = tf.tidy(() => tf.sub(tf.logSumExp(tf.stack(parts), 0), Math.log(particles))) as tf.Tensor1D;
+    tf.dispose([...parts, mean, logVar]);
+    return out;
   }
 
   dispose(): void {

@@ -20,6 +20,11 @@ export interface OiVaeTraining {
   learningRate: number;
   /** Group-lasso weight per image (0: a plain VAE). */
   lambda: number;
+  /**
+   * Steps over which λ grows linearly from 0 to its value (default 0). A lasso at full strength from the
+   * first step switches every latent off before the likelihood has taught any of them to matter.
+   */
+  lambdaWarmup?: number;
   /** If set, the W^(g) take plain gradient steps of this rate (proximal gradient descent), not Adam's. */
   weightsLearningRate?: number;
   label?: string;
@@ -65,14 +70,16 @@ export async function trainOiVae(model: OiVae, x: tf.Tensor2D, key: Key, o: OiVa
   checkLambda(o.lambda);
   const [kb, ks] = key.split(2);
   const optimizer = o.weightsLearningRate === undefined ? adam(o.learningRate) : new ProximalSplit(adam(o.learningRate), model.groupWeights, o.weightsLearningRate);
-  const threshold = (o.weightsLearningRate ?? o.learningRate) * o.lambda;
+  const warmup = o.lambdaWarmup ?? 0;
+  checkInt('lambdaWarmup', warmup, 0);
+  const threshold = (step: number) => (o.weightsLearningRate ?? o.learningRate) * o.lambda * Math.min(1, (step + 1) / (warmup + 1));
   try {
     return await train(ks, (k, step) => tf.tidy(() => {
       const rows = tf.tensor1d(batchIndices(kb, x.shape[0], o.batch, step), 'int32');
       return tf.neg(tf.mean(model.elbo(tf.gather(x, rows) as tf.Tensor2D, k).elbo)) as tf.Scalar;
     }), {
       steps: o.steps, optimizer, variables: model.variables, label: o.label ?? 'oi-VAE', progress: o.progress,
-      onStep: () => { if (o.lambda > 0) applyGroupLassoProx(model.groupWeights, threshold); },
+      onStep: (step) => { if (o.lambda > 0) applyGroupLassoProx(model.groupWeights, threshold(step)); },
     });
   } finally {
     optimizer.dispose();
@@ -85,6 +92,16 @@ export function meanElbo(model: OiVae, x: tf.Tensor2D, key: Key): number {
   for (let start = 0; start < x.shape[0]; start += 1000) {
     const n = Math.min(1000, x.shape[0] - start);
     total += tf.tidy(() => tf.sum(model.elbo(tf.slice(x, [start, 0], [n, -1]), key.foldIn(start)).elbo).dataSync()[0]);
+  }
+  return total / x.shape[0];
+}
+
+/** The mean importance-weighted bound per image over x with K particles, in nats (blocks of 200 rows). */
+export function meanImportanceBound(model: OiVae, x: tf.Tensor2D, key: Key, particles: number): number {
+  let total = 0;
+  for (let start = 0; start < x.shape[0]; start += 200) {
+    const n = Math.min(200, x.shape[0] - start);
+    total += tf.tidy(() => tf.sum(model.importanceBound(tf.slice(x, [start, 0], [n, -1]), key.foldIn(start), particles)).dataSync()[0]);
   }
   return total / x.shape[0];
 }

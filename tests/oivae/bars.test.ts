@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
 import { Key } from '../../lib/core/random';
-import { BARS, barsEntropy, barsImages, checkGroups, columnGroups, quadrantGroups, rowGroups } from '../../lib/oivae';
+import { BARS, barsEntropy, barsImages, checkGroups, columnGroups, oneLatentPerGroup, quadrantGroups, randomGroups, rowGroups } from '../../lib/oivae';
 
 describe('bars', () => {
   it('lights exactly one row per image; the noise has the stated σ', () => {
@@ -37,9 +37,15 @@ describe('bars', () => {
     expect(Math.abs(estimate - nats)).toBeLessThan(0.3);
   });
 
-  it('groups: rows, columns and quadrants partition; overlaps, gaps and strays are refused by name', () => {
+  it('groups: rows, columns, quadrants and random groups partition; overlaps, gaps and strays are refused by name', () => {
     for (const g of [rowGroups(8), columnGroups(8), quadrantGroups(8)]) expect(() => checkGroups(g, 64)).not.toThrow();
     expect(quadrantGroups(4)[1]).toEqual([2, 3, 6, 7]);
+    const random = randomGroups(Key.fromSeed(1), 64, 8);
+    expect(() => checkGroups(random, 64)).not.toThrow();
+    expect(random).toEqual(randomGroups(Key.fromSeed(1), 64, 8));
+    expect(random).not.toEqual(randomGroups(Key.fromSeed(2), 64, 8));
+    expect(() => randomGroups(Key.fromSeed(1), 64, 7)).toThrow(/64 pixels do not split into 7/);
+    expect(oneLatentPerGroup(3)).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
     expect(() => checkGroups([[0, 1], [1, 2]], 3)).toThrow(/pixel 1 is in group 0 and in group 1/);
     expect(() => checkGroups([[0, 1]], 3)).toThrow(/pixel 2 is in no group/);
     expect(() => checkGroups([[0, 5]], 2)).toThrow(/pixel 5, outside 0\.\.1/);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
 import { Key, normal } from '../../lib/core/random';
+import { add, dot, identity, logDetSpd, matmul, solveSpd, transpose } from '../../lib/linalg/matrix';
 import { OiVae, activeLatents, driversPerGroup, groupLatentNorms, mapMatch, meanElbo, trainOiVae } from '../../lib/oivae';
 
 const GROUPS = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11], [12, 13, 14, 15]];
@@ -62,6 +63,14 @@ describe('oi-VAE', () => {
     split.dispose();
     const model = new OiVae(config, Key.fromSeed(5));
     await expect(trainOiVae(model, x, Key.fromSeed(6), { steps: 1, batch: 8, learningRate: 1e-3, lambda: -1 })).rejects.toThrow(/λ = -1/);
+    await expect(trainOiVae(model, x, Key.fromSeed(6), { steps: 1, batch: 8, learningRate: 1e-3, lambda: 1, lambdaWarmup: 0.5 })).rejects.toThrow(/lambdaWarmup/);
+    // a threshold of 10 zeroes every W^(g) in one step; warmed up over 10⁶ steps, the first step shrinks by 10⁻⁵
+    for (const [warmup, off] of [[0, true], [1e6, false]] as const) {
+      const m = new OiVae(config, Key.fromSeed(5));
+      await trainOiVae(m, x, Key.fromSeed(6), { steps: 1, batch: 8, learningRate: 1e-3, lambda: 1e4, lambdaWarmup: warmup, progress: 'off' });
+      expect(groupLatentNorms(m).flat().every((v) => v === 0)).toBe(off);
+      m.dispose();
+    }
     model.dispose();
     x.dispose();
   });
@@ -85,6 +94,37 @@ describe('oi-VAE', () => {
     expect(mapMatch(plain.norms, TRUTH).score).toBeLessThan(1);
     x.dispose();
   }, 180_000);
+
+  it('bounds the exact log p(x) of a linear model: ELBO ≤ importance bound ≤ log p(x), tight as K grows', async () => {
+    // linear generators make p(x) Gaussian: x = z M + b + σε with M = [W^(g) A_g] over the groups
+    const model = new OiVae({ ...config, encoderHidden: [], generatorHidden: [] }, Key.fromSeed(11));
+    const x = knownMapData(Key.fromSeed(12), 50);
+    await trainOiVae(model, x, Key.fromSeed(15), { steps: 200, batch: 50, learningRate: 1e-2, lambda: 0, progress: 'off' });
+    const loadings = model.groupWeights.map((w, g) => tf.tidy(() => tf.matMul(w, model.generators[g].variables[0] as tf.Tensor2D)));
+    const m = tf.concat(loadings, 1).arraySync() as number[][]; // [latents, 16], columns in group order = pixel order
+    const bias = model.generators.flatMap((f) => Array.from(f.variables[1].dataSync()));
+    const variances = model.logScales.flatMap((v) => Array.from(v.dataSync(), (l) => Math.exp(2 * l)));
+    const covariance = add(matmul(transpose(m), m), identity(16).map((row, i) => row.map((v) => v * variances[i])));
+    const exact = (x.arraySync() as number[][]).map((row) => {
+      const d = row.map((v, i) => v - bias[i]);
+      return -0.5 * (16 * Math.log(2 * Math.PI) + logDetSpd(covariance) + dot(d, solveSpd(covariance, d)));
+    });
+    const mean = (t: tf.Tensor1D) => { const v = t.dataSync().reduce((a, b) => a + b, 0) / t.size; t.dispose(); return v; };
+    const count = tf.memory().numTensors;
+    const parts = model.elbo(x, Key.fromSeed(13));
+    tf.dispose([parts.reconstruction, parts.kl]);
+    const elbo = mean(parts.elbo);
+    const k3000 = mean(model.importanceBound(x, Key.fromSeed(14), 3000));
+    expect(tf.memory().numTensors).toBe(count);
+    const truth = exact.reduce((a, b) => a + b, 0) / exact.length;
+    if (process.env.VI_PRINT) console.log({ elbo, k3000, truth });
+    expect(truth - elbo).toBeGreaterThan(0.3); // a briefly trained q is imperfect, so the bound has room to grow
+    expect(k3000).toBeLessThan(truth + 0.05);
+    expect(truth - k3000).toBeLessThan(0.1 * (truth - elbo));
+    expect(() => model.importanceBound(x, Key.fromSeed(1), 0)).toThrow(/particles/);
+    tf.dispose([x, ...loadings]);
+    model.dispose();
+  });
 
   it('scores a map against the truth: permuted latents match, a dense map does not; bad maps refused', () => {
     const permuted = [[0, 0.2, 0], [0, 0.1, 0], [0.3, 0, 0], [0.05, 0, 0.001]];
