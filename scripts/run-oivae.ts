@@ -2,7 +2,8 @@
 // 2,048 images from seed-keyed data, scored on 2,000 fresh images (mean ELBO per image against the
 // exact entropy), with its latent-to-group map (norms, active latents, drivers per group, exact
 // recovery of one latent per row). λ grows from 0 over the first --warmup steps. Validation images pick
-// λ; test images report the ELBO and the importance-weighted bound with --particles draws.
+// λ (their importance-weighted bounds with 100 draws, per image); test images report the ELBO and the
+// bound with --particles draws.
 // Writes data/oivae/sweep-<groups>-k<latents>-seed-<seed>.json.
 // Usage: npm run oivae -- --lambdas 0,0.1,0.3,1 --latents 8 --steps 6000 --seed 1 [--groups rows|columns|random]
 import * as fs from 'fs';
@@ -12,7 +13,7 @@ import * as tf from '../lib/core/tf';
 import { Key } from '../lib/core/random';
 import {
   BARS, BARS_TRAINING_IMAGES, OiVae, activeLatents, barsEntropy, barsImages, barsModel, columnGroups, driversPerGroup, groupLatentNorms,
-  mapMatch, meanElbo, meanImportanceBound, oneLatentPerGroup, randomGroups, rowGroups, trainOiVae,
+  importanceBounds, mapMatch, meanElbo, meanImportanceBound, oneLatentPerGroup, randomGroups, rowGroups, trainOiVae,
 } from '../lib/oivae';
 import { parseArgs } from './args';
 
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
     const run = {
       lambda, seconds: t.seconds, finalLoss: t.losses.slice(-100).reduce((s, v) => s + v, 0) / 100,
       validationElbo: meanElbo(model, validation.x, key.foldIn(8)),
+      // per image, so that λ can be chosen with the standard error of paired differences
+      validationBound: Array.from(importanceBounds(model, validation.x, key.foldIn(10), 100), (v) => Math.round(100 * v) / 100),
       testElbo: meanElbo(model, test.x, key.foldIn(5)), testImportanceBound: meanImportanceBound(model, test.x, key.foldIn(9), particles),
       norms, active: activeLatents(norms).length, drivers: driversPerGroup(norms),
       rowsRecovered: args.groups === 'rows' ? mapMatch(norms, truth).score : null,

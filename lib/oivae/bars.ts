@@ -3,7 +3,7 @@
 // is a mixture of `side` Gaussians with equal weights, so its entropy, the best possible expected
 // negative log-likelihood of any model, is known in closed form up to the overlap of the components.
 import * as tf from '../core/tf';
-import { ParameterError, checkInt } from '../core/errors';
+import { ParameterError, ShapeError, checkInt, fmtShape } from '../core/errors';
 import { Key, normal, uniform } from '../core/random';
 
 export interface BarsOptions {
@@ -55,4 +55,35 @@ export function barsEntropy(o: BarsOptions = BARS): { nats: number; overlapBound
   const binary = error > 0 ? -error * Math.log(error) - (1 - error) * Math.log1p(-error) : 0;
   const overlapBound = error >= 0.5 ? Math.log(o.side) : binary + error * Math.log(Math.max(1, o.side - 1));
   return { nats: Math.log(o.side) + gaussian, overlapBound };
+}
+
+/** The exact log-density log p(x) of each image under the bars mixture, in nats (x [n, side²]). */
+export function barsLogDensity(x: tf.Tensor2D, o: BarsOptions = BARS): Float64Array {
+  checkBars(o);
+  const d = o.side * o.side;
+  if (x.rank !== 2 || x.shape[1] !== d) throw new ShapeError(`bars images of ${o.side}×${o.side} got x of shape ${fmtShape(x.shape)}`, `pass a [n, ${d}] tensor`);
+  const v = x.dataSync(), n = x.shape[0], s2 = o.noise * o.noise;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    // component r lights row r: its squared distance, over the pixels
+    const comps = Array.from({ length: o.side }, (_, r) => {
+      let sq = 0;
+      for (let p = 0; p < d; p++) sq += (v[i * d + p] - (Math.floor(p / o.side) === r ? o.intensity : 0)) ** 2;
+      return -sq / (2 * s2);
+    });
+    const m = Math.max(...comps);
+    out[i] = m + Math.log(comps.reduce((s, c) => s + Math.exp(c - m), 0) / o.side) - (d / 2) * Math.log(2 * Math.PI * s2);
+  }
+  return out;
+}
+
+/** For each image [n * side²], the rows whose mean intensity exceeds `threshold` (half a bar by default). */
+export function litRows(images: ArrayLike<number>, o: BarsOptions = BARS, threshold = o.intensity / 2): number[][] {
+  const d = o.side * o.side;
+  if (images.length % d !== 0) throw new ShapeError(`${images.length} values are not whole ${o.side}×${o.side} images`, `pass n images of ${d} pixels, row after row`);
+  return Array.from({ length: images.length / d }, (_, i) => Array.from({ length: o.side }, (__, r) => r).filter((r) => {
+    let sum = 0;
+    for (let c = 0; c < o.side; c++) sum += images[i * d + r * o.side + c];
+    return sum / o.side > threshold;
+  }));
 }

@@ -5,3 +5,5 @@ export * from './oi-vae';
 export * from './train';
 export * from './connectivity';
 export * from './configs';
+export * from './traversal';
+export * from './choose-lambda';

@@ -1,12 +1,14 @@
 // The output-interpretable VAE (Ainsworth, Foti, Lee and Fox 2018): a Gaussian encoder q(z|x) as in
 // any VAE, and a decoder split by groups of the observation. Group g reads the code only through its
-// own matrix W^(g) and has its own small generator f_g, so x^(g) ~ N(f_g(z W^(g)), diag σ_g²). The
+// own matrix W^(g) and has its own small generator f_g, so x^(g) ~ N(f_g(z W^(g)), diag σ_g²), or for
+// binary images x^(g) ~ Bernoulli(logits f_g(z W^(g))). The
 // group lasso on the rows of each W^(g) (group-lasso.ts) then decides which latents drive which
 // groups. With `lambda` 0 the same network is a plain VAE with a grouped decoder of equal capacity.
 import * as tf from '../core/tf';
 import { ParameterError, ShapeError, checkInt, fmtShape } from '../core/errors';
 import { Key, normal } from '../core/random';
-import { Normal, kl } from '../distributions';
+import { Bernoulli, Normal, kl } from '../distributions';
+import { checkBinary } from '../data/batches';
 import type { ElboParts } from '../vae/vae';
 import { repeatRows, variableFrom } from '../core/ops';
 import { Mlp, linear, uniqueVariableName } from '../nn';
@@ -24,6 +26,8 @@ export interface OiVaeConfig {
   groupInput: number;
   /** Hidden widths of each group's generator ([] for a linear generator). */
   generatorHidden: number[];
+  /** 'normal' (default): a Gaussian with a learned σ per pixel; 'bernoulli': binary pixels, f_g gives logits. */
+  likelihood?: 'normal' | 'bernoulli';
 }
 
 export class OiVae {
@@ -31,7 +35,7 @@ export class OiVae {
   /** W^(g), stored [latents, groupInput]: row j holds the weights from latent j into group g. */
   readonly groupWeights: tf.Variable<tf.Rank.R2>[];
   readonly generators: Mlp[];
-  /** log σ per pixel, in the order of the groups' pixels. */
+  /** log σ per pixel, in the order of the groups' pixels (unused by a Bernoulli likelihood). */
   readonly logScales: tf.Variable<tf.Rank.R1>[];
   private readonly indices: tf.Tensor1D[];
   /** Column of the groups' concatenated outputs that holds each pixel. */
@@ -45,6 +49,9 @@ export class OiVae {
     encoderHidden.forEach((h, i) => checkInt(`encoderHidden[${i}]`, h, 1));
     generatorHidden.forEach((h, i) => checkInt(`generatorHidden[${i}]`, h, 1));
     checkGroups(groups, inputSize);
+    if (config.likelihood !== undefined && config.likelihood !== 'normal' && config.likelihood !== 'bernoulli') {
+      throw new ParameterError(`likelihood '${config.likelihood}'`, "use 'normal' or 'bernoulli'");
+    }
     const [ke, kw, kg] = key.split(3);
     this.encoder = new Mlp({ sizes: [inputSize, ...encoderHidden, 2 * latents], hidden: 'relu', output: 'linear' }, ke, 'oivae/encoder');
     const scale = 1 / Math.sqrt(latents);
@@ -58,7 +65,8 @@ export class OiVae {
   }
 
   get variables(): tf.Variable[] {
-    return [...this.encoder.variables, ...this.groupWeights, ...this.generators.flatMap((m) => m.variables), ...this.logScales];
+    const scales = this.config.likelihood === 'bernoulli' ? [] : this.logScales;
+    return [...this.encoder.variables, ...this.groupWeights, ...this.generators.flatMap((m) => m.variables), ...scales];
   }
 
   namedVariables(): [string, tf.Variable][] {
@@ -87,16 +95,23 @@ export class OiVae {
     return tf.tidy(() => this.generators.map((f, g) => f.apply(linear(z, this.groupWeights[g]))));
   }
 
-  /** The decoder's mean image [batch, inputSize], pixels back in their places. */
+  /** The decoder's mean image [batch, inputSize], pixels back in their places (probabilities if Bernoulli). */
   decode(z: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => tf.gather(tf.concat(this.decodeGroups(z), 1), this.inverse, 1) as tf.Tensor2D);
+    return tf.tidy(() => {
+      const out = tf.gather(tf.concat(this.decodeGroups(z), 1), this.inverse, 1) as tf.Tensor2D;
+      return this.config.likelihood === 'bernoulli' ? tf.sigmoid(out) : out;
+    });
   }
 
   /** log p(x|z) summed over the groups, [batch], for z [batch, latents] (one z per row of x). */
   logLikelihood(x: tf.Tensor2D, z: tf.Tensor2D): tf.Tensor1D {
-    return tf.tidy(() => tf.addN(this.decodeGroups(z).map((mu, g) => {
-      const scale = tf.broadcastTo(tf.exp(this.logScales[g]), mu.shape);
-      return new Normal(mu, scale, { eventRank: 1, validate: false }).logProb(tf.gather(x, this.indices[g], 1));
+    const bernoulli = this.config.likelihood === 'bernoulli';
+    if (bernoulli) checkBinary('x', x);
+    return tf.tidy(() => tf.addN(this.decodeGroups(z).map((out, g) => {
+      const xg = tf.gather(x, this.indices[g], 1);
+      if (bernoulli) return new Bernoulli(out, { eventRank: 1, validate: false }).logProb(xg);
+      const scale = tf.broadcastTo(tf.exp(this.logScales[g]), out.shape);
+      return new Normal(out, scale, { eventRank: 1, validate: false }).logProb(xg);
     })) as tf.Tensor1D);
   }
 

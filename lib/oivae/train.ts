@@ -96,12 +96,17 @@ export function meanElbo(model: OiVae, x: tf.Tensor2D, key: Key): number {
   return total / x.shape[0];
 }
 
-/** The mean importance-weighted bound per image over x with K particles, in nats (blocks of 200 rows). */
-export function meanImportanceBound(model: OiVae, x: tf.Tensor2D, key: Key, particles: number): number {
-  let total = 0;
+/** The importance-weighted bound of every image of x with K particles, in nats (blocks of 200 rows). */
+export function importanceBounds(model: OiVae, x: tf.Tensor2D, key: Key, particles: number): Float32Array {
+  const out = new Float32Array(x.shape[0]);
   for (let start = 0; start < x.shape[0]; start += 200) {
     const n = Math.min(200, x.shape[0] - start);
-    total += tf.tidy(() => tf.sum(model.importanceBound(tf.slice(x, [start, 0], [n, -1]), key.foldIn(start), particles)).dataSync()[0]);
+    out.set(tf.tidy(() => model.importanceBound(tf.slice(x, [start, 0], [n, -1]), key.foldIn(start), particles).dataSync()), start);
   }
-  return total / x.shape[0];
+  return out;
+}
+
+/** The mean importance-weighted bound per image over x with K particles, in nats. */
+export function meanImportanceBound(model: OiVae, x: tf.Tensor2D, key: Key, particles: number): number {
+  return importanceBounds(model, x, key, particles).reduce((s, v) => s + v, 0) / x.shape[0];
 }
