@@ -1,9 +1,10 @@
 // The oi-VAE lecture's real data: MNIST digits (binarized once, training and test each with its own
 // fixed key) with the four image quadrants as groups. For each λ, a model of --latents latents trained
 // for --epochs epochs, its test ELBO over all 10,000 test digits, the importance-weighted bound on the
-// first 1,000, and its latent-to-quadrant map. Each model's weights and record go to
-// <out>/lambda-<λ>/ (weights.json, weights.bin; the record in the manifest's meta).
-// Usage: npm run oivae:mnist -- --lambdas 0,1 --latents 16 --epochs 10 --seed 1 --out data/oivae/mnist
+// first 1,000, and its latent-to-quadrant map. Each model's record goes to <out>/record-lambda-<λ>.json,
+// and the weights of the λ listed in --save to <out>/lambda-<λ>/ (weights.json, weights.bin).
+// Usage: npm run oivae:mnist -- --lambdas 0,0.5,1,2,4 --latents 16 --epochs 10 --seed 1 --save 2 --out data/oivae/mnist
+import * as fs from 'fs';
 import * as tf from '../lib/core/tf';
 import { initBackend } from '../lib/core/backend';
 import { Key } from '../lib/core/random';
@@ -16,7 +17,7 @@ import {
 import { parseArgs } from './args';
 
 async function main(): Promise<void> {
-  const args = parseArgs({ lambdas: '0,1', latents: '16', epochs: '10', batch: '100', lr: '1e-3', warmup: '2000', seed: '1', particles: '100', out: 'data/oivae/mnist' });
+  const args = parseArgs({ lambdas: '0,1', latents: '16', epochs: '10', batch: '100', lr: '1e-3', warmup: '2000', seed: '1', particles: '100', save: '2', out: 'data/oivae/mnist' });
   await initBackend();
   const seed = Number(args.seed), latents = Number(args.latents), batch = Number(args.batch), particles = Number(args.particles);
   const key = Key.fromSeed(seed);
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
       command: `npm run oivae:mnist -- ${process.argv.slice(2).join(' ')}`,
     };
     console.log(`[oivae-mnist] λ = ${lambda}: test ELBO ${record.testElbo.toFixed(2)}, IW(${particles}) ${record.importanceBound.mean.toFixed(2)} nats, ${record.active.length} active latents, drivers ${record.drivers.join(' ')}`);
-    saveWeights(`${args.out}/lambda-${lambda}`, model.namedVariables(), record);
+    fs.mkdirSync(args.out, { recursive: true });
+    fs.writeFileSync(`${args.out}/record-lambda-${lambda}.json`, JSON.stringify(record, null, 1) + '\n');
+    if (args.save.split(',').map(Number).includes(lambda)) saveWeights(`${args.out}/lambda-${lambda}`, model.namedVariables(), record);
     model.dispose();
   }
   tf.dispose([train, test, firstThousand]);
