@@ -7,3 +7,4 @@ export * from './connectivity';
 export * from './configs';
 export * from './traversal';
 export * from './choose-lambda';
+export * from './stacked-groups';

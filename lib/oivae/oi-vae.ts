@@ -13,6 +13,7 @@ import type { ElboParts } from '../vae/vae';
 import { repeatRows, variableFrom } from '../core/ops';
 import { Mlp, linear, uniqueVariableName } from '../nn';
 import { checkGroups } from './groups';
+import { stackedLogLikelihood } from './stacked-groups';
 
 export interface OiVaeConfig {
   /** Pixels of the flattened observation. */
@@ -38,6 +39,13 @@ export class OiVae {
   /** log σ per pixel, in the order of the groups' pixels (unused by a Bernoulli likelihood). */
   readonly logScales: tf.Variable<tf.Rank.R1>[];
   private readonly indices: tf.Tensor1D[];
+  /** Every group's pixels, one group after another (the stacked path's gather). */
+  private readonly pixelOrder: tf.Tensor1D;
+  /**
+   * Run all groups as one batched product (stacked-groups.ts): possible when the groups are of equal
+   * size, and then on by default. Set it to false for the group-by-group reference.
+   */
+  stackGroups: boolean;
   /** Column of the groups' concatenated outputs that holds each pixel. */
   private readonly inverse: tf.Tensor1D;
 
@@ -59,6 +67,8 @@ export class OiVae {
     this.generators = kg.split(groups.length).map((k, g) => new Mlp({ sizes: [groupInput, ...generatorHidden, groups[g].length], hidden: 'relu', output: 'linear' }, k, `oivae/generator${g}`));
     this.logScales = groups.map((group, g) => variableFrom(() => tf.zeros([group.length]), true, uniqueVariableName(`oivae/logScale${g}`)) as tf.Variable<tf.Rank.R1>);
     this.indices = groups.map((group) => tf.keep(tf.tensor1d(group, 'int32')));
+    this.pixelOrder = tf.keep(tf.tensor1d(groups.flat(), 'int32'));
+    this.stackGroups = groups.every((group) => group.length === groups[0].length);
     const inverse = new Int32Array(inputSize);
     groups.flat().forEach((pixel, column) => { inverse[pixel] = column; });
     this.inverse = tf.keep(tf.tensor1d(inverse, 'int32'));
@@ -107,6 +117,13 @@ export class OiVae {
   logLikelihood(x: tf.Tensor2D, z: tf.Tensor2D): tf.Tensor1D {
     const bernoulli = this.config.likelihood === 'bernoulli';
     if (bernoulli) checkBinary('x', x);
+    if (this.stackGroups) {
+      if (!this.config.groups.every((group) => group.length === this.config.groups[0].length)) {
+        throw new ParameterError('stackGroups is on but the groups differ in size', 'set stackGroups to false: only equal groups stack');
+      }
+      const { groupWeights, generators, logScales, pixelOrder } = this;
+      return stackedLogLikelihood({ groupWeights, generators, logScales, pixelOrder, bernoulli }, x, z);
+    }
     return tf.tidy(() => tf.addN(this.decodeGroups(z).map((out, g) => {
       const xg = tf.gather(x, this.indices[g], 1);
       if (bernoulli) return new Bernoulli(out, { eventRank: 1, validate: false }).logProb(xg);
@@ -154,7 +171,7 @@ export class OiVae {
   dispose(): void {
     this.encoder.dispose();
     this.generators.forEach((m) => m.dispose());
-    tf.dispose([...this.groupWeights, ...this.logScales, ...this.indices, this.inverse]);
+    tf.dispose([...this.groupWeights, ...this.logScales, ...this.indices, this.pixelOrder, this.inverse]);
   }
 }
 
