@@ -2,8 +2,8 @@
 // Tibshirani and Friedman, The Elements of Statistical Learning, 2nd ed., section 7.10): among the λ
 // whose held-out score is within one standard error of the best, take the largest, the sparsest model
 // the data cannot tell from the best. The standard error is that of the paired per-image differences
-// from the best λ, since every λ is scored on the same images. With a budget, the rule becomes: the
-// largest λ that costs at most `budget` nats per image against the best, a price set in advance.
+// from the best λ, since every λ is scored on the same images. With a price, the rule becomes: the
+// largest λ that costs at most `price` nats per image against the best, a price set in advance.
 import { ParameterError } from '../core/errors';
 import { meanAndStderr } from '../core/stats';
 
@@ -16,14 +16,14 @@ export interface LambdaScore {
 export interface LambdaChoice {
   /** The λ of the best mean score. */
   best: number;
-  /** The largest λ within one standard error of the best (or within the budget, if one was given). */
+  /** The largest λ within one standard error of the best (or within the price, if one was given). */
   chosen: number;
   /** Per λ: mean score, and its paired difference from the best with that difference's standard error. */
   table: { lambda: number; mean: number; belowBest: number; stderr: number }[];
 }
 
-export function chooseLambda(runs: LambdaScore[], o: { budget?: number } = {}): LambdaChoice {
-  if (o.budget !== undefined && !(o.budget >= 0 && Number.isFinite(o.budget))) throw new ParameterError(`budget ${o.budget}`, 'give the price in nats per image as a finite number ≥ 0');
+export function chooseLambda(runs: LambdaScore[], o: { price?: number } = {}): LambdaChoice {
+  if (o.price !== undefined && !(o.price >= 0 && Number.isFinite(o.price))) throw new ParameterError(`price ${o.price}`, 'give the price in nats per image as a finite number ≥ 0');
   if (runs.length === 0) throw new ParameterError('no runs to choose from', 'pass the held-out scores of at least one λ');
   const n = runs[0].scores.length;
   for (const r of runs) {
@@ -37,7 +37,7 @@ export function chooseLambda(runs: LambdaScore[], o: { budget?: number } = {}): 
     const { mean, stderr } = meanAndStderr(diff);
     return { lambda: r.lambda, mean: means[i], belowBest: mean, stderr };
   });
-  const within = (t: LambdaChoice['table'][number]) => t.belowBest <= (o.budget ?? t.stderr) || t.lambda === best.lambda;
+  const within = (t: LambdaChoice['table'][number]) => t.belowBest <= (o.price ?? t.stderr) || t.lambda === best.lambda;
   const chosen = Math.max(...table.filter(within).map((t) => t.lambda));
   return { best: best.lambda, chosen, table };
 }

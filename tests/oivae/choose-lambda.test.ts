@@ -21,10 +21,10 @@ describe('chooseLambda', () => {
     expect(c.table[2].belowBest).toBeCloseTo(0.02, 10);
     expect(c.table[2].stderr).toBeCloseTo(0.3 / Math.sqrt(99), 3); // s.d. of ±0.3 (n − 1 = 99), over √100
     expect(c.table[3].belowBest).toBeCloseTo(0.52, 10);
-    // a budget of 0.6 nats admits λ = 1 (0.52 below the best); one of 0.01 admits only the best
-    expect(chooseLambda(runs, { budget: 0.6 }).chosen).toBe(1);
-    expect(chooseLambda(runs, { budget: 0.01 }).chosen).toBe(0.1);
-    expect(() => chooseLambda(runs, { budget: -1 })).toThrow(/budget -1/);
+    // a price of 0.6 nats admits λ = 1 (0.52 below the best); one of 0.01 admits only the best
+    expect(chooseLambda(runs, { price: 0.6 }).chosen).toBe(1);
+    expect(chooseLambda(runs, { price: 0.01 }).chosen).toBe(0.1);
+    expect(() => chooseLambda(runs, { price: -1 })).toThrow(/price -1/);
   });
 
   it('keeps the best when nothing sparser is close, and refuses mismatched or empty input', () => {
