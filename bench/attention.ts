@@ -14,7 +14,7 @@ import {
   ALPHABET, CausalTransformer, GRU_WIDTH, GruSeq2Seq, SORTER, SOURCE_VOCABULARY, TRANSLATOR, Seq2SeqTransformer, TARGET_VOCABULARY, WRITER, ambiguityBatch, sequenceCrossEntropy, sortBatch, textBatch,
 } from '../lib/attention';
 import { parseArgs } from '../scripts/args';
-import { ThreadSettings, formatRatio, formatReference, interleave, threadCounts } from './rounds';
+import { ThreadSettings, interleave, stepTableHeader, stepTableRow, threadCounts, timeSteps } from './rounds';
 
 
 async function main() {
@@ -44,21 +44,12 @@ async function main() {
   };
   for (let i = 0; i < 5; i++) names.forEach(oneStep);
   const reference = await ThreadSettings.start('attention_torch.py', ['--steps', String(steps)], threadCounts(args['torch-threads']));
-  const result = await interleave(rounds, () => {
-    const timed: Record<string, number> = {};
-    for (const which of names) {
-      const t0 = performance.now();
-      for (let i = 0; i < steps; i++) oneStep(which);
-      timed[which] = (performance.now() - t0) / 1000 / steps;
-    }
-    return timed;
-  }, reference, (r, mine) => console.error(`round ${r + 1}/${rounds}: ${names.map((m) => `${m} ${(1000 * mine[m]).toFixed(2)} ms`).join(', ')}`), Number(args.warmup));
+  const result = await interleave(rounds, () => timeSteps(names, () => steps, oneStep), reference, (r, mine) => console.error(`round ${r + 1}/${rounds}: ${names.map((m) => `${m} ${(1000 * mine[m]).toFixed(2)} ms`).join(', ')}`), Number(args.warmup));
   console.log(`\nAttention lecture: training steps (Adam; translators on 64 sentences of 12 words, the sorter on 64 sequences, the character model on 32 windows of 64)\n`);
-  console.log(`${'model'.padEnd(44)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs steps/s'.padStart(16)}${'ratio (range)'.padStart(22)}`);
+  console.log(stepTableHeader(44, backend));
   for (const which of names) {
-    const r = result[which];
     const label = `${models[which].label} (${(parameterCount(models[which].model.variables) / 1000).toFixed(1)}k)`;
-    console.log(`${label.padEnd(44)}${(1000 * r.ours).toFixed(2).padStart(16)}${formatReference(r).padStart(38)}${(1 / r.ours).toFixed(0).padStart(16)}${formatRatio(r).padStart(22)}`);
+    console.log(stepTableRow(label, 44, result[which]));
   }
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step; PyTorch at its fastest of ${args['torch-threads']} threads)`);
   names.forEach((m) => models[m].model.dispose());

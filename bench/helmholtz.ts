@@ -12,7 +12,7 @@ import { adam } from '../lib/core/adam';
 import { BARS_SBN_SIZES, BARS_VAE_CONFIG, SigmoidBeliefNet, barsImages, helmholtzLearner, tensorBatches, vaeLearner } from '../lib/helmholtz';
 import { Vae } from '../lib/vae/vae';
 import { parseArgs } from '../scripts/args';
-import { ThreadSettings, formatRatio, formatReference, interleave, threadCounts } from './rounds';
+import { ThreadSettings, interleave, stepTableHeader, stepTableRow, threadCounts, timeSteps } from './rounds';
 
 async function main() {
   const args = parseArgs({ steps: '300', 'mnist-steps': '30', rounds: '5', warmup: '2', 'torch-threads': '1,2' });
@@ -43,24 +43,15 @@ async function main() {
   };
   for (let i = 0; i < 20; i++) MODELS.forEach(oneStep);
   const reference = await ThreadSettings.start('helmholtz_torch.py', ['--steps', String(steps), '--mnist-steps', String(mnistSteps)], threadCounts(args['torch-threads']));
-  const result = await interleave(rounds, () => {
-    const timed: Record<string, number> = {};
-    for (const which of MODELS) {
-      const t0 = performance.now();
-      for (let i = 0; i < stepsOf(which); i++) oneStep(which);
-      timed[which] = (performance.now() - t0) / 1000 / stepsOf(which);
-    }
-    return timed;
-  }, reference, (r, mine) => console.error(`round ${r + 1}/${rounds}: ${MODELS.map((m) => `${m} ${(1000 * mine[m]).toFixed(2)} ms`).join(', ')}`), Number(args.warmup));
+  const result = await interleave(rounds, () => timeSteps(MODELS, stepsOf, oneStep), reference, (r, mine) => console.error(`round ${r + 1}/${rounds}: ${MODELS.map((m) => `${m} ${(1000 * mine[m]).toFixed(2)} ms`).join(', ')}`), Number(args.warmup));
   Object.values(learners).forEach((l) => l.dispose());
   Object.values(optimizers).forEach((o) => o.dispose());
   tf.dispose([data, pixels]);
   console.log(`\nHelmholtz-machine training steps (batch 100, Adam): bars, and the MNIST sizes\n`);
-  console.log(`${'model'.padEnd(34)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs steps/s'.padStart(16)}${'ratio (range)'.padStart(22)}`);
+  console.log(stepTableHeader(34, backend));
   const label = { sbn: 'SBN 25-10, RWS K=5', iwae: 'VAE 25-64-10, IWAE K=5', sbn_mnist: 'SBN 784-200-200-200, RWS K=5', iwae_mnist: 'VAE 784-200-200-50, IWAE K=5' };
   for (const which of MODELS) {
-    const r = result[which];
-    console.log(`${label[which].padEnd(34)}${(1000 * r.ours).toFixed(2).padStart(16)}${formatReference(r).padStart(38)}${(1 / r.ours).toFixed(0).padStart(16)}${formatRatio(r).padStart(22)}`);
+    console.log(stepTableRow(label[which], 34, result[which]));
   }
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps (MNIST sizes: ${mnistSteps}) after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step: 1 means as fast as PyTorch; PyTorch at its fastest of ${args['torch-threads']} threads)`);
 }

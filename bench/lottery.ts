@@ -11,7 +11,7 @@ import { loadMnist } from '../lib/data/images';
 import { batchIndices, gatherPixels } from '../lib/data/batches';
 import { LENET_300_100, MaskedNetwork, crossEntropy, fullMasks, randomMasksLike, pruneByMagnitude } from '../lib/lottery';
 import { parseArgs } from '../scripts/args';
-import { ThreadSettings, formatRatio, formatReference, interleave, threadCounts } from './rounds';
+import { ThreadSettings, interleave, stepTableHeader, stepTableRow, threadCounts } from './rounds';
 
 async function main() {
   const args = parseArgs({ steps: '200', rounds: '5', warmup: '2', 'torch-threads': '1,2' });
@@ -46,8 +46,8 @@ async function main() {
   optimizer.dispose();
   const r = result.lenet;
   console.log(`\nMasked LeNet-300-100 training step (batch 60, Adam, 7 % of the weights kept)\n`);
-  console.log(`${'model'.padEnd(28)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs steps/s'.padStart(16)}${'ratio (range)'.padStart(22)}`);
-  console.log(`${'LeNet-300-100, masked'.padEnd(28)}${(1000 * r.ours).toFixed(2).padStart(16)}${formatReference(r).padStart(38)}${(1 / r.ours).toFixed(0).padStart(16)}${formatRatio(r).padStart(22)}`);
+  console.log(stepTableHeader(28, backend));
+  console.log(stepTableRow('LeNet-300-100, masked', 28, r));
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step: 1 means as fast as PyTorch; PyTorch at its fastest of ${args['torch-threads']} threads)`);
 }
 

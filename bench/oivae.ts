@@ -10,7 +10,7 @@ import { adam } from '../lib/core/adam';
 import { parameterCount } from '../lib/nn';
 import { OiVae, applyGroupLassoProx, barsImages, barsModel, mnistQuadrantModel } from '../lib/oivae';
 import { parseArgs } from '../scripts/args';
-import { ThreadSettings, formatRatio, formatReference, interleave, threadCounts } from './rounds';
+import { ThreadSettings, interleave, stepTableHeader, stepTableRow, threadCounts, timeSteps } from './rounds';
 
 async function main() {
   const args = parseArgs({ steps: '50', rounds: '5', warmup: '2', 'torch-threads': '1,2' });
@@ -34,21 +34,12 @@ async function main() {
   };
   for (let i = 0; i < 5; i++) names.forEach(oneStep);
   const reference = await ThreadSettings.start('oivae_torch.py', ['--steps', String(steps)], threadCounts(args['torch-threads']));
-  const result = await interleave(rounds, () => {
-    const timed: Record<string, number> = {};
-    for (const which of names) {
-      const t0 = performance.now();
-      for (let i = 0; i < steps; i++) oneStep(which);
-      timed[which] = (performance.now() - t0) / 1000 / steps;
-    }
-    return timed;
-  }, reference, (r, mine) => console.error(`round ${r + 1}/${rounds}: ${names.map((m) => `${m} ${(1000 * mine[m]).toFixed(2)} ms`).join(', ')}`), Number(args.warmup));
+  const result = await interleave(rounds, () => timeSteps(names, () => steps, oneStep), reference, (r, mine) => console.error(`round ${r + 1}/${rounds}: ${names.map((m) => `${m} ${(1000 * mine[m]).toFixed(2)} ms`).join(', ')}`), Number(args.warmup));
   console.log(`\noi-VAE lecture: training steps (Adam, then the group lasso's proximal step on every W^(g))\n`);
-  console.log(`${'model'.padEnd(50)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs steps/s'.padStart(16)}${'ratio (range)'.padStart(22)}`);
+  console.log(stepTableHeader(50, backend));
   for (const which of names) {
-    const r = result[which];
     const label = `${models[which].label} (${(parameterCount(models[which].model.variables) / 1000).toFixed(1)}k)`;
-    console.log(`${label.padEnd(50)}${(1000 * r.ours).toFixed(2).padStart(16)}${formatReference(r).padStart(38)}${(1 / r.ours).toFixed(0).padStart(16)}${formatRatio(r).padStart(22)}`);
+    console.log(stepTableRow(label, 50, result[which]));
   }
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step; PyTorch at its fastest of ${args['torch-threads']} threads)`);
   names.forEach((m) => models[m].model.dispose());

@@ -212,3 +212,24 @@ export function formatRound(round: number, rounds: number, keys: string[], ours:
 export function formatRatio(c: Compared): string {
   return c.ratio === undefined ? 'n/a' : `${c.ratio.toFixed(3)} (${c.low!.toFixed(2)}-${c.high!.toFixed(2)})`;
 }
+
+/** One round of ours: each model's `stepsOf(name)` steps in turn, timed; seconds per step by name. */
+export function timeSteps<K extends string>(names: readonly K[], stepsOf: (name: K) => number, oneStep: (name: K) => void): Seconds {
+  const timed: Seconds = {};
+  for (const name of names) {
+    const t0 = performance.now();
+    for (let i = 0; i < stepsOf(name); i++) oneStep(name);
+    timed[name] = (performance.now() - t0) / 1000 / stepsOf(name);
+  }
+  return timed;
+}
+
+/** The header of a training-step table whose model column is `width` wide. */
+export function stepTableHeader(width: number, backend: string): string {
+  return `${'model'.padEnd(width)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs steps/s'.padStart(16)}${'ratio (range)'.padStart(22)}`;
+}
+
+/** One row of that table: our median step, PyTorch's, our steps per second and the ratio. */
+export function stepTableRow(label: string, width: number, c: Compared): string {
+  return `${label.padEnd(width)}${(1000 * c.ours).toFixed(2).padStart(16)}${formatReference(c).padStart(38)}${(1 / c.ours).toFixed(0).padStart(16)}${formatRatio(c).padStart(22)}`;
+}
