@@ -7,3 +7,5 @@ export * from './model-fit';
 export * from './trial-table';
 export * from './bayes';
 export * from './task';
+export * from './causal-inference';
+export * from './learning';
