@@ -83,4 +83,11 @@ export const SYLLABUS: SyllabusEntry[] = [
   lecture(NETWORKS, '14', 'Deep neural networks as Gaussian processes', '14-nngp', 'clt'),
   lecture(NETWORKS, '15', 'The lottery ticket hypothesis', '15-lottery-tickets', 'ladder'),
   lecture(NETWORKS, '16', 'Psychometric curves, lapses and exploration', '16-lapses', 'two-models'),
+  lecture(
+    NETWORKS,
+    '17',
+    'Lapses, part 2: multisensory trials and uncertainty-guided exploration',
+    '17-multisensory-lapses',
+    'multisensory-rats',
+  ),
 ];

@@ -114,3 +114,10 @@ export function hconcat(specs: VegaLiteSpec[], title?: string): VegaLiteSpec {
   const inner = specs.map(({ $schema: _drop, ...rest }) => rest);
   return { $schema: SCHEMA, ...(title ? { title } : {}), hconcat: inner, resolve: { scale: { color: 'independent' } } };
 }
+
+/** Several specs drawn on one set of axes (for example data as points, a model as lines). */
+export function overlay(specs: VegaLiteSpec[], title?: string): VegaLiteSpec {
+  const first = specs[0] ?? {};
+  const inner = specs.map(({ $schema: _s, width: _w, height: _h, title: _t, ...rest }) => rest);
+  return { $schema: SCHEMA, width: first.width ?? 420, height: first.height ?? 260, ...(title ? { title } : {}), layer: inner };
+}

@@ -9,3 +9,4 @@ export * from './bayes';
 export * from './task';
 export * from './causal-inference';
 export * from './learning';
+export * from './lapse-estimate';

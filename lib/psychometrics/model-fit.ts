@@ -7,6 +7,7 @@ import { Key } from '../core/random';
 import { sigmoid } from '../core/special';
 import { IDEAL_OBSERVER, Observer, checkObserver } from './causal-inference';
 import { informationCriteria } from './fit';
+import type { ChoiceCounts } from './functions';
 import { Condition, DECISION_KINDS, DecisionModel, Noise, Trial, choiceProbability } from './models';
 import { nelderMead } from './optimize';
 
@@ -57,6 +58,20 @@ export function aggregateTrials(trials: Trial[], conditions: Condition[]): Trial
     cells.set(id, cell);
   });
   return [...cells.values()];
+}
+
+/** The choice counts per stimulus of one condition's trials, for a psychometric fit. */
+export function conditionCounts(trials: Trial[], condition: string): ChoiceCounts[] {
+  const mine = trials.filter((t) => t.condition === condition);
+  if (mine.length === 0) throw new ParameterError(`no trials of condition "${condition}"`, `use one of: ${[...new Set(trials.map((t) => t.condition))].join(', ')}`);
+  const byStimulus = new Map<number, ChoiceCounts>();
+  for (const t of mine) {
+    const cell = byStimulus.get(t.stimulus) ?? { stimulus: t.stimulus, right: 0, total: 0 };
+    cell.right += t.choice;
+    cell.total += 1;
+    byStimulus.set(t.stimulus, cell);
+  }
+  return [...byStimulus.values()].sort((a, b) => a.stimulus - b.stimulus);
 }
 
 /** A named parameter: how an unconstrained number maps into its range, and where starts are drawn. */

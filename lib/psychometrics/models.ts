@@ -97,15 +97,17 @@ function greedyShare(m: DecisionModel): { attend: number; otherwise: number } | 
 function causalGreedyRight(m: DecisionModel, o: Observer & { kind: 'causal' }, noise: Noise, c: Condition, s: number): number {
   const mv = c.cues === 'matched' ? s : 0;
   let p = 0;
-  for (let j = 0; j < QUADRATURE.nodes.length; j++) {
-    const xv = mv + noise.visual * QUADRATURE.nodes[j];
-    const right = (xa: number) => valueDifference(m, c, causalBelief(o, xa, xv, noise.auditory, noise.visual)) > 0;
-    let lo = -50;
-    let hi = 50;
-    if (right(lo)) { p += QUADRATURE.weights[j]; continue; }
-    if (!right(hi)) continue;
-    for (let k = 0; k < 60; k++) { const mid = (lo + hi) / 2; if (right(mid)) hi = mid; else lo = mid; }
-    p += QUADRATURE.weights[j] * normalCdf((s - hi) / noise.auditory);
+  for (let j = 0; j < QUADRATURE_2D.nodes.length; j++) {
+    const xv = mv + noise.visual * QUADRATURE_2D.nodes[j];
+    const g = (xa: number) => valueDifference(m, c, causalBelief(o, xa, xv, noise.auditory, noise.visual));
+    // beyond 8 standard deviations of the auditory cue the probability is below 1e-15
+    const lo = s - 8 * noise.auditory;
+    const hi = s + 8 * noise.auditory;
+    const gLo = g(lo);
+    const gHi = g(hi);
+    if (gLo > 0) { p += QUADRATURE_2D.weights[j]; continue; }
+    if (gHi <= 0) continue;
+    p += QUADRATURE_2D.weights[j] * normalCdf((s - findRoot(g, lo, hi, gLo, gHi)) / noise.auditory);
   }
   return p;
 }
@@ -145,6 +147,26 @@ export function choiceProbability(m: DecisionModel, noise: Noise, c: Condition, 
     }
   }
   return p;
+}
+
+/** The root of g in [a, b] (g(a) <= 0 < g(b)) by regula falsi with the Illinois step, to 1e-10 in x. */
+function findRoot(g: (x: number) => number, a: number, b: number, ga: number, gb: number): number {
+  let side = 0;
+  for (let k = 0; k < 100 && b - a > 1e-10; k++) {
+    const x = (a * gb - b * ga) / (gb - ga);
+    const gx = g(x);
+    if (gx > 0) {
+      b = x; gb = gx;
+      if (side === 1) ga /= 2; // the Illinois step: halve the stale end so the bracket shrinks from both sides
+      side = 1;
+    } else {
+      a = x; ga = gx;
+      if (side === -1) gb /= 2;
+      side = -1;
+    }
+    if (gx === 0) return x;
+  }
+  return (a + b) / 2;
 }
 
 /** The belief in [0, 1] where an increasing function of it crosses zero (0 or 1 when it does not). */
