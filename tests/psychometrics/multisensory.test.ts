@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Key } from '../../lib/core/random';
 import { normalCdf } from '../../lib/core/special';
 import {
-  CausalObserver, Condition, DecisionModel, aggregateTrials, causalBelief, choiceProbability, combinedNoise, crossValidate, fitDecisionModel,
+  CausalObserver, Condition, DecisionModel, aggregateTrials, conditionCounts, easyErrorRate, causalBelief, choiceProbability, combinedNoise, crossValidate, fitDecisionModel,
   fitLearning, impliedRates, learningChoiceProbability, posteriorCommon, simulateSessions, simulateTrials, uncertaintyScale,
 } from '../../lib/psychometrics';
 
@@ -120,5 +120,22 @@ describe('the learning rat', () => {
     expect(fit.rat.halfExperience).toBeLessThan(400 * 2.5);
     expect(fit.bic).toBeLessThan(fitLearning(trials, [neutral, matched], Key.fromSeed(9), { learning: false, starts: 3 }).bic);
     expect(() => simulateSessions(Key.fromSeed(0), { ...rat, halfExperience: -1 }, [neutral], [0], 1, 1, 1)).toThrow(/halfExperience = -1/);
+  });
+});
+
+describe('counting trials', () => {
+  const trials = simulateTrials(Key.fromSeed(10), { kind: 'inattention', pAttend: 0.7, pBias: 0.5 }, noise, [neutral, matched], [-30, 0, 30], 3000);
+  it('the easy-trial error rate estimates the lapse rate, with its standard error', () => {
+    const r = easyErrorRate(trials, 'neutral', 30);
+    expect(r.trials).toBe(6000);
+    expect(Math.abs(r.rate - 0.15)).toBeLessThan(5 * r.stderr);
+    expect(() => easyErrorRate(trials, 'visual', 30)).toThrow(/no trials of condition "visual"/);
+  });
+  it('per-condition counts sum to the trials of that condition', () => {
+    const counts = conditionCounts(trials, 'matched');
+    expect(counts.map((c) => c.stimulus)).toEqual([-30, 0, 30]);
+    expect(counts.reduce((a, c) => a + c.total, 0)).toBe(9000);
+    expect(counts[2].right).toBe(trials.filter((t) => t.condition === 'matched' && t.stimulus === 30 && t.choice === 1).length);
+    expect(() => conditionCounts(trials, 'visual')).toThrow(/use one of: neutral, matched/);
   });
 });
