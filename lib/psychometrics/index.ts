@@ -10,3 +10,4 @@ export * from './task';
 export * from './causal-inference';
 export * from './learning';
 export * from './lapse-estimate';
+export * from './recovery';

@@ -1,9 +1,12 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { Key } from '../../lib/core/random';
 import { normalCdf } from '../../lib/core/special';
 import {
   CausalObserver, Condition, DecisionModel, aggregateTrials, conditionCounts, easyErrorRate, causalBelief, choiceProbability, combinedNoise, crossValidate, fitDecisionModel,
-  fitLearning, impliedRates, learningChoiceProbability, posteriorCommon, simulateSessions, simulateTrials, uncertaintyScale,
+  fitLearning, impliedRates, loadRecoveryRecord, recoveryCounts, runRecoveryStudy, learningChoiceProbability, posteriorCommon, simulateSessions, simulateTrials, uncertaintyScale,
 } from '../../lib/psychometrics';
 
 const neutral: Condition = { name: 'neutral', cues: 'neutral', rewardLeft: 1, rewardRight: 1 };
@@ -137,5 +140,32 @@ describe('counting trials', () => {
     expect(counts.reduce((a, c) => a + c.total, 0)).toBe(9000);
     expect(counts[2].right).toBe(trials.filter((t) => t.condition === 'matched' && t.stimulus === 30 && t.choice === 1).length);
     expect(() => conditionCounts(trials, 'visual')).toThrow(/use one of: neutral, matched/);
+  });
+});
+
+describe('the recovery study', () => {
+  it('fits every candidate to every rat and counts the winners', async () => {
+    const design = {
+      policies: [{ kind: 'thompson', kappa: 1 }, { kind: 'inattention', pAttend: 0.8, pBias: 0.5 }] as DecisionModel[],
+      candidates: [{ kind: 'thompson' as const, starts: 1 }, { kind: 'inattention' as const, starts: 1 }],
+      noise, conditions: [neutral, matched], levels, trialsPerLevel: 400, ratsPerPolicy: 2, easiest: 2,
+    };
+    const seen: number[] = [];
+    const rows = await runRecoveryStudy(Key.fromSeed(11), design, (n) => { seen.push(n); });
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(rows.every((r) => r.bic.length === 2 && r.easyErrors.neutral >= 0)).toBe(true);
+    const counts = recoveryCounts(rows);
+    expect((counts.thompson.thompson ?? 0) + (counts.thompson.inattention ?? 0)).toBe(2);
+    // the same key gives the same study
+    expect(await runRecoveryStudy(Key.fromSeed(11), design)).toEqual(rows);
+  });
+  it('names a missing or corrupt record and the command that remakes it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recovery-'));
+    expect(() => loadRecoveryRecord(path.join(dir, 'none.json'))).toThrow(/is missing.*npm run lapses:recovery/);
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{"rows": [');
+    expect(() => loadRecoveryRecord(path.join(dir, 'bad.json'))).toThrow(/not valid JSON/);
+    fs.writeFileSync(path.join(dir, 'short.json'), JSON.stringify({ design: { candidates: [{}, {}] }, rows: [{ bic: [1], best: 'x' }] }));
+    expect(() => loadRecoveryRecord(path.join(dir, 'short.json'))).toThrow(/one BIC per candidate/);
+    expect(loadRecoveryRecord('data/lapses/recovery.json').rows.length).toBe(300);
   });
 });
