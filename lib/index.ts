@@ -18,3 +18,4 @@ export * as lottery from './lottery';
 export * as helmholtz from './helmholtz';
 export * as attention from './attention';
 export * as oivae from './oivae';
+export * as sensing from './sensing';
