@@ -54,7 +54,13 @@ export const SYLLABUS: SyllabusEntry[] = [
   ),
   lecture(DISCRETE, '5', 'Discrete latents: VQ-VAE', '05-vq-vae', 'vq-training'),
   lecture(DISCRETE, '5, part 2', 'Hierarchical VQ-VAE and VAE-GAN'),
-  lecture(DISCRETE, '6', 'Compressed sensing with uncertainty autoencoders'),
+  lecture(
+    DISCRETE,
+    '6',
+    'Compressed sensing with uncertainty autoencoders',
+    '06-uncertainty-autoencoders',
+    'error-vs-m',
+  ),
   lecture(DISCRETE, '7', 'Bits-back coding with ANS', '07-bits-back', 'message-length'),
   lecture(
     SEQUENCES,

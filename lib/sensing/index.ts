@@ -6,3 +6,4 @@ export * from './fast-ica';
 export * from './uae';
 export * from './generative-cs';
 export * from './classify';
+export * from './evaluate';
