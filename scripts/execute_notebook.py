@@ -5,12 +5,14 @@ Passes, all in one kernel:
   1. top to bottom (its outputs are written to OUT.ipynb and make the book);
   2. with --reseed S: the first code cell's SEED set to S, then every cell again, top to bottom;
   3. with --reverse: each code cell alone once more, from the last to the first (a reader going
-     back to an earlier figure).
+     back to an earlier figure). Cells that took longer than --reverse-limit seconds in the first
+     pass (the trainings) are left out of this pass: they already ran a second time in pass 2,
+     after the notebook had finished, and running them a third time would double the suite.
 nbconvert prints only `<Error>: ` for a failing tslab cell; this driver prints the cell's source,
 its stderr stream and the error's traceback, and fails on any cell that did not run.
 The last line of stdout is a JSON summary: status, seconds per pass, and the claims (lines that
 start with a check mark) each pass printed.
-Usage: /usr/bin/python3 execute_notebook.py IN.ipynb OUT.ipynb [--reseed 7] [--reverse]
+Usage: /usr/bin/python3 execute_notebook.py IN.ipynb OUT.ipynb [--reseed 7] [--reverse] [--reverse-limit 5]
 """
 import argparse
 import copy
@@ -71,15 +73,19 @@ def late_stderr(client):
             texts.append(msg["content"].get("text", ""))
 
 
-def run_cells(client, name, cells, order, keep_going=False):
+def run_cells(client, name, cells, order, keep_going=False, seconds=None):
     """Runs cells[i] for i in order; raises PassFailed with the (first) failing cell. With keep_going,
-    runs the rest after a failure too, so that one report lists every cell that fails."""
+    runs the rest after a failure too, so that one report lists every cell that fails. With a dict
+    `seconds`, records each cell's run time in it."""
     failures = []
     for i in order:
         cell = cells[i]
         cell.outputs = []
         try:
+            start = time.time()
             client.execute_cell(cell, i)
+            if seconds is not None:
+                seconds[i] = time.time() - start
             if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
                 raise PassFailed(name, i, cell, "the cell reported an error")
         except CellTimeoutError as e:
@@ -107,6 +113,8 @@ def main():
     ap.add_argument("--timeout", type=int, default=240, help="seconds for the first pass")
     ap.add_argument("--reseed", type=int, default=None, help="second pass with this SEED")
     ap.add_argument("--reverse", action="store_true", help="third pass: each cell alone, last to first")
+    ap.add_argument("--reverse-limit", type=float, default=5.0,
+                    help="the third pass leaves out cells whose first run took longer (seconds)")
     ap.add_argument("--cwd", default=None)
     args = ap.parse_args()
 
@@ -120,7 +128,8 @@ def main():
     try:
         with client.setup_kernel():
             start = time.time()
-            run_cells(client, "top to bottom", nb.cells, code)
+            cell_seconds = {}
+            run_cells(client, "top to bottom", nb.cells, code, seconds=cell_seconds)
             summary["seconds"]["first"] = round(time.time() - start, 1)
             summary["claims"]["first"] = claims_of(nb.cells)
             # nbclient puts every executed cell back into client.nb: keep the first pass for the book
@@ -140,9 +149,11 @@ def main():
                 summary["claims"]["reseed"] = claims_of(again)
             if args.reverse:
                 back = copy.deepcopy(nb.cells)
+                quick = [i for i in code if cell_seconds[i] <= args.reverse_limit]
                 start = time.time()
-                run_cells(client, "each cell alone, last to first", back, list(reversed(code)), keep_going=True)
+                run_cells(client, "each cell alone, last to first", back, list(reversed(quick)), keep_going=True)
                 summary["seconds"]["reverse"] = round(time.time() - start, 1)
+                summary["reverse_cells"] = {"run": len(quick), "left_out": len(code) - len(quick)}
     except PassFailed as e:
         failure = e
         summary["claims"].setdefault("first", claims_of(nb.cells))

@@ -4,7 +4,8 @@
 // Usage: node dist/scripts/run-notebooks.js [--only PATTERN] [--reader SEED2] [--seeds 2026,1,2]
 //   --only     notebooks whose file name contains PATTERN (an exact name, e.g. 06-feynman-kac, wins)
 //   --reader   also the reader's passes: every cell again with SEED = SEED2, then each cell alone
-//              from the last to the first (scripts/execute_notebook.py)
+//              from the last to the first, leaving out the cells that took over 5 s the first time
+//              (scripts/execute_notebook.py)
 //   --seeds    run every notebook once per seed (VI_SEED) and write build/claims.html from the
 //              executed notebooks of every seed (build/ and build/seeds/S/)
 import { spawnSync } from 'child_process';
@@ -24,6 +25,8 @@ export interface RunRecord {
   seconds: Record<string, number>;
   claims: Record<string, { held: boolean; text: string }[]>;
   failed?: { pass: string; cell: number };
+  /** Cells run alone in the last-to-first pass, and cells left out of it for their length. */
+  reverseCells?: { run: number; left_out: number };
 }
 
 function selected(only: string): string[] {
@@ -67,7 +70,7 @@ export function runNotebook(
     ],
     { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  let summary: Partial<RunRecord> & { status?: string } = {};
+  let summary: Partial<RunRecord> & { status?: string; reverse_cells?: RunRecord['reverseCells'] } = {};
   try {
     summary = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}');
   } catch {
@@ -80,6 +83,7 @@ export function runNotebook(
     seconds: summary.seconds ?? {},
     claims: summary.claims ?? {},
     failed: summary.failed,
+    reverseCells: summary.reverse_cells,
   };
 }
 
@@ -105,9 +109,11 @@ function main(): void {
         `[lectures] running ${file} with SEED = ${seed}${reseed === undefined ? '' : `, then as a reader (SEED = ${reseed}, each cell again)`}`,
       );
       const record = runNotebook(file, { seed, reseed, timeout: Number(args.timeout), out });
+      const cells = record.reverseCells;
       const passes = Object.entries(record.seconds)
         .map(([p, t]) => `${p} ${t.toFixed(0)} s`)
-        .join(', ');
+        .join(', ')
+        .concat(cells ? ` (${cells.run} cells alone; ${cells.left_out} of over 5 s left out)` : '');
       console.log(
         `[lectures] ${file}: ${record.ok ? 'ok' : `FAILED (${record.failed?.pass ?? 'driver'}, cell ${record.failed?.cell ?? '?'})`}; ${passes}`,
       );

@@ -1,6 +1,7 @@
 // The reader test: every lecture through the real tslab kernel, as a reader uses it. In one kernel,
 // each notebook runs top to bottom, then again with another SEED in its first cell, then each cell
-// alone from the last to the first; no cell may fail and every claim must hold on both seeds.
+// alone from the last to the first (leaving out the trainings, cells of over 5 s, which already ran
+// again in the second pass); no cell may fail and every claim must hold on both seeds.
 // Then the book is built from the first passes and opened in headless Chromium: every figure drawn,
 // every formula typeset, nothing loaded over the network.
 // Lectures run two at a time, each kernel on one wasm thread: the lectures' small kernels gain
