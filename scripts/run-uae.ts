@@ -7,7 +7,12 @@
 //   --experiment baselines: PCA with its optimal linear decoder, and LASSO (lambda chosen on 1,000
 //     held-out training images) on all 10,000 test images, and compressed sensing with lecture 1's
 //     VAE as the generator on the first --cs-images, for every m; <out>/<dataset>/baselines.json.
+//   --experiment transfer: for every m of --ms, the learned W shipped in <out>/<from>/m-<m>-learned,
+//     frozen, with a new decoder trained --epochs epochs on --dataset; the record goes to
+//     <out>/<dataset>/record-m-<m>-from-<from>.json and the weights of the m in --save to
+//     <out>/<dataset>/m-<m>-from-<from>/.
 // Usage: npm run uae -- --experiment train --dataset mnist --ms 2,5,10,25,50,100 --epochs 10 --save 10,25
+//        npm run uae -- --experiment transfer --from fashion --dataset mnist --ms 10,25 --epochs 5 --save 10
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '../lib/core/tf';
@@ -16,13 +21,21 @@ import { Key } from '../lib/core/random';
 import { loadImages, pixelRange } from '../lib/data';
 import {
   Uae, dataStatistics, measure, recoverWithGenerator, gaussianMeasurement, lassoReconstructions, optimalLinearDecoder, principalDirections, reconstructionError,
-  trainUae, tuneLasso, uaeReconstructions, withEnergy,
+  trainUae, tuneLasso, uaeReconstructions, withEnergy, withFrozenMeasurement,
 } from '../lib/sensing';
 import { Vae } from '../lib/vae/vae';
 import { parseArgs } from './args';
 
-const args = parseArgs({ experiment: 'train', dataset: 'mnist', ms: '2,5,10,25,50,100', epochs: '10', batch: '100', lr: '1e-3', sigma: '0.1', seed: '1', save: '10,25', out: 'data/uae', kinds: 'learned,random', vae: 'data/vae-mnist', 'cs-images': '300', 'cs-steps': '300', 'cs-restarts': '5' });
+const args = parseArgs({ experiment: 'train', dataset: 'mnist', ms: '2,5,10,25,50,100', epochs: '10', batch: '100', lr: '1e-3', sigma: '0.1', seed: '1', save: '10,25', out: 'data/uae', kinds: 'learned,random', vae: 'data/vae-mnist', 'cs-images': '300', 'cs-steps': '300', 'cs-restarts': '5', from: '' });
 const command = `npm run uae -- ${process.argv.slice(2).join(' ')}`;
+
+/** The learned W shipped in `dir`, frozen, with the decoder a model of this data set starts from. */
+function transferred(dir: string, key: Key): Uae {
+  const { uae: source } = Uae.load(dir);
+  const uae = withFrozenMeasurement(source, key);
+  source.dispose();
+  return uae;
+}
 
 async function main(): Promise<void> {
   await initBackend();
@@ -35,11 +48,17 @@ async function main(): Promise<void> {
   const sigma = Number(args.sigma);
   const ms = args.ms.split(',').map(Number);
   const test = pixelRange(images.test, 0, images.test.n);
-  if (args.experiment === 'train') {
+  if (args.experiment === 'train' || args.experiment === 'transfer') {
     const save = args.save.split(',').map(Number);
-    for (const m of ms) for (const kind of args.kinds.split(',')) {
-      // the learned W starts from the Gaussian W that the random model keeps
-      const uae = new Uae({ m, sigma, learnMeasurement: kind === 'learned' }, key.foldIn(m));
+    const kinds = args.experiment === 'train' ? args.kinds.split(',') : [`from-${args.from}`];
+    if (args.experiment === 'transfer' && !['mnist', 'fashion'].includes(args.from))
+      throw new Error(`--experiment transfer needs --from mnist or --from fashion (got "${args.from}")`);
+    for (const m of ms) for (const kind of kinds) {
+      // the learned W starts from the Gaussian W that the random model keeps; a transferred one is
+      // the source's learned W, frozen, with the decoder this data set's models start from
+      const uae = args.experiment === 'train'
+        ? new Uae({ m, sigma, learnMeasurement: kind === 'learned' }, key.foldIn(m))
+        : transferred(path.join(args.out, args.from, `m-${m}-learned`), key.foldIn(m));
       const steps = Math.round((Number(args.epochs) * images.train.n) / Number(args.batch));
       const t = await trainUae(uae, images.train, key.foldIn(1000 + m), { steps, batchSize: Number(args.batch), learningRate: Number(args.lr), label: `${args.dataset} m = ${m} ${kind}`, progress: 'lines' });
       const xHat = uaeReconstructions(uae, test, key.foldIn(2000 + m));
@@ -47,7 +66,7 @@ async function main(): Promise<void> {
       xHat.dispose();
       const every = Math.max(1, Math.floor(steps / 200));
       const record = {
-        experiment: 'uae-train', dataset, m, kind, sigma, seed, epochs: Number(args.epochs), batch: Number(args.batch), learningRate: Number(args.lr),
+        experiment: 'uae-train', dataset, m, kind, sigma, seed, ...(args.experiment === 'transfer' ? { measurementFrom: path.join(args.out, args.from, `m-${m}-learned`) } : {}), epochs: Number(args.epochs), batch: Number(args.batch), learningRate: Number(args.lr),
         steps, seconds: t.seconds, config: uae.config, testError: error,
         curve: Array.from({ length: Math.floor(steps / every) }, (_, j) => t.losses.slice(j * every, (j + 1) * every).reduce((a, b) => a + b, 0) / every),
         command,
@@ -117,7 +136,7 @@ async function main(): Promise<void> {
     tf.dispose([train, validation, pca.directions]);
     vae.dispose();
   } else {
-    throw new Error(`unknown --experiment ${args.experiment}; use train or baselines`);
+    throw new Error(`unknown --experiment ${args.experiment}; use train, transfer or baselines`);
   }
   test.dispose();
 }

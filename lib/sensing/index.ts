@@ -7,3 +7,4 @@ export * from './uae';
 export * from './generative-cs';
 export * from './classify';
 export * from './evaluate';
+export * from './transfer';

@@ -9,7 +9,7 @@ import { symmetricEigen } from '../../lib/linalg/symmetric-eigen';
 import { ImageSet } from '../../lib/data';
 import {
   Uae, checkMeasurements, dataStatistics, disposeStatistics, fastIca, gaussianMeasurement, lasso, lassoObjective, linearProbe, measure,
-  optimalLinearDecoder, principalDirections, reconstructionError, recoverWithGenerator, trainUae, withEnergy,
+  optimalLinearDecoder, principalDirections, reconstructionError, recoverWithGenerator, trainUae, withEnergy, withFrozenMeasurement,
 } from '../../lib/sensing';
 
 beforeAll(async () => { await initBackend(); });
@@ -171,6 +171,23 @@ describe('the uncertainty autoencoder', () => {
     expect(uae.measurement().arraySync()).toEqual(learned.measurement().arraySync());
     [learned, fixed, uae].forEach((m) => m.dispose());
     expect(() => new Uae({ n: 16, m: 17 }, Key.fromSeed(0))).toThrow(/at most 16 measurements/);
+  });
+  it('transfers a learned W: the same measurement, frozen, with a new decoder that trains', async () => {
+    const images = toyImages(15);
+    const source = new Uae({ n: 16, m: 2, hidden: [16], sigma: 0.1, learnMeasurement: true }, Key.fromSeed(19));
+    await trainUae(source, images, Key.fromSeed(20), { steps: 50, batchSize: 50, learningRate: 1e-2, progress: 'off' });
+    const w = source.measurement().arraySync();
+    const moved = withFrozenMeasurement(source, Key.fromSeed(21));
+    expect(moved.config.learnMeasurement).toBe(false);
+    moved.measurement().arraySync().forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(w[i][j], 5)));
+    const decoderBefore = moved.decoder.variables[0].arraySync();
+    expect(decoderBefore).not.toEqual(source.decoder.variables[0].arraySync());
+    const run = await trainUae(moved, toyImages(22), Key.fromSeed(23), { steps: 100, batchSize: 50, learningRate: 1e-2, progress: 'off' });
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    expect(mean(run.losses.slice(-20))).toBeLessThan(0.7 * mean(run.losses.slice(0, 5)));
+    moved.measurement().arraySync().forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(w[i][j], 5)));
+    expect(moved.decoder.variables[0].arraySync()).not.toEqual(decoderBefore);
+    [source, moved].forEach((m) => m.dispose());
   });
 });
 
