@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Key } from '../lib/core/random';
-import { MULTISENSORY_CONDITIONS, MULTISENSORY_LEVELS, RecoveryDesign, recoveryCounts, runRecoveryStudy } from '../lib/psychometrics';
+import { MULTISENSORY_CONDITIONS, MULTISENSORY_LEVELS, RECOVERY_EXPERIMENT, RecoveryDesign, recoveryCounts, runRecoveryStudy } from '../lib/psychometrics';
 import { parseArgs } from './args';
 
 async function main(): Promise<void> {
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - t0) / 1000;
   const command = `npm run lapses:recovery -- ${process.argv.slice(2).join(' ')}`.trim();
   fs.mkdirSync(path.dirname(args.out), { recursive: true });
-  fs.writeFileSync(args.out, JSON.stringify({ script: 'scripts/lapse-recovery.ts', command, seed: Number(args.seed), design, seconds, rows }) + '\n');
+  fs.writeFileSync(args.out, JSON.stringify({ experiment: RECOVERY_EXPERIMENT, script: 'scripts/lapse-recovery.ts', command, seed: Number(args.seed), design, seconds, rows }) + '\n');
   console.log(JSON.stringify(recoveryCounts(rows)));
   console.log(`wrote ${rows.length} rats to ${args.out} in ${seconds.toFixed(0)} s`);
 }

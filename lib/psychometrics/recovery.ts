@@ -2,9 +2,9 @@
 // fitted to its trials, and the model with the lowest BIC is recorded, with the rat's model-free
 // lapse estimates. Used live by lecture 17 and, with more rats, by scripts/lapse-recovery.ts, whose
 // record the lecture reads back.
-import * as fs from 'fs';
 import { DataError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
+import { readRecord } from '../data/records';
 import { easyErrorRate } from './lapse-estimate';
 import { FitSpec, fitDecisionModel } from './model-fit';
 import { Condition, DecisionModel, Noise, simulateTrials } from './models';
@@ -61,7 +61,11 @@ export function recoveryCounts(rows: RecoveredRat[]): Record<string, Record<stri
   return counts;
 }
 
+/** The `experiment` field of the record scripts/lapse-recovery.ts writes. */
+export const RECOVERY_EXPERIMENT = 'lapse-recovery';
+
 export interface RecoveryRecord {
+  experiment: typeof RECOVERY_EXPERIMENT;
   script: string;
   command: string;
   seed: number;
@@ -72,13 +76,7 @@ export interface RecoveryRecord {
 
 /** Reads a record written by scripts/lapse-recovery.ts, checking that it holds what the lecture reads. */
 export function loadRecoveryRecord(path: string): RecoveryRecord {
-  if (!fs.existsSync(path)) throw new DataError(`the recovery study ${path} is missing`, 'regenerate it with `npm run lapses:recovery` (about five minutes)');
-  let record: RecoveryRecord;
-  try {
-    record = JSON.parse(fs.readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new DataError(`the recovery study ${path} is not valid JSON (${(e as Error).message})`, 'regenerate it with `npm run lapses:recovery`');
-  }
+  const record: RecoveryRecord = readRecord(path, RECOVERY_EXPERIMENT, 'npm run lapses:recovery');
   const n = record.design?.candidates?.length;
   if (!Array.isArray(record.rows) || !n || record.rows.some((r) => !Array.isArray(r.bic) || r.bic.length !== n || typeof r.best !== 'string')) {
     throw new DataError(`the recovery study ${path} lacks rows with one BIC per candidate`, 'regenerate it with `npm run lapses:recovery`');

@@ -164,7 +164,9 @@ describe('the recovery study', () => {
     expect(() => loadRecoveryRecord(path.join(dir, 'none.json'))).toThrow(/is missing.*npm run lapses:recovery/);
     fs.writeFileSync(path.join(dir, 'bad.json'), '{"rows": [');
     expect(() => loadRecoveryRecord(path.join(dir, 'bad.json'))).toThrow(/not valid JSON/);
-    fs.writeFileSync(path.join(dir, 'short.json'), JSON.stringify({ design: { candidates: [{}, {}] }, rows: [{ bic: [1], best: 'x' }] }));
+    fs.writeFileSync(path.join(dir, 'other.json'), JSON.stringify({ experiment: 'uae-train' }));
+    expect(() => loadRecoveryRecord(path.join(dir, 'other.json'))).toThrow(/holds experiment 'uae-train', not 'lapse-recovery'/);
+    fs.writeFileSync(path.join(dir, 'short.json'), JSON.stringify({ experiment: 'lapse-recovery', design: { candidates: [{}, {}] }, rows: [{ bic: [1], best: 'x' }] }));
     expect(() => loadRecoveryRecord(path.join(dir, 'short.json'))).toThrow(/one BIC per candidate/);
     expect(loadRecoveryRecord('data/lapses/recovery.json').rows.length).toBe(300);
   });
