@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as tf from '../core/tf';
 import { DataError, ParameterError } from '../core/errors';
 import { Key } from '../core/random';
-import { loadWeights, readWeightsMeta, saveWeights } from '../nn/weights';
+import { loadWeightsOrDispose, readWeightsMeta, saveWeights } from '../nn/weights';
 import { GruSeq2Seq } from './gru';
 import { CausalTransformer, Seq2SeqTransformer, TransformerConfig } from './transformer';
 
@@ -43,11 +43,6 @@ export function loadModel<T extends AttentionModel = AttentionModel>(dir: string
   const record = readWeightsMeta(dir) as { spec: ModelSpec } & Record<string, any>;
   if (!record?.spec?.kind) throw new DataError(`${dir}/weights.json has no model spec`, 'use a folder written by scripts/run-attention.ts');
   const model = buildModel(record.spec, Key.fromSeed(0));
-  try {
-    loadWeights(dir, numbered(model));
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
+  loadWeightsOrDispose(dir, numbered(model), () => model.dispose());
   return { model: model as T, record };
 }

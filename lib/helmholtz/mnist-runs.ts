@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as tf from '../core/tf';
 import { DataError } from '../core/errors';
 import { Key } from '../core/random';
-import { loadWeights, readWeightsMeta } from '../nn';
+import { loadWeightsOrDispose, readWeightsMeta } from '../nn';
 import { Vae } from '../vae/vae';
 import { activeUnits } from '../vae/diagnostics';
 import { HelmholtzMethod } from './estimators';
@@ -78,12 +78,7 @@ export function loadMnistRun(dir: string): MnistRun {
     throw new DataError(`${dir}/weights.json has no run record (sizes, test scores)`, 'use a folder written by scripts/train-helmholtz-mnist.ts');
   }
   const model = buildMnistModel(record, Key.fromSeed(0)); // the initial weights are all overwritten
-  try {
-    loadWeights(dir, model.named);
-  } catch (e) {
-    model.learner.dispose(); // a refused file leaves no model behind
-    throw e;
-  }
+  loadWeightsOrDispose(dir, model.named, () => model.learner.dispose());
   return { ...model, record };
 }
 

@@ -106,6 +106,19 @@ function readValues(dir: string, manifest: Manifest): Float32Array {
   return all;
 }
 
+/**
+ * loadWeights into a model built just for it: if the file is refused, `dispose` frees the model
+ * before the error goes on, so a failed load leaves no tensors behind.
+ */
+export function loadWeightsOrDispose(dir: string, variables: [string, tf.Variable][], dispose: () => void): void {
+  try {
+    loadWeights(dir, variables);
+  } catch (e) {
+    dispose();
+    throw e;
+  }
+}
+
 /** Assigns saved values to `variables`, matched by name and checked by shape; all checks come first. */
 export function loadWeights(dir: string, variables: [string, tf.Variable][]): unknown {
   const manifest = readManifest(dir);

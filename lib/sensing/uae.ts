@@ -12,7 +12,7 @@ import { adam } from '../core/adam';
 import { train, TrainResult } from '../core/train';
 import { variableFrom } from '../core/ops';
 import { ImageSet, batchIndices, gatherPixels } from '../data';
-import { Mlp, loadWeights, readWeightsMeta, saveWeights, uniqueVariableName } from '../nn';
+import { Mlp, loadWeightsOrDispose, readWeightsMeta, saveWeights, uniqueVariableName } from '../nn';
 import { checkMeasurements, checkNoise, gaussianMeasurement, measure } from './measurement';
 
 export interface UaeConfig {
@@ -85,12 +85,7 @@ export class Uae {
   static load(dir: string): { uae: Uae; meta: Record<string, unknown> } {
     const meta = readWeightsMeta(dir) as { config: UaeConfig } & Record<string, unknown>;
     const uae = new Uae(meta.config, Key.fromSeed(0));
-    try {
-      loadWeights(dir, uae.namedVariables());
-    } catch (e) {
-      uae.dispose();
-      throw e;
-    }
+    loadWeightsOrDispose(dir, uae.namedVariables(), () => uae.dispose());
     return { uae, meta };
   }
 

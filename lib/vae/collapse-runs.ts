@@ -4,7 +4,7 @@
 import { DataError } from '../core/errors';
 import { Key } from '../core/random';
 import { ImageSet, downsample, loadMnist } from '../data';
-import { loadWeights, readWeightsMeta, saveWeights } from '../nn';
+import { loadWeightsOrDispose, readWeightsMeta, saveWeights } from '../nn';
 import { AutoregressiveDecoder, FactorizedDecoder } from './decoders';
 import { LatentVae } from './latent-vae';
 import { KlSchedule, posteriorScaleForRate } from './objectives';
@@ -65,11 +65,6 @@ export function loadCollapseModel(dir: string, run: CollapseRun): { model: Laten
   const meta = readWeightsMeta(dir) as { run: CollapseRun } & Record<string, unknown>;
   if (meta.run.name !== run.name) throw new DataError(`${dir} holds run "${meta.run.name}", not "${run.name}"`, 'pass the folder of the same run');
   const model = buildCollapseModel(run, Key.fromSeed(0));
-  try {
-    loadWeights(dir, model.namedVariables());
-  } catch (e) {
-    model.dispose(); // a refused file leaves no model behind
-    throw e;
-  }
+  loadWeightsOrDispose(dir, model.namedVariables(), () => model.dispose());
   return { model, meta };
 }

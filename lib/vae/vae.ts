@@ -5,7 +5,7 @@ import { checkInt, checkShape } from '../core/errors';
 import { Key } from '../core/random';
 import { repeatRows } from '../core/ops';
 import { Bernoulli, Normal, kl } from '../distributions';
-import { Activation, Mlp, loadWeights, readWeightsMeta, saveWeights } from '../nn';
+import { Activation, Mlp, loadWeightsOrDispose, readWeightsMeta, saveWeights } from '../nn';
 import { checkBinary } from '../data/batches';
 
 export interface VaeConfig {
@@ -63,12 +63,7 @@ export class Vae {
   static load(dir: string): { vae: Vae; meta: Record<string, unknown> } {
     const meta = readWeightsMeta(dir) as { config: VaeConfig } & Record<string, unknown>;
     const vae = new Vae(meta.config, Key.fromSeed(0));
-    try {
-      loadWeights(dir, vae.namedVariables());
-    } catch (e) {
-      vae.dispose(); // a refused file leaves no model behind
-      throw e;
-    }
+    loadWeightsOrDispose(dir, vae.namedVariables(), () => vae.dispose());
     return { vae, meta };
   }
 
