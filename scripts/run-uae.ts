@@ -17,6 +17,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '../lib/core/tf';
 import { initBackend } from '../lib/core/backend';
+import { blockMeans } from '../lib/core/stats';
 import { Key } from '../lib/core/random';
 import { loadImages, pixelRange } from '../lib/data';
 import {
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
       const record = {
         experiment: 'uae-train', dataset, m, kind, sigma, seed, ...(args.experiment === 'transfer' ? { measurementFrom: path.join(args.out, args.from, `m-${m}-learned`) } : {}), epochs: Number(args.epochs), batch: Number(args.batch), learningRate: Number(args.lr),
         steps, seconds: t.seconds, config: uae.config, testError: error,
-        curve: Array.from({ length: Math.floor(steps / every) }, (_, j) => t.losses.slice(j * every, (j + 1) * every).reduce((a, b) => a + b, 0) / every),
+        curve: blockMeans(t.losses, every),
         command,
       };
       fs.writeFileSync(path.join(dir, `record-m-${m}-${kind}.json`), JSON.stringify(record) + '\n');

@@ -41,6 +41,21 @@ export function median(values: ArrayLike<number>): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * The mean of each run of `size` consecutive values (a shorter run at the end is dropped): a loss
+ * curve whose every point is exactly the mean over its steps, without a trailing window's lag.
+ */
+export function blockMeans(values: ArrayLike<number>, size: number): number[] {
+  if (!Number.isInteger(size) || size < 1) {
+    throw new ParameterError(`block size = ${size} is not a positive integer`, 'pass the number of values per block, such as 20');
+  }
+  return Array.from({ length: Math.floor(values.length / size) }, (_, b) => {
+    let sum = 0;
+    for (let i = b * size; i < (b + 1) * size; i++) sum += values[i];
+    return sum / size;
+  });
+}
+
 /** The mean of each value and the (window - 1) before it: a loss curve without its step noise. */
 export function trailingMean(values: ArrayLike<number>, window: number): number[] {
   if (!Number.isInteger(window) || window < 1) {

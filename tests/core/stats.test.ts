@@ -21,7 +21,7 @@ describe('shared numeric helpers', () => {
 });
 
 describe('means, trailing means and line fits', async () => {
-  const { mean, median, standardDeviation, trailingMean, fitLine } = await import('../../lib/core/stats');
+  const { mean, median, standardDeviation, trailingMean, blockMeans, fitLine } = await import('../../lib/core/stats');
 
   it('mean, median and standard deviation of small arrays, and a clear error on an empty one', () => {
     expect(mean([1, 2, 6])).toBe(3);
@@ -36,6 +36,12 @@ describe('means, trailing means and line fits', async () => {
     expect(trailingMean([2, 4, 6, 8], 2)).toEqual([2, 3, 5, 7]);
     expect(trailingMean([1, 2, 3], 5)).toEqual([1, 1.5, 2]);
     expect(() => trailingMean([1], 0)).toThrow(/window = 0/);
+  });
+
+  it('blockMeans averages consecutive blocks and drops a short last one', () => {
+    expect(blockMeans([1, 3, 5, 7, 9], 2)).toEqual([2, 6]);
+    expect(blockMeans([1, 2], 3)).toEqual([]);
+    expect(() => blockMeans([1], 1.5)).toThrow(/block size = 1.5/);
   });
 
   it('fitLine recovers an exact line, and its weighted intercept error matches the closed form', () => {
