@@ -19,3 +19,4 @@ export * as helmholtz from './helmholtz';
 export * as attention from './attention';
 export * as oivae from './oivae';
 export * as sensing from './sensing';
+export * as sequence from './sequence';

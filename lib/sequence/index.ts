@@ -1,0 +1,2 @@
+export * from './state-space';
+export * from './kalman';
