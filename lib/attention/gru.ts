@@ -59,6 +59,10 @@ export class GruCell {
     return [...this.input.variables, ...this.recurrent.variables];
   }
 
+  namedVariables(): [string, tf.Variable][] {
+    return [...this.input.namedVariables(), ...this.recurrent.namedVariables()];
+  }
+
   dispose(): void {
     this.input.dispose();
     this.recurrent.dispose();

@@ -1,0 +1,138 @@
+// The gated predictive-coding sequence model: one recurrent circuit is both the prior and, corrected
+// by its prediction error, the recognition model. At each step the circuit predicts the latent,
+// p(z_t | past) = N(mu_t, sigma_t^2); a sensory encoding s_t = f(x_t) is compared with the prediction,
+// e_t = s_t - mu_t; and a gate g_t decides how much of the error reaches the circuit:
+//   q(z_t | past, x_t) = N(mu_t + g_t a(e_t), (sigma_t exp(g_t b(e_t)))^2).
+// With the gate shut (g = 0) q is the prior exactly: the circuit imagines. Open (g = 1), the same
+// circuit listens. A learned gate opens by the size of the error. With linear f and a, the update is
+// the Kalman filter's: prediction plus a gain times the innovation.
+import * as tf from '../core/tf';
+import { ParameterError } from '../core/errors';
+import { Key } from '../core/random';
+import { GruCell } from '../attention/gru';
+import { Dense } from '../nn/dense';
+import { Mlp } from '../nn/mlp';
+import {
+  Emission, Likelihood, SequenceLatentModel, SequenceTerms, StepGaussian, checkSequences, splitGaussian, stepDraw, stepKl, stepLogDensity,
+} from './sequence-model';
+
+export type Gate = 'open' | 'shut' | 'learned';
+
+export interface PredictiveCodingConfig {
+  data: number;
+  latent: number;
+  /** Width of the recurrent circuit's state. */
+  width: number;
+  /** Hidden widths of the sensory encoder and of the emission. */
+  hidden: number[];
+  likelihood: Likelihood;
+  gate: Gate;
+}
+
+export class PredictiveCodingModel implements SequenceLatentModel {
+  readonly data: number;
+  readonly latent: number;
+  readonly circuit: GruCell;
+  readonly predict: Dense;
+  readonly sense: Mlp;
+  readonly correct: Dense;
+  readonly gateNet: Dense;
+  readonly emission: Emission;
+
+  constructor(readonly config: PredictiveCodingConfig, key: Key, name = 'predictive-coding') {
+    if (!['open', 'shut', 'learned'].includes(config.gate)) throw new ParameterError(`gate '${config.gate}' is not open, shut or learned`, 'pick one of those');
+    this.data = config.data;
+    this.latent = config.latent;
+    const k = key.split(6);
+    this.circuit = new GruCell(config.latent, config.width, k[0], `${name}/circuit`);
+    this.predict = new Dense(config.width, 2 * config.latent, 'linear', k[1], `${name}/predict`);
+    this.sense = new Mlp({ sizes: [config.data, ...config.hidden, config.latent], hidden: 'tanh', output: 'linear' }, k[2], `${name}/sense`);
+    this.correct = new Dense(config.latent, 2 * config.latent, 'linear', k[3], `${name}/correct`);
+    this.gateNet = new Dense(config.latent, 1, 'linear', k[4], `${name}/gate`);
+    this.emission = new Emission(config.latent, config.data, config.hidden, config.likelihood, k[5], `${name}/emission`);
+  }
+
+  /** The circuit's prediction p(z_t | past) from its state. */
+  prior(h: tf.Tensor2D): StepGaussian {
+    return splitGaussian(this.predict.apply(h));
+  }
+
+  /** The gate's opening per sequence, [batch, 1]: 0 shut, 1 open, or learned from the squared error. */
+  gate(error: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      if (this.config.gate === 'open') return tf.ones([error.shape[0], 1]) as tf.Tensor2D;
+      if (this.config.gate === 'shut') return tf.zeros([error.shape[0], 1]) as tf.Tensor2D;
+      return tf.sigmoid(this.gateNet.apply(tf.square(error))) as tf.Tensor2D;
+    });
+  }
+
+  /** The recognition step: the prediction corrected by the gated error; also the error itself. */
+  recognise(p: StepGaussian, x: tf.Tensor2D): { q: StepGaussian; error: tf.Tensor2D } {
+    const error = tf.sub(this.sense.apply(x), p.mean) as tf.Tensor2D;
+    const { mean: shift, logStd: widen } = splitGaussian(this.correct.apply(error));
+    const g = this.gate(error);
+    return { q: { mean: tf.add(p.mean, tf.mul(g, shift)) as tf.Tensor2D, logStd: tf.add(p.logStd, tf.mul(g, widen)) as tf.Tensor2D }, error };
+  }
+
+  /** One pass over x, with the prediction errors e_t [batch, T, latent]. */
+  run(x: tf.Tensor3D, key: Key): SequenceTerms & { errors: tf.Tensor3D } {
+    checkSequences(x, this.data);
+    return tf.tidy(() => {
+      const [b] = x.shape;
+      let h = tf.zeros([b, this.config.width]) as tf.Tensor2D;
+      const ll: tf.Tensor1D[] = [];
+      const kl: tf.Tensor1D[] = [];
+      const ratio: tf.Tensor1D[] = [];
+      const errors: tf.Tensor2D[] = [];
+      (tf.unstack(x, 1) as tf.Tensor2D[]).forEach((xt, t) => {
+        const p = this.prior(h);
+        const { q, error } = this.recognise(p, xt);
+        const z = stepDraw(q, key.foldIn(t));
+        ll.push(this.emission.logProb(xt, z));
+        kl.push(stepKl(q, p));
+        ratio.push(tf.sub(stepLogDensity(z, p), stepLogDensity(z, q)) as tf.Tensor1D);
+        errors.push(error);
+        h = this.circuit.step(z, h);
+      });
+      return {
+        logLikelihood: tf.stack(ll, 1) as tf.Tensor2D,
+        kl: tf.stack(kl, 1) as tf.Tensor2D,
+        logRatio: tf.stack(ratio, 1) as tf.Tensor2D,
+        errors: tf.stack(errors, 1) as tf.Tensor3D,
+      };
+    });
+  }
+
+  terms(x: tf.Tensor3D, key: Key): SequenceTerms {
+    const { errors, ...terms } = this.run(x, key);
+    errors.dispose();
+    return terms;
+  }
+
+  imagine(count: number, steps: number, key: Key): tf.Tensor3D {
+    return tf.tidy(() => {
+      let h = tf.zeros([count, this.config.width]) as tf.Tensor2D;
+      const means: tf.Tensor2D[] = [];
+      for (let t = 0; t < steps; t++) {
+        const z = stepDraw(this.prior(h), key.foldIn(t));
+        means.push(this.emission.mean(z));
+        h = this.circuit.step(z, h);
+      }
+      return tf.stack(means, 1) as tf.Tensor3D;
+    });
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.circuit.variables, ...this.predict.variables, ...this.sense.variables, ...this.correct.variables,
+      ...(this.config.gate === 'learned' ? this.gateNet.variables : []), ...this.emission.variables];
+  }
+
+  namedVariables(): [string, tf.Variable][] {
+    return [...this.circuit.namedVariables(), ...this.predict.namedVariables(), ...this.sense.namedVariables(),
+      ...this.correct.namedVariables(), ...this.gateNet.namedVariables(), ...this.emission.namedVariables()];
+  }
+
+  dispose(): void {
+    [this.circuit, this.predict, this.sense, this.correct, this.gateNet, this.emission].forEach((p) => p.dispose());
+  }
+}

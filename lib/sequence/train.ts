@@ -1,0 +1,37 @@
+// Training a sequence model on a set of sequences by Adam: minibatches drawn by key, the loss the
+// negative bound per time step (the ELBO, or the importance-weighted bound with `particles` > 1).
+import * as tf from '../core/tf';
+import { Key } from '../core/random';
+import { adam } from '../core/adam';
+import { train, TrainResult } from '../core/train';
+import { batchIndices } from '../data/batches';
+import { SequenceLatentModel, checkSequences, sequenceElbo, sequenceIwae } from './sequence-model';
+
+export interface SequenceTraining {
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+  /** 1 (default): the ELBO; more: the importance-weighted bound with that many draws of q. */
+  particles?: number;
+  label?: string;
+  progress?: 'auto' | 'lines' | 'off';
+}
+
+/** Trains on data [N, T, d]; step i uses key.foldIn(i) for its batch and its draws. Losses are nats per step. */
+export async function trainSequenceModel(model: SequenceLatentModel, data: tf.Tensor3D, key: Key, o: SequenceTraining): Promise<TrainResult> {
+  checkSequences(data, model.data);
+  const [n, steps] = data.shape;
+  const particles = o.particles ?? 1;
+  const optimizer = adam(o.learningRate);
+  const [kBatch, kDraw] = key.split(2);
+  try {
+    return await train(kDraw, (k, step) => tf.tidy(() => {
+      const idx = tf.tensor1d(batchIndices(kBatch, n, o.batchSize, step), 'int32');
+      const x = tf.gather(data, idx) as tf.Tensor3D;
+      const bound = particles === 1 ? sequenceElbo(model, x, k) : sequenceIwae(model, x, particles, k);
+      return tf.div(tf.neg(tf.mean(bound)), steps) as tf.Scalar;
+    }), { steps: o.steps, optimizer, variables: model.variables, label: o.label ?? 'sequence model', progress: o.progress });
+  } finally {
+    optimizer.dispose();
+  }
+}

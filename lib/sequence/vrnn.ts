@@ -1,0 +1,86 @@
+// A VRNN-style model (Chung et al. 2015): a recurrent state h_t, driven by the data and the latents,
+// shared by a prior head p(z_t | h_t-1), a recognition head q(z_t | h_t-1, x_t) and the emission
+// p(x_t | z_t, h_t-1). Prior and recognition share the state but not their heads: two networks
+// where the predictive-coding model has one.
+import * as tf from '../core/tf';
+import { Key } from '../core/random';
+import { GruCell } from '../attention/gru';
+import { Dense } from '../nn/dense';
+import { Mlp } from '../nn/mlp';
+import { Emission, Likelihood, SequenceLatentModel, SequenceTerms, checkSequences, splitGaussian, stepDraw, stepKl, stepLogDensity } from './sequence-model';
+
+export interface VrnnConfig {
+  data: number;
+  latent: number;
+  /** Width of the recurrent state. */
+  width: number;
+  /** Hidden widths of the recognition head and the emission. */
+  hidden: number[];
+  likelihood: Likelihood;
+}
+
+export class Vrnn implements SequenceLatentModel {
+  readonly data: number;
+  readonly latent: number;
+  readonly rnn: GruCell;
+  readonly priorHead: Dense;
+  readonly recognitionHead: Mlp;
+  readonly emission: Emission;
+
+  constructor(readonly config: VrnnConfig, key: Key, name = 'vrnn') {
+    this.data = config.data;
+    this.latent = config.latent;
+    const k = key.split(4);
+    this.rnn = new GruCell(config.data + config.latent, config.width, k[0], `${name}/rnn`);
+    this.priorHead = new Dense(config.width, 2 * config.latent, 'linear', k[1], `${name}/prior`);
+    this.recognitionHead = new Mlp({ sizes: [config.width + config.data, ...config.hidden, 2 * config.latent], hidden: 'tanh', output: 'linear' }, k[2], `${name}/recognition`);
+    this.emission = new Emission(config.latent + config.width, config.data, config.hidden, config.likelihood, k[3], `${name}/emission`);
+  }
+
+  terms(x: tf.Tensor3D, key: Key): SequenceTerms {
+    checkSequences(x, this.data);
+    return tf.tidy(() => {
+      let h = tf.zeros([x.shape[0], this.config.width]) as tf.Tensor2D;
+      const ll: tf.Tensor1D[] = [];
+      const kl: tf.Tensor1D[] = [];
+      const ratio: tf.Tensor1D[] = [];
+      (tf.unstack(x, 1) as tf.Tensor2D[]).forEach((xt, t) => {
+        const p = splitGaussian(this.priorHead.apply(h));
+        const q = splitGaussian(this.recognitionHead.apply(tf.concat([h, xt], 1)));
+        const z = stepDraw(q, key.foldIn(t));
+        ll.push(this.emission.logProb(xt, tf.concat([z, h], 1)));
+        kl.push(stepKl(q, p));
+        ratio.push(tf.sub(stepLogDensity(z, p), stepLogDensity(z, q)) as tf.Tensor1D);
+        h = this.rnn.step(tf.concat([xt, z], 1), h);
+      });
+      return { logLikelihood: tf.stack(ll, 1) as tf.Tensor2D, kl: tf.stack(kl, 1) as tf.Tensor2D, logRatio: tf.stack(ratio, 1) as tf.Tensor2D };
+    });
+  }
+
+  /** The prior's rollout, each step's emission mean fed back as the next input. */
+  imagine(count: number, steps: number, key: Key): tf.Tensor3D {
+    return tf.tidy(() => {
+      let h = tf.zeros([count, this.config.width]) as tf.Tensor2D;
+      const means: tf.Tensor2D[] = [];
+      for (let t = 0; t < steps; t++) {
+        const z = stepDraw(splitGaussian(this.priorHead.apply(h)), key.foldIn(t));
+        const mean = this.emission.mean(tf.concat([z, h], 1));
+        means.push(mean);
+        h = this.rnn.step(tf.concat([mean, z], 1), h);
+      }
+      return tf.stack(means, 1) as tf.Tensor3D;
+    });
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.rnn.variables, ...this.priorHead.variables, ...this.recognitionHead.variables, ...this.emission.variables];
+  }
+
+  namedVariables(): [string, tf.Variable][] {
+    return [...this.rnn.namedVariables(), ...this.priorHead.namedVariables(), ...this.recognitionHead.namedVariables(), ...this.emission.namedVariables()];
+  }
+
+  dispose(): void {
+    [this.rnn, this.priorHead, this.recognitionHead, this.emission].forEach((p) => p.dispose());
+  }
+}
