@@ -5,3 +5,5 @@ export * from './predictive-coding';
 export * from './vrnn';
 export * from './smoother';
 export * from './train';
+export * from './joint';
+export * from './linear-recognition';

@@ -1,49 +1,11 @@
 // The state-space model and exact inference in it: the Kalman filter's likelihood and the smoother's
-// posteriors against the joint Gaussian of a short sequence, computed directly.
+// posteriors against the stacked Gaussian of a short sequence (lib/sequence/joint.ts), the direct route.
 import { describe, expect, it } from 'vitest';
 import { Key } from '../../lib/core/random';
-import { Matrix, add, inverseSpd, logDetSpd, matmul, matvec, transpose, zeros } from '../../lib/linalg/matrix';
 import {
-  StateSpaceModel, checkStateSpaceModel, dampedRotation, kalmanFilter, kalmanSmoother, rotatingLatentModel, sampleStateSpace,
+  StateSpaceModel, checkStateSpaceModel, dampedRotation, kalmanFilter, kalmanSmoother, rotatingLatentModel, sampleStateSpace, stackedGaussian,
+  stackedLogLikelihood, stackedPosterior,
 } from '../../lib/sequence';
-
-/** Mean and covariance of the stacked latents z_1..T and observations x_1..T. */
-function jointGaussian(m: StateSpaceModel, steps: number) {
-  const k = m.mu0.length;
-  const d = m.C.length;
-  const zMeans: number[][] = [m.mu0];
-  const zCovs: Matrix[] = [m.P0];
-  for (let t = 1; t < steps; t++) {
-    zMeans.push(matvec(m.A, zMeans[t - 1]));
-    zCovs.push(add(matmul(matmul(m.A, zCovs[t - 1]), transpose(m.A)), m.Q));
-  }
-  // Cov(z_s, z_t) = Sigma_s (A^T)^(t-s) for s <= t
-  const crossZ = (s: number, t: number): Matrix => {
-    if (s > t) return transpose(crossZ(t, s));
-    let c = zCovs[s];
-    for (let i = s; i < t; i++) c = matmul(c, transpose(m.A));
-    return c;
-  };
-  const zz = zeros(steps * k, steps * k);
-  const zx = zeros(steps * k, steps * d);
-  const xx = zeros(steps * d, steps * d);
-  for (let s = 0; s < steps; s++) for (let t = 0; t < steps; t++) {
-    const c = crossZ(s, t);
-    const cx = matmul(c, transpose(m.C));
-    const xxBlock = add(matmul(m.C, cx), s === t ? m.R : zeros(d, d));
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) zz[s * k + i][t * k + j] = c[i][j];
-    for (let i = 0; i < k; i++) for (let j = 0; j < d; j++) zx[s * k + i][t * d + j] = cx[i][j];
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) xx[s * d + i][t * d + j] = xxBlock[i][j];
-  }
-  return { zMean: zMeans.flat(), xMean: zMeans.flatMap((z) => matvec(m.C, z)), zz, zx, xx };
-}
-
-function directLogLikelihood(m: StateSpaceModel, x: number[][]): number {
-  const j = jointGaussian(m, x.length);
-  const r = x.flat().map((v, i) => v - j.xMean[i]);
-  const solved = matvec(inverseSpd(j.xx), r);
-  return -0.5 * (r.length * Math.log(2 * Math.PI) + logDetSpd(j.xx) + r.reduce((s, v, i) => s + v * solved[i], 0));
-}
 
 const model = rotatingLatentModel({ angles: [0.4], decay: 0.9, observed: 3, noise: 0.5 }, Key.fromSeed(1));
 
@@ -53,15 +15,12 @@ describe('the linear-Gaussian state-space model', () => {
     const m: StateSpaceModel = { ...model, mu0: [0.5, -1], P0: [[2, 0.3], [0.3, 1]], R: [[0.3, 0.1, 0], [0.1, 0.4, 0], [0, 0, 0.2]] };
     const { x } = sampleStateSpace(m, 4, 1, Key.fromSeed(2));
     const f = kalmanFilter(m, x[0]);
-    expect(f.logLikelihood).toBeCloseTo(directLogLikelihood(m, x[0]), 9);
+    const j = stackedGaussian(m, 4);
+    expect(f.logLikelihood).toBeCloseTo(stackedLogLikelihood(j, x[0]), 9);
     expect(f.stepLogLikelihoods.reduce((a, b) => a + b, 0)).toBeCloseTo(f.logLikelihood, 12);
     // the prefix likelihoods are the filter's partial sums
-    expect(f.stepLogLikelihoods[0] + f.stepLogLikelihoods[1]).toBeCloseTo(directLogLikelihood(m, x[0].slice(0, 2)), 9);
-    const j = jointGaussian(m, 4);
-    const r = x[0].flat().map((v, i) => v - j.xMean[i]);
-    const gain = matmul(j.zx, inverseSpd(j.xx));
-    const mean = j.zMean.map((v, i) => v + gain[i].reduce((s, g, c) => s + g * r[c], 0));
-    const cov = add(j.zz, matmul(gain, transpose(j.zx)), -1);
+    expect(f.stepLogLikelihoods[0] + f.stepLogLikelihoods[1]).toBeCloseTo(stackedLogLikelihood(stackedGaussian(m, 2), x[0].slice(0, 2)), 9);
+    const { mean, cov } = stackedPosterior(j, x[0]);
     const s = kalmanSmoother(m, f);
     for (let t = 0; t < 4; t++) for (let i = 0; i < 2; i++) {
       expect(s.means[t][i]).toBeCloseTo(mean[2 * t + i], 9);
