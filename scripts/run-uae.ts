@@ -6,7 +6,8 @@
 //     <out>/<dataset>/m-<m>-<learned|random>/.
 //   --experiment baselines: PCA with its optimal linear decoder, and LASSO (lambda chosen on 1,000
 //     held-out training images) on all 10,000 test images, and compressed sensing with lecture 1's
-//     VAE as the generator on the first --cs-images, for every m; <out>/<dataset>/baselines.json.
+//     VAE as the generator on the first --cs-images, for every m; <out>/<dataset>/baselines.json
+//     (rows of other m already there are kept).
 //   --experiment transfer: for every m of --ms, the learned W shipped in <out>/<from>/m-<m>-learned,
 //     frozen, with a new decoder trained --epochs epochs on --dataset; the record goes to
 //     <out>/<dataset>/record-m-<m>-from-<from>.json and the weights of the m in --save to
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
       lassoSlice.dispose();
       rows.push({
         m, pca: pcaError, lasso: { ...lassoError, lambda: tuned.lambda, candidates, validationSquared: tuned.errors },
-        generative: { ...csError, prior: CS_PRIOR, priors: CS_PRIORS, validationSquared: priorErrors, steps: Number(args['cs-steps']), restarts: Number(args['cs-restarts']), learningRate: CS_LEARNING_RATE, lassoOnTheseImages: lassoFew },
+        generative: { ...csError, images: csImages, prior: CS_PRIOR, priors: CS_PRIORS, validationSquared: priorErrors, steps: Number(args['cs-steps']), restarts: Number(args['cs-restarts']), learningRate: CS_LEARNING_RATE, lassoOnTheseImages: lassoFew },
         seconds: (Date.now() - t0) / 1000,
       });
       console.log(`[uae] ${args.dataset} m = ${m}: PCA ${pcaError.l2.toFixed(3)}, LASSO ${lassoError.l2.toFixed(3)} (lambda ${tuned.lambda}), VAE generator ${csError.l2.toFixed(3)} on ${csImages} images (LASSO ${lassoFew.l2.toFixed(3)} there)`);
@@ -133,7 +134,13 @@ async function main(): Promise<void> {
       pcaDecoder.dispose();
       tf.dispose([pcaW, pcaHat, gaussian, w, lassoHat]);
     }
-    fs.writeFileSync(path.join(dir, 'baselines.json'), JSON.stringify({ experiment: 'uae-baselines', dataset, sigma, seed, rows, command }, null, 1) + '\n');
+    // rows of other m from an earlier run stay, each with the command that made it
+    const file = path.join(dir, 'baselines.json');
+    const earlier = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
+    const kept = (earlier?.rows ?? []).filter((r: { m: number }) => !ms.includes(r.m))
+      .map((r: Record<string, unknown>) => ({ command: earlier.command, ...r }));
+    const all = [...kept, ...rows.map((r) => ({ ...r, command }))].sort((a, b) => (a.m as number) - (b.m as number));
+    fs.writeFileSync(file, JSON.stringify({ experiment: 'uae-baselines', dataset, sigma, seed, rows: all }, null, 1) + '\n');
     tf.dispose([train, validation, pca.directions]);
     vae.dispose();
   } else {

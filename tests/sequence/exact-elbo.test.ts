@@ -30,7 +30,6 @@ describe('the exact ELBO of a linear filter', () => {
     step(); // Adam makes its moments on the first step
     const tensors = tf.memory().numTensors;
     for (let i = 0; i < 300; i++) step();
-
     expect(tf.memory().numTensors).toBe(tensors);
     const after = account();
     expect(after.elbo + after.kl).toBeCloseTo(logPx, 2);
