@@ -7,3 +7,4 @@ export * from './smoother';
 export * from './train';
 export * from './joint';
 export * from './linear-recognition';
+export * from './phonemes';
