@@ -8,3 +8,4 @@ export * from './train';
 export * from './joint';
 export * from './linear-recognition';
 export * from './phonemes';
+export * from './delta-prior';
