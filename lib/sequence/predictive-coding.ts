@@ -13,7 +13,7 @@ import { GruCell } from '../attention/gru';
 import { Dense } from '../nn/dense';
 import { Mlp } from '../nn/mlp';
 import {
-  Emission, Likelihood, SequenceLatentModel, SequenceTerms, StepGaussian, checkSequences, splitGaussian, stepDraw, stepKl, stepLogDensity,
+  ComposedModel, Emission, Likelihood, ModelPart, SequenceLatentModel, SequenceTerms, StepGaussian, TermRecorder, checkSequences, splitGaussian, stepDraw,
 } from './sequence-model';
 
 export type Gate = 'open' | 'shut' | 'learned';
@@ -29,7 +29,7 @@ export interface PredictiveCodingConfig {
   gate: Gate;
 }
 
-export class PredictiveCodingModel implements SequenceLatentModel {
+export class PredictiveCodingModel extends ComposedModel implements SequenceLatentModel {
   readonly data: number;
   readonly latent: number;
   readonly circuit: GruCell;
@@ -40,6 +40,7 @@ export class PredictiveCodingModel implements SequenceLatentModel {
   readonly emission: Emission;
 
   constructor(readonly config: PredictiveCodingConfig, key: Key, name = 'predictive-coding') {
+    super();
     if (!['open', 'shut', 'learned'].includes(config.gate)) throw new ParameterError(`gate '${config.gate}' is not open, shut or learned`, 'pick one of those');
     this.data = config.data;
     this.latent = config.latent;
@@ -80,26 +81,17 @@ export class PredictiveCodingModel implements SequenceLatentModel {
     return tf.tidy(() => {
       const [b] = x.shape;
       let h = tf.zeros([b, this.config.width]) as tf.Tensor2D;
-      const ll: tf.Tensor1D[] = [];
-      const kl: tf.Tensor1D[] = [];
-      const ratio: tf.Tensor1D[] = [];
+      const record = new TermRecorder();
       const errors: tf.Tensor2D[] = [];
       (tf.unstack(x, 1) as tf.Tensor2D[]).forEach((xt, t) => {
         const p = this.prior(h);
         const { q, error } = this.recognise(p, xt);
         const z = stepDraw(q, key.foldIn(t));
-        ll.push(this.emission.logProb(xt, z));
-        kl.push(stepKl(q, p));
-        ratio.push(tf.sub(stepLogDensity(z, p), stepLogDensity(z, q)) as tf.Tensor1D);
+        record.add(this.emission.logProb(xt, z), q, p, z);
         errors.push(error);
         h = this.circuit.step(z, h);
       });
-      return {
-        logLikelihood: tf.stack(ll, 1) as tf.Tensor2D,
-        kl: tf.stack(kl, 1) as tf.Tensor2D,
-        logRatio: tf.stack(ratio, 1) as tf.Tensor2D,
-        errors: tf.stack(errors, 1) as tf.Tensor3D,
-      };
+      return { ...record.terms(), errors: tf.stack(errors, 1) as tf.Tensor3D };
     });
   }
 
@@ -122,17 +114,13 @@ export class PredictiveCodingModel implements SequenceLatentModel {
     });
   }
 
+  protected get parts(): ModelPart[] {
+    return [this.circuit, this.predict, this.sense, this.correct, this.gateNet, this.emission];
+  }
+
+  /** The gate's own weights train only when the gate is learned. */
   get variables(): tf.Variable[] {
-    return [...this.circuit.variables, ...this.predict.variables, ...this.sense.variables, ...this.correct.variables,
-      ...(this.config.gate === 'learned' ? this.gateNet.variables : []), ...this.emission.variables];
-  }
-
-  namedVariables(): [string, tf.Variable][] {
-    return [...this.circuit.namedVariables(), ...this.predict.namedVariables(), ...this.sense.namedVariables(),
-      ...this.correct.namedVariables(), ...this.gateNet.namedVariables(), ...this.emission.namedVariables()];
-  }
-
-  dispose(): void {
-    [this.circuit, this.predict, this.sense, this.correct, this.gateNet, this.emission].forEach((p) => p.dispose());
+    const fixedGate = new Set(this.config.gate === 'learned' ? [] : this.gateNet.variables);
+    return super.variables.filter((v) => !fixedGate.has(v));
   }
 }

@@ -93,14 +93,15 @@ export class Emission {
 }
 
 /** Per-step terms of one pass of q over a batch of sequences, [batch, T] each. */
-export interface SequenceTerms {
+// a type, not an interface, so that tf.tidy accepts it as a tensor container
+export type SequenceTerms = {
   /** log p(x_t | z_t, past). */
   logLikelihood: tf.Tensor2D;
   /** KL(q(z_t | ...) || p(z_t | past)), given the drawn past. */
   kl: tf.Tensor2D;
   /** log p(z_t | past) - log q(z_t | ...) at the drawn z_t. */
   logRatio: tf.Tensor2D;
-}
+};
 
 export interface SequenceLatentModel {
   readonly data: number;
@@ -112,6 +113,48 @@ export interface SequenceLatentModel {
   readonly variables: tf.Variable[];
   namedVariables(): [string, tf.Variable][];
   dispose(): void;
+}
+
+/** Collects one pass's per-step terms and stacks them to [batch, T]. */
+export class TermRecorder {
+  private readonly ll: tf.Tensor1D[] = [];
+  private readonly kl: tf.Tensor1D[] = [];
+  private readonly ratio: tf.Tensor1D[] = [];
+
+  /** Step t: log p(x_t | ...), and q's and the prior's Gaussians with the z_t drawn from q. */
+  add(logLikelihood: tf.Tensor1D, q: StepGaussian, p: StepGaussian, z: tf.Tensor2D): void {
+    this.ll.push(logLikelihood);
+    this.kl.push(stepKl(q, p));
+    this.ratio.push(tf.sub(stepLogDensity(z, p), stepLogDensity(z, q)) as tf.Tensor1D);
+  }
+
+  terms(): SequenceTerms {
+    return { logLikelihood: tf.stack(this.ll, 1) as tf.Tensor2D, kl: tf.stack(this.kl, 1) as tf.Tensor2D, logRatio: tf.stack(this.ratio, 1) as tf.Tensor2D };
+  }
+}
+
+/** What a model is built from: layers and cells that own variables. */
+export interface ModelPart {
+  readonly variables: tf.Variable[];
+  namedVariables(): [string, tf.Variable][];
+  dispose(): void;
+}
+
+/** A model's variables, saved names and disposal, from its parts. */
+export abstract class ComposedModel {
+  protected abstract get parts(): ModelPart[];
+
+  get variables(): tf.Variable[] {
+    return this.parts.flatMap((p) => p.variables);
+  }
+
+  namedVariables(): [string, tf.Variable][] {
+    return this.parts.flatMap((p) => p.namedVariables());
+  }
+
+  dispose(): void {
+    this.parts.forEach((p) => p.dispose());
+  }
 }
 
 /** Throws unless x is [batch, T, data] with T >= 1. */

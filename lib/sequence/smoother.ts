@@ -7,7 +7,7 @@ import * as tf from '../core/tf';
 import { Key } from '../core/random';
 import { GruCell } from '../attention/gru';
 import { Mlp } from '../nn/mlp';
-import { Emission, Likelihood, SequenceLatentModel, SequenceTerms, checkSequences, splitGaussian, stepDraw, stepKl, stepLogDensity } from './sequence-model';
+import { ComposedModel, Emission, Likelihood, ModelPart, SequenceLatentModel, SequenceTerms, TermRecorder, checkSequences, splitGaussian, stepDraw } from './sequence-model';
 
 export interface SmootherConfig {
   data: number;
@@ -19,7 +19,7 @@ export interface SmootherConfig {
   likelihood: Likelihood;
 }
 
-export class SmoothingModel implements SequenceLatentModel {
+export class SmoothingModel extends ComposedModel implements SequenceLatentModel {
   readonly data: number;
   readonly latent: number;
   readonly backward: GruCell;
@@ -28,6 +28,7 @@ export class SmoothingModel implements SequenceLatentModel {
   readonly emission: Emission;
 
   constructor(readonly config: SmootherConfig, key: Key, name = 'smoother') {
+    super();
     this.data = config.data;
     this.latent = config.latent;
     const k = key.split(4);
@@ -45,18 +46,14 @@ export class SmoothingModel implements SequenceLatentModel {
       const future = tf.reverse(this.backward.run(tf.reverse(x, 1) as tf.Tensor3D, tf.zeros([b, this.config.width]) as tf.Tensor2D).states, 1);
       const summaries = tf.unstack(future, 1) as tf.Tensor2D[];
       let z = tf.zeros([b, this.latent]) as tf.Tensor2D;
-      const ll: tf.Tensor1D[] = [];
-      const kl: tf.Tensor1D[] = [];
-      const ratio: tf.Tensor1D[] = [];
+      const record = new TermRecorder();
       (tf.unstack(x, 1) as tf.Tensor2D[]).forEach((xt, t) => {
         const p = splitGaussian(this.transition.apply(z));
         const q = splitGaussian(this.combiner.apply(tf.concat([z, summaries[t]], 1)));
         z = stepDraw(q, key.foldIn(t));
-        ll.push(this.emission.logProb(xt, z));
-        kl.push(stepKl(q, p));
-        ratio.push(tf.sub(stepLogDensity(z, p), stepLogDensity(z, q)) as tf.Tensor1D);
+        record.add(this.emission.logProb(xt, z), q, p, z);
       });
-      return { logLikelihood: tf.stack(ll, 1) as tf.Tensor2D, kl: tf.stack(kl, 1) as tf.Tensor2D, logRatio: tf.stack(ratio, 1) as tf.Tensor2D };
+      return record.terms();
     });
   }
 
@@ -72,15 +69,7 @@ export class SmoothingModel implements SequenceLatentModel {
     });
   }
 
-  get variables(): tf.Variable[] {
-    return [...this.backward.variables, ...this.transition.variables, ...this.combiner.variables, ...this.emission.variables];
-  }
-
-  namedVariables(): [string, tf.Variable][] {
-    return [...this.backward.namedVariables(), ...this.transition.namedVariables(), ...this.combiner.namedVariables(), ...this.emission.namedVariables()];
-  }
-
-  dispose(): void {
-    [this.backward, this.transition, this.combiner, this.emission].forEach((p) => p.dispose());
+  protected get parts(): ModelPart[] {
+    return [this.backward, this.transition, this.combiner, this.emission];
   }
 }

@@ -7,7 +7,7 @@ import { Key } from '../core/random';
 import { GruCell } from '../attention/gru';
 import { Dense } from '../nn/dense';
 import { Mlp } from '../nn/mlp';
-import { Emission, Likelihood, SequenceLatentModel, SequenceTerms, checkSequences, splitGaussian, stepDraw, stepKl, stepLogDensity } from './sequence-model';
+import { ComposedModel, Emission, Likelihood, ModelPart, SequenceLatentModel, SequenceTerms, TermRecorder, checkSequences, splitGaussian, stepDraw } from './sequence-model';
 
 export interface VrnnConfig {
   data: number;
@@ -19,7 +19,7 @@ export interface VrnnConfig {
   likelihood: Likelihood;
 }
 
-export class Vrnn implements SequenceLatentModel {
+export class Vrnn extends ComposedModel implements SequenceLatentModel {
   readonly data: number;
   readonly latent: number;
   readonly rnn: GruCell;
@@ -28,6 +28,7 @@ export class Vrnn implements SequenceLatentModel {
   readonly emission: Emission;
 
   constructor(readonly config: VrnnConfig, key: Key, name = 'vrnn') {
+    super();
     this.data = config.data;
     this.latent = config.latent;
     const k = key.split(4);
@@ -41,19 +42,15 @@ export class Vrnn implements SequenceLatentModel {
     checkSequences(x, this.data);
     return tf.tidy(() => {
       let h = tf.zeros([x.shape[0], this.config.width]) as tf.Tensor2D;
-      const ll: tf.Tensor1D[] = [];
-      const kl: tf.Tensor1D[] = [];
-      const ratio: tf.Tensor1D[] = [];
+      const record = new TermRecorder();
       (tf.unstack(x, 1) as tf.Tensor2D[]).forEach((xt, t) => {
         const p = splitGaussian(this.priorHead.apply(h));
         const q = splitGaussian(this.recognitionHead.apply(tf.concat([h, xt], 1)));
         const z = stepDraw(q, key.foldIn(t));
-        ll.push(this.emission.logProb(xt, tf.concat([z, h], 1)));
-        kl.push(stepKl(q, p));
-        ratio.push(tf.sub(stepLogDensity(z, p), stepLogDensity(z, q)) as tf.Tensor1D);
+        record.add(this.emission.logProb(xt, tf.concat([z, h], 1)), q, p, z);
         h = this.rnn.step(tf.concat([xt, z], 1), h);
       });
-      return { logLikelihood: tf.stack(ll, 1) as tf.Tensor2D, kl: tf.stack(kl, 1) as tf.Tensor2D, logRatio: tf.stack(ratio, 1) as tf.Tensor2D };
+      return record.terms();
     });
   }
 
@@ -72,15 +69,7 @@ export class Vrnn implements SequenceLatentModel {
     });
   }
 
-  get variables(): tf.Variable[] {
-    return [...this.rnn.variables, ...this.priorHead.variables, ...this.recognitionHead.variables, ...this.emission.variables];
-  }
-
-  namedVariables(): [string, tf.Variable][] {
-    return [...this.rnn.namedVariables(), ...this.priorHead.namedVariables(), ...this.recognitionHead.namedVariables(), ...this.emission.namedVariables()];
-  }
-
-  dispose(): void {
-    [this.rnn, this.priorHead, this.recognitionHead, this.emission].forEach((p) => p.dispose());
+  protected get parts(): ModelPart[] {
+    return [this.rnn, this.priorHead, this.recognitionHead, this.emission];
   }
 }
