@@ -76,12 +76,12 @@ export class PredictiveCodingModel extends ComposedModel implements SequenceLate
   }
 
   /** One pass over x, with the prediction errors e_t [batch, T, latent]. */
-  run(x: tf.Tensor3D, key: Key): SequenceTerms & { errors: tf.Tensor3D } {
+  run(x: tf.Tensor3D, key: Key, weights = false): SequenceTerms & { errors: tf.Tensor3D } {
     checkSequences(x, this.data);
     return tf.tidy(() => {
       const [b] = x.shape;
       let h = tf.zeros([b, this.config.width]) as tf.Tensor2D;
-      const record = new TermRecorder();
+      const record = new TermRecorder(weights);
       const errors: tf.Tensor2D[] = [];
       (tf.unstack(x, 1) as tf.Tensor2D[]).forEach((xt, t) => {
         const p = this.prior(h);
@@ -95,8 +95,8 @@ export class PredictiveCodingModel extends ComposedModel implements SequenceLate
     });
   }
 
-  terms(x: tf.Tensor3D, key: Key): SequenceTerms {
-    const { errors, ...terms } = this.run(x, key);
+  terms(x: tf.Tensor3D, key: Key, weights = false): SequenceTerms {
+    const { errors, ...terms } = this.run(x, key, weights);
     errors.dispose();
     return terms;
   }

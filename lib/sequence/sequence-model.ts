@@ -97,17 +97,17 @@ export class Emission {
 export type SequenceTerms = {
   /** log p(x_t | z_t, past). */
   logLikelihood: tf.Tensor2D;
-  /** KL(q(z_t | ...) || p(z_t | past)), given the drawn past. */
-  kl: tf.Tensor2D;
-  /** log p(z_t | past) - log q(z_t | ...) at the drawn z_t. */
-  logRatio: tf.Tensor2D;
+  /** For the ELBO: KL(q(z_t | ...) || p(z_t | past)), given the drawn past. */
+  kl?: tf.Tensor2D;
+  /** For importance weights: log p(z_t | past) - log q(z_t | ...) at the drawn z_t. */
+  logRatio?: tf.Tensor2D;
 };
 
 export interface SequenceLatentModel {
   readonly data: number;
   readonly latent: number;
-  /** One pass of q over x [batch, T, data]. */
-  terms(x: tf.Tensor3D, key: Key): SequenceTerms;
+  /** One pass of q over x [batch, T, data]: with the KL per step, or (weights) the log-ratio. */
+  terms(x: tf.Tensor3D, key: Key, weights?: boolean): SequenceTerms;
   /** The prior run alone for `steps` steps (nothing sensed): the emission means, [count, steps, data]. */
   imagine(count: number, steps: number, key: Key): tf.Tensor3D;
   readonly variables: tf.Variable[];
@@ -115,21 +115,26 @@ export interface SequenceLatentModel {
   dispose(): void;
 }
 
-/** Collects one pass's per-step terms and stacks them to [batch, T]. */
+/**
+ * Collects one pass's per-step terms and stacks them to [batch, T]: the closed-form KL for the
+ * ELBO, or (weights) the log-ratio for importance weights, not both (each costs kernels per step).
+ */
 export class TermRecorder {
   private readonly ll: tf.Tensor1D[] = [];
-  private readonly kl: tf.Tensor1D[] = [];
-  private readonly ratio: tf.Tensor1D[] = [];
+  private readonly second: tf.Tensor1D[] = [];
+
+  constructor(readonly weights = false) {}
 
   /** Step t: log p(x_t | ...), and q's and the prior's Gaussians with the z_t drawn from q. */
   add(logLikelihood: tf.Tensor1D, q: StepGaussian, p: StepGaussian, z: tf.Tensor2D): void {
     this.ll.push(logLikelihood);
-    this.kl.push(stepKl(q, p));
-    this.ratio.push(tf.sub(stepLogDensity(z, p), stepLogDensity(z, q)) as tf.Tensor1D);
+    this.second.push(this.weights ? (tf.sub(stepLogDensity(z, p), stepLogDensity(z, q)) as tf.Tensor1D) : stepKl(q, p));
   }
 
   terms(): SequenceTerms {
-    return { logLikelihood: tf.stack(this.ll, 1) as tf.Tensor2D, kl: tf.stack(this.kl, 1) as tf.Tensor2D, logRatio: tf.stack(this.ratio, 1) as tf.Tensor2D };
+    const logLikelihood = tf.stack(this.ll, 1) as tf.Tensor2D;
+    const second = tf.stack(this.second, 1) as tf.Tensor2D;
+    return this.weights ? { logLikelihood, logRatio: second } : { logLikelihood, kl: second };
   }
 }
 
@@ -168,7 +173,7 @@ export function checkSequences(x: tf.Tensor, data: number): void {
 export function sequenceElbo(model: SequenceLatentModel, x: tf.Tensor3D, key: Key): tf.Tensor1D {
   return tf.tidy(() => {
     const t = model.terms(x, key);
-    return tf.sum(tf.sub(t.logLikelihood, t.kl), 1) as tf.Tensor1D;
+    return tf.sum(tf.sub(t.logLikelihood, t.kl!), 1) as tf.Tensor1D;
   });
 }
 
@@ -179,8 +184,8 @@ export function sequenceIwae(model: SequenceLatentModel, x: tf.Tensor3D, particl
     const b = x.shape[0];
     // particle-major copies: rows k * b + i are particle k of sequence i
     const tiled = tf.tile(x, [particles, 1, 1]) as tf.Tensor3D;
-    const t = model.terms(tiled, key);
-    const logW = tf.reshape(tf.sum(tf.add(t.logLikelihood, t.logRatio), 1), [particles, b]);
+    const t = model.terms(tiled, key, true);
+    const logW = tf.reshape(tf.sum(tf.add(t.logLikelihood, t.logRatio!), 1), [particles, b]);
     return tf.sub(tf.logSumExp(logW, 0), Math.log(particles)) as tf.Tensor1D;
   });
 }

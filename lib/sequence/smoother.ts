@@ -38,7 +38,7 @@ export class SmoothingModel extends ComposedModel implements SequenceLatentModel
     this.emission = new Emission(config.latent, config.data, config.hidden, config.likelihood, k[3], `${name}/emission`);
   }
 
-  terms(x: tf.Tensor3D, key: Key): SequenceTerms {
+  terms(x: tf.Tensor3D, key: Key, weights = false): SequenceTerms {
     checkSequences(x, this.data);
     return tf.tidy(() => {
       const b = x.shape[0];
@@ -46,7 +46,7 @@ export class SmoothingModel extends ComposedModel implements SequenceLatentModel
       const future = tf.reverse(this.backward.run(tf.reverse(x, 1) as tf.Tensor3D, tf.zeros([b, this.config.width]) as tf.Tensor2D).states, 1);
       const summaries = tf.unstack(future, 1) as tf.Tensor2D[];
       let z = tf.zeros([b, this.latent]) as tf.Tensor2D;
-      const record = new TermRecorder();
+      const record = new TermRecorder(weights);
       (tf.unstack(x, 1) as tf.Tensor2D[]).forEach((xt, t) => {
         const p = splitGaussian(this.transition.apply(z));
         const q = splitGaussian(this.combiner.apply(tf.concat([z, summaries[t]], 1)));

@@ -38,11 +38,11 @@ export class Vrnn extends ComposedModel implements SequenceLatentModel {
     this.emission = new Emission(config.latent + config.width, config.data, config.hidden, config.likelihood, k[3], `${name}/emission`);
   }
 
-  terms(x: tf.Tensor3D, key: Key): SequenceTerms {
+  terms(x: tf.Tensor3D, key: Key, weights = false): SequenceTerms {
     checkSequences(x, this.data);
     return tf.tidy(() => {
       let h = tf.zeros([x.shape[0], this.config.width]) as tf.Tensor2D;
-      const record = new TermRecorder();
+      const record = new TermRecorder(weights);
       (tf.unstack(x, 1) as tf.Tensor2D[]).forEach((xt, t) => {
         const p = splitGaussian(this.priorHead.apply(h));
         const q = splitGaussian(this.recognitionHead.apply(tf.concat([h, xt], 1)));
