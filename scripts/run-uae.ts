@@ -137,8 +137,7 @@ async function main(): Promise<void> {
     // rows of other m from an earlier run stay, each with the command that made it
     const file = path.join(dir, 'baselines.json');
     const earlier = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
-    const kept = (earlier?.rows ?? []).filter((r: { m: number }) => !ms.includes(r.m))
-      .map((r: Record<string, unknown>) => ({ command: earlier.command, ...r }));
+    const kept = (earlier?.rows ?? []).filter((r: { m: number }) => !ms.includes(r.m));
     const all = [...kept, ...rows.map((r) => ({ ...r, command }))].sort((a, b) => (a.m as number) - (b.m as number));
     fs.writeFileSync(file, JSON.stringify({ experiment: 'uae-baselines', dataset, sigma, seed, rows: all }, null, 1) + '\n');
     tf.dispose([train, validation, pca.directions]);

@@ -3,71 +3,14 @@
 // state and writes the target. Everything the decoder learns about the source passes through one
 // vector, step after step: the long path that attention shortens.
 import * as tf from '../core/tf';
-import { ShapeError, checkInt } from '../core/errors';
+import { ShapeError } from '../core/errors';
 import { Key } from '../core/random';
 import { Dense } from '../nn/dense';
+import { GruCell } from '../nn/gru-cell';
 import { SequenceToSequence } from './decode';
 import { TokenEmbedding } from './embedding';
 
-/** One gated recurrent unit layer: h' = (1 − z) ⊙ n + z ⊙ h. */
-export class GruCell {
-  /** Input → update, reset and candidate pre-activations, [in, 3 × width]. */
-  readonly input: Dense;
-  /** State → the same three, [width, 3 × width]. */
-  readonly recurrent: Dense;
-
-  constructor(readonly inputSize: number, readonly width: number, key: Key, readonly name = 'gru') {
-    checkInt('width', width, 1);
-    const [ki, kr] = key.split(2);
-    this.input = new Dense(inputSize, 3 * width, 'linear', ki, `${name}/input`);
-    this.recurrent = new Dense(width, 3 * width, 'linear', kr, `${name}/recurrent`);
-  }
-
-  /** x [batch, in], h [batch, width] → the next state. */
-  step(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => {
-      const [xz, xr, xn] = tf.split(this.input.apply(x), 3, 1);
-      const [hz, hr, hn] = tf.split(this.recurrent.apply(h), 3, 1);
-      const z = tf.sigmoid(tf.add(xz, hz));
-      const r = tf.sigmoid(tf.add(xr, hr));
-      const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
-      return tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D;
-    });
-  }
-
-  /**
-   * Runs over x [batch, T, in] from h0; where keep[b, t] = 0 (padding) the state is carried over
-   * unchanged. Returns every state [batch, T, width] and the last.
-   */
-  run(x: tf.Tensor3D, h0: tf.Tensor2D, keep?: tf.Tensor2D): { states: tf.Tensor3D; last: tf.Tensor2D } {
-    return tf.tidy(() => {
-      const [b, t] = x.shape;
-      const steps = tf.unstack(x, 1) as tf.Tensor2D[];
-      const mask = keep ? (tf.unstack(tf.reshape(keep, [b, t, 1]), 1) as tf.Tensor2D[]) : [];
-      const states: tf.Tensor2D[] = [];
-      let h = h0;
-      steps.forEach((xt, i) => {
-        const next = this.step(xt, h);
-        h = keep ? (tf.add(tf.mul(mask[i], next), tf.mul(tf.sub(1, mask[i]), h)) as tf.Tensor2D) : next;
-        states.push(h);
-      });
-      return { states: tf.stack(states, 1) as tf.Tensor3D, last: h };
-    });
-  }
-
-  get variables(): tf.Variable[] {
-    return [...this.input.variables, ...this.recurrent.variables];
-  }
-
-  namedVariables(): [string, tf.Variable][] {
-    return [...this.input.namedVariables(), ...this.recurrent.namedVariables()];
-  }
-
-  dispose(): void {
-    this.input.dispose();
-    this.recurrent.dispose();
-  }
-}
+export { GruCell };
 
 /** A GRU encoder-decoder: embeddings of `width`, one GRU layer each way, a readout to the target vocabulary. */
 export class GruSeq2Seq implements SequenceToSequence {

@@ -3,3 +3,4 @@ export * from './mlp';
 export * from './weights';
 export * from './masked-mlp';
 export * from './count';
+export * from './gru-cell';

@@ -9,7 +9,7 @@
 import * as tf from '../core/tf';
 import { ParameterError } from '../core/errors';
 import { Key } from '../core/random';
-import { GruCell } from '../attention/gru';
+import { GruCell } from '../nn/gru-cell';
 import { Dense } from '../nn/dense';
 import { Mlp } from '../nn/mlp';
 import {
@@ -67,9 +67,9 @@ export class PredictiveCodingModel extends ComposedModel implements SequenceLate
     });
   }
 
-  /** The recognition step: the prediction corrected by the gated error; also the error itself. */
-  recognise(p: StepGaussian, x: tf.Tensor2D): { q: StepGaussian; error: tf.Tensor2D } {
-    const error = tf.sub(this.sense.apply(x), p.mean) as tf.Tensor2D;
+  /** The recognition step from the sensed s_t: the prediction corrected by the gated error; also the error itself. */
+  recognise(p: StepGaussian, sensed: tf.Tensor2D): { q: StepGaussian; error: tf.Tensor2D } {
+    const error = tf.sub(sensed, p.mean) as tf.Tensor2D;
     const { mean: shift, logStd: widen } = splitGaussian(this.correct.apply(error));
     const g = this.gate(error);
     return { q: { mean: tf.add(p.mean, tf.mul(g, shift)) as tf.Tensor2D, logStd: tf.add(p.logStd, tf.mul(g, widen)) as tf.Tensor2D }, error };
@@ -79,19 +79,21 @@ export class PredictiveCodingModel extends ComposedModel implements SequenceLate
   run(x: tf.Tensor3D, key: Key, weights = false): SequenceTerms & { errors: tf.Tensor3D } {
     checkSequences(x, this.data);
     return tf.tidy(() => {
-      const [b] = x.shape;
+      const [b, steps] = x.shape;
+      // the senses see x_t alone, so they run on all steps at once; only the circuit is recurrent
+      const sensed = tf.unstack(tf.reshape(this.sense.apply(tf.reshape(x, [b * steps, this.data]) as tf.Tensor2D), [b, steps, this.latent]), 1) as tf.Tensor2D[];
       let h = tf.zeros([b, this.config.width]) as tf.Tensor2D;
       const record = new TermRecorder(weights);
       const errors: tf.Tensor2D[] = [];
-      (tf.unstack(x, 1) as tf.Tensor2D[]).forEach((xt, t) => {
+      sensed.forEach((st, t) => {
         const p = this.prior(h);
-        const { q, error } = this.recognise(p, xt);
+        const { q, error } = this.recognise(p, st);
         const z = stepDraw(q, key.foldIn(t));
-        record.add(this.emission.logProb(xt, z), q, p, z);
+        record.add(q, p, z);
         errors.push(error);
         h = this.circuit.step(z, h);
       });
-      return { ...record.terms(), errors: tf.stack(errors, 1) as tf.Tensor3D };
+      return { ...record.terms(x, this.emission), errors: tf.stack(errors, 1) as tf.Tensor3D };
     });
   }
 

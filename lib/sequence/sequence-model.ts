@@ -10,6 +10,8 @@ import { Key, normal } from '../core/random';
 import { Mlp } from '../nn/mlp';
 import { uniqueVariableName } from '../nn/dense';
 import { variableFrom } from '../core/ops';
+import { Normal, klNormalNormal } from '../distributions/normal';
+import { Bernoulli } from '../distributions/bernoulli';
 
 /** A diagonal Gaussian over one step's latent: mean and log standard deviation, [batch, k] each. */
 export interface StepGaussian {
@@ -23,26 +25,17 @@ export function splitGaussian(out: tf.Tensor2D): StepGaussian {
   return { mean, logStd };
 }
 
-/** KL(q || p) per row, [batch]. */
-export function stepKl(q: StepGaussian, p: StepGaussian): tf.Tensor1D {
-  return tf.tidy(() => {
-    const ratio = tf.exp(tf.mul(tf.sub(q.logStd, p.logStd), 2));
-    const mean = tf.div(tf.square(tf.sub(q.mean, p.mean)), tf.exp(tf.mul(p.logStd, 2)));
-    return tf.mul(tf.sum(tf.sub(tf.sub(tf.add(ratio, mean), 1), tf.mul(tf.sub(q.logStd, p.logStd), 2)), 1), 0.5) as tf.Tensor1D;
-  });
-}
-
-/** log N(z; mean, std^2) per row, [batch]. */
-export function stepLogDensity(z: tf.Tensor2D, g: StepGaussian): tf.Tensor1D {
-  return tf.tidy(() => {
-    const u = tf.div(tf.sub(z, g.mean), tf.exp(g.logStd));
-    return tf.neg(tf.sum(tf.add(tf.add(tf.mul(tf.square(u), 0.5), g.logStd), 0.5 * Math.log(2 * Math.PI)), 1)) as tf.Tensor1D;
-  });
-}
-
 /** A reparameterized draw from g. */
 export function stepDraw(g: StepGaussian, key: Key): tf.Tensor2D {
   return tf.tidy(() => tf.add(g.mean, tf.mul(tf.exp(g.logStd), normal(key, g.mean.shape))) as tf.Tensor2D);
+}
+
+/** The steps' Gaussians stacked along time as one Normal over [batch, T, k], one event per step. */
+export function stackedSteps(steps: StepGaussian[]): Normal {
+  const mean = tf.stack(steps.map((g) => g.mean), 1);
+  const scale = tf.exp(tf.stack(steps.map((g) => g.logStd), 1));
+  // no value check: it would read the tensors back on every pass, and exp keeps the scales positive
+  return new Normal(mean, scale, { eventRank: 1, validate: false });
 }
 
 export type Likelihood = 'gaussian' | 'bernoulli';
@@ -60,22 +53,21 @@ export class Emission {
     if (likelihood === 'gaussian') this.logStd = variableFrom(() => tf.fill([data], Math.log(0.5)) as tf.Tensor1D, true, uniqueVariableName(`${name}/log-std`));
   }
 
+  /** The distribution of x given inputs h [n, input]: one event of `data` dimensions per row. */
+  distribution(h: tf.Tensor2D): Normal | Bernoulli {
+    const out = this.net.apply(h);
+    if (this.likelihood === 'bernoulli') return new Bernoulli(out, { eventRank: 1, validate: false });
+    return new Normal(out, tf.tidy(() => tf.broadcastTo(tf.exp(this.logStd!), out.shape)), { eventRank: 1, validate: false });
+  }
+
   /** The mean of x_t: the Gaussian's mean, or the Bernoulli probabilities. */
   mean(h: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => (this.likelihood === 'gaussian' ? this.net.apply(h) : tf.sigmoid(this.net.apply(h))) as tf.Tensor2D);
   }
 
-  /** log p(x | h) per row, [batch]. */
+  /** log p(x | h) per row, [n]. */
   logProb(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor1D {
-    return tf.tidy(() => {
-      const out = this.net.apply(h);
-      if (this.likelihood === 'bernoulli') {
-        // log sigmoid(l) for x = 1, log sigmoid(-l) for x = 0, without forming either probability
-        return tf.neg(tf.sum(tf.sub(tf.softplus(out), tf.mul(x, out)), 1)) as tf.Tensor1D;
-      }
-      const u = tf.div(tf.sub(x, out), tf.exp(this.logStd!));
-      return tf.neg(tf.sum(tf.add(tf.add(tf.mul(tf.square(u), 0.5), this.logStd!), 0.5 * Math.log(2 * Math.PI)), 1)) as tf.Tensor1D;
-    });
+    return tf.tidy(() => this.distribution(h).logProb(x) as tf.Tensor1D);
   }
 
   get variables(): tf.Variable[] {
@@ -116,25 +108,37 @@ export interface SequenceLatentModel {
 }
 
 /**
- * Collects one pass's per-step terms and stacks them to [batch, T]: the closed-form KL for the
- * ELBO, or (weights) the log-ratio for importance weights, not both (each costs kernels per step).
+ * Collects one pass's steps (q's and the prior's Gaussians, the drawn z_t, the emission's input) and
+ * scores them all at once when the pass ends: only the recurrence must run step by step, and one
+ * kernel over [batch * T] rows costs what one over [batch] rows does. Gives the closed-form KL for
+ * the ELBO, or (weights) the log-ratio for importance weights.
  */
 export class TermRecorder {
-  private readonly ll: tf.Tensor1D[] = [];
-  private readonly second: tf.Tensor1D[] = [];
+  private readonly q: StepGaussian[] = [];
+  private readonly p: StepGaussian[] = [];
+  private readonly z: tf.Tensor2D[] = [];
+  private readonly inputs: tf.Tensor2D[] = [];
 
   constructor(readonly weights = false) {}
 
-  /** Step t: log p(x_t | ...), and q's and the prior's Gaussians with the z_t drawn from q. */
-  add(logLikelihood: tf.Tensor1D, q: StepGaussian, p: StepGaussian, z: tf.Tensor2D): void {
-    this.ll.push(logLikelihood);
-    this.second.push(this.weights ? (tf.sub(stepLogDensity(z, p), stepLogDensity(z, q)) as tf.Tensor1D) : stepKl(q, p));
+  /** Step t: q's and the prior's Gaussians, the z_t drawn from q, and what the emission sees of step t. */
+  add(q: StepGaussian, p: StepGaussian, z: tf.Tensor2D, emissionInput: tf.Tensor2D = z): void {
+    this.q.push(q);
+    this.p.push(p);
+    this.z.push(z);
+    this.inputs.push(emissionInput);
   }
 
-  terms(): SequenceTerms {
-    const logLikelihood = tf.stack(this.ll, 1) as tf.Tensor2D;
-    const second = tf.stack(this.second, 1) as tf.Tensor2D;
-    return this.weights ? { logLikelihood, logRatio: second } : { logLikelihood, kl: second };
+  /** The per-step terms for sequences x [batch, T, data] under `emission`. */
+  terms(x: tf.Tensor3D, emission: Emission): SequenceTerms {
+    const [b, steps, d] = x.shape;
+    const input = tf.stack(this.inputs, 1);
+    const rows = (t: tf.Tensor, width: number) => tf.reshape(t, [b * steps, width]) as tf.Tensor2D;
+    const logLikelihood = tf.reshape(emission.logProb(rows(x, d), rows(input, input.shape[2]!)), [b, steps]) as tf.Tensor2D;
+    const [q, p] = [stackedSteps(this.q), stackedSteps(this.p)];
+    if (!this.weights) return { logLikelihood, kl: klNormalNormal(q, p) as tf.Tensor2D };
+    const z = tf.stack(this.z, 1);
+    return { logLikelihood, logRatio: tf.sub(p.logProb(z), q.logProb(z)) as tf.Tensor2D };
   }
 }
 

@@ -5,7 +5,7 @@
 // measured.
 import * as tf from '../core/tf';
 import { Key } from '../core/random';
-import { GruCell } from '../attention/gru';
+import { GruCell } from '../nn/gru-cell';
 import { Mlp } from '../nn/mlp';
 import { ComposedModel, Emission, Likelihood, ModelPart, SequenceLatentModel, SequenceTerms, TermRecorder, checkSequences, splitGaussian, stepDraw } from './sequence-model';
 
@@ -47,13 +47,13 @@ export class SmoothingModel extends ComposedModel implements SequenceLatentModel
       const summaries = tf.unstack(future, 1) as tf.Tensor2D[];
       let z = tf.zeros([b, this.latent]) as tf.Tensor2D;
       const record = new TermRecorder(weights);
-      (tf.unstack(x, 1) as tf.Tensor2D[]).forEach((xt, t) => {
+      summaries.forEach((summary, t) => {
         const p = splitGaussian(this.transition.apply(z));
-        const q = splitGaussian(this.combiner.apply(tf.concat([z, summaries[t]], 1)));
+        const q = splitGaussian(this.combiner.apply(tf.concat([z, summary], 1)));
         z = stepDraw(q, key.foldIn(t));
-        record.add(this.emission.logProb(xt, z), q, p, z);
+        record.add(q, p, z);
       });
-      return record.terms();
+      return record.terms(x, this.emission);
     });
   }
 

@@ -4,7 +4,7 @@
 // where the predictive-coding model has one.
 import * as tf from '../core/tf';
 import { Key } from '../core/random';
-import { GruCell } from '../attention/gru';
+import { GruCell } from '../nn/gru-cell';
 import { Dense } from '../nn/dense';
 import { Mlp } from '../nn/mlp';
 import { ComposedModel, Emission, Likelihood, ModelPart, SequenceLatentModel, SequenceTerms, TermRecorder, checkSequences, splitGaussian, stepDraw } from './sequence-model';
@@ -47,10 +47,10 @@ export class Vrnn extends ComposedModel implements SequenceLatentModel {
         const p = splitGaussian(this.priorHead.apply(h));
         const q = splitGaussian(this.recognitionHead.apply(tf.concat([h, xt], 1)));
         const z = stepDraw(q, key.foldIn(t));
-        record.add(this.emission.logProb(xt, tf.concat([z, h], 1)), q, p, z);
+        record.add(q, p, z, tf.concat([z, h], 1));
         h = this.rnn.step(tf.concat([xt, z], 1), h);
       });
-      return record.terms();
+      return record.terms(x, this.emission);
     });
   }
 
