@@ -9,3 +9,5 @@ export * from './joint';
 export * from './linear-recognition';
 export * from './phonemes';
 export * from './delta-prior';
+export * from './lecture-setups';
+export * from './delta-vae';

@@ -7,13 +7,14 @@
 // circuit listens. A learned gate opens by the size of the error. With linear f and a, the update is
 // the Kalman filter's: prediction plus a gain times the innovation.
 import * as tf from '../core/tf';
-import { ParameterError } from '../core/errors';
+import { ParameterError, checkInt } from '../core/errors';
+import { stopGradient } from '../core/ops';
 import { Key } from '../core/random';
 import { GruCell } from '../nn/gru-cell';
 import { Dense } from '../nn/dense';
 import { Mlp } from '../nn/mlp';
 import {
-  ComposedModel, Emission, Likelihood, ModelPart, SequenceLatentModel, SequenceTerms, StepGaussian, TermRecorder, checkSequences, splitGaussian, stepDraw,
+  ComposedModel, Emission, Likelihood, ModelPart, SequenceLatentModel, SequenceTerms, StepGaussian, TermRecorder, checkSequences, splitGaussian, stackedSteps, stepDraw,
 } from './sequence-model';
 
 export type Gate = 'open' | 'shut' | 'learned';
@@ -75,8 +76,8 @@ export class PredictiveCodingModel extends ComposedModel implements SequenceLate
     return { q: { mean: tf.add(p.mean, tf.mul(g, shift)) as tf.Tensor2D, logStd: tf.add(p.logStd, tf.mul(g, widen)) as tf.Tensor2D }, error };
   }
 
-  /** One pass over x, with the prediction errors e_t [batch, T, latent]. */
-  run(x: tf.Tensor3D, key: Key, weights = false): SequenceTerms & { errors: tf.Tensor3D } {
+  /** One pass over x, with the prediction errors e_t and q's means, [batch, T, latent] each. */
+  run(x: tf.Tensor3D, key: Key, weights = false): SequenceTerms & { errors: tf.Tensor3D; means: tf.Tensor3D } {
     checkSequences(x, this.data);
     return tf.tidy(() => {
       const [b, steps] = x.shape;
@@ -85,22 +86,54 @@ export class PredictiveCodingModel extends ComposedModel implements SequenceLate
       let h = tf.zeros([b, this.config.width]) as tf.Tensor2D;
       const record = new TermRecorder(weights);
       const errors: tf.Tensor2D[] = [];
+      const means: tf.Tensor2D[] = [];
       sensed.forEach((st, t) => {
         const p = this.prior(h);
         const { q, error } = this.recognise(p, st);
         const z = stepDraw(q, key.foldIn(t));
         record.add(q, p, z);
         errors.push(error);
+        means.push(q.mean);
         h = this.circuit.step(z, h);
       });
-      return { ...record.terms(x, this.emission), errors: tf.stack(errors, 1) as tf.Tensor3D };
+      return { ...record.terms(x, this.emission), errors: tf.stack(errors, 1) as tf.Tensor3D, means: tf.stack(means, 1) as tf.Tensor3D };
     });
   }
 
   terms(x: tf.Tensor3D, key: Key, weights = false): SequenceTerms {
-    const { errors, ...terms } = this.run(x, key, weights);
-    errors.dispose();
+    const { errors, means, ...terms } = this.run(x, key, weights);
+    tf.dispose([errors, means]);
     return terms;
+  }
+
+  /**
+   * The practice error, -log q(z^_t | z^_<t, x_t) per step, [count, steps]: the circuit intends a
+   * path z^ (gate shut), the emission says it (x drawn from p(x | z^)), and the same circuit, gate
+   * as configured, perceives x again. Intention and utterance are held fixed, so the gradient
+   * trains the perceiving: this is wake-sleep's sleep phase, run on the shared circuit.
+   */
+  practiceError(count: number, steps: number, key: Key): tf.Tensor2D {
+    checkInt('count', count, 1);
+    checkInt('steps', steps, 1);
+    return tf.tidy(() => {
+      const [kIntend, kSay] = key.split(2);
+      let h = tf.zeros([count, this.config.width]) as tf.Tensor2D;
+      const priors: StepGaussian[] = [];
+      const intended: tf.Tensor2D[] = [];
+      for (let t = 0; t < steps; t++) {
+        const p = this.prior(h);
+        const z = stopGradient(stepDraw(p, kIntend.foldIn(t))) as tf.Tensor2D;
+        priors.push(p);
+        intended.push(z);
+        // following z^, perception's circuit passes through the same states as the intention's
+        h = this.circuit.step(z, h);
+      }
+      const zHat = tf.stack(intended, 1);
+      const said = stopGradient(this.emission.distribution(tf.reshape(zHat, [count * steps, this.latent]) as tf.Tensor2D).sample(kSay));
+      const sensed = tf.unstack(tf.reshape(this.sense.apply(said as tf.Tensor2D), [count, steps, this.latent]), 1) as tf.Tensor2D[];
+      const perceived = stackedSteps(priors.map((p, t) => this.recognise(p, sensed[t]).q));
+      return tf.neg(perceived.logProb(zHat)) as tf.Tensor2D;
+    });
   }
 
   imagine(count: number, steps: number, key: Key): tf.Tensor3D {

@@ -100,6 +100,8 @@ export interface SequenceLatentModel {
   readonly latent: number;
   /** One pass of q over x [batch, T, data]: with the KL per step, or (weights) the log-ratio. */
   terms(x: tf.Tensor3D, key: Key, weights?: boolean): SequenceTerms;
+  /** The practice error per step, [count, steps], for models whose perception can be practised. */
+  practiceError?(count: number, steps: number, key: Key): tf.Tensor2D;
   /** The prior run alone for `steps` steps (nothing sensed): the emission means, [count, steps, data]. */
   imagine(count: number, steps: number, key: Key): tf.Tensor3D;
   readonly variables: tf.Variable[];

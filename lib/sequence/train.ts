@@ -2,6 +2,7 @@
 // negative bound per time step (the ELBO, or the importance-weighted bound with `particles` > 1).
 import * as tf from '../core/tf';
 import { Key } from '../core/random';
+import { ParameterError, checkNumber } from '../core/errors';
 import { adam } from '../core/adam';
 import { train, TrainResult } from '../core/train';
 import { batchIndices } from '../data/batches';
@@ -13,6 +14,8 @@ export interface SequenceTraining {
   learningRate: number;
   /** 1 (default): the ELBO; more: the importance-weighted bound with that many draws of q. */
   particles?: number;
+  /** Weight of the practice error, in nats per step beside the bound's (default 0: none). */
+  practice?: number;
   label?: string;
   progress?: 'auto' | 'lines' | 'off';
 }
@@ -22,14 +25,22 @@ export async function trainSequenceModel(model: SequenceLatentModel, data: tf.Te
   checkSequences(data, model.data);
   const [n, steps] = data.shape;
   const particles = o.particles ?? 1;
+  const practice = o.practice ?? 0;
+  checkNumber('practice', practice, (v) => v >= 0 && Number.isFinite(v), 'a finite weight of at least 0');
+  if (practice > 0 && !model.practiceError) {
+    throw new ParameterError('this model has no practice error', 'train a PredictiveCodingModel, or leave practice at 0');
+  }
   const optimizer = adam(o.learningRate);
   const [kBatch, kDraw] = key.split(2);
   try {
     return await train(kDraw, (k, step) => tf.tidy(() => {
       const idx = tf.tensor1d(batchIndices(kBatch, n, o.batchSize, step), 'int32');
       const x = tf.gather(data, idx) as tf.Tensor3D;
-      const bound = particles === 1 ? sequenceElbo(model, x, k) : sequenceIwae(model, x, particles, k);
-      return tf.div(tf.neg(tf.mean(bound)), steps) as tf.Scalar;
+      const [kBound, kPractice] = k.split(2);
+      const bound = particles === 1 ? sequenceElbo(model, x, kBound) : sequenceIwae(model, x, particles, kBound);
+      const loss = tf.div(tf.neg(tf.mean(bound)), steps) as tf.Scalar;
+      if (practice === 0) return loss;
+      return tf.add(loss, tf.mul(tf.mean(model.practiceError!(o.batchSize, steps, kPractice)), practice)) as tf.Scalar;
     }), { steps: o.steps, optimizer, variables: model.variables, label: o.label ?? 'sequence model', progress: o.progress });
   } finally {
     optimizer.dispose();

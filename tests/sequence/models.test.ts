@@ -76,3 +76,29 @@ describe.each(makers)('%s', (_name, make) => {
     data.dispose();
   }, 60_000);
 });
+
+describe('the practice error', () => {
+  it('scores the perception of the circuit\'s own intentions, trains the perceiving only, and needs a model that has it', async () => {
+    const model = new PredictiveCodingModel({ ...base, gate: 'open' }, Key.fromSeed(20));
+    const e = model.practiceError(16, 10, Key.fromSeed(21));
+    expect(e.shape).toEqual([16, 10]);
+    expect(Array.from(e.dataSync()).every(Number.isFinite)).toBe(true);
+    // intention and utterance are held fixed: no gradient reaches the emission's network
+    const { grads } = tf.variableGrads(() => tf.mean(model.practiceError(16, 10, Key.fromSeed(21))) as tf.Scalar, model.variables);
+    const norm = (name: string) => tf.tidy(() => Object.entries(grads).filter(([n]) => n.includes(name)).reduce((s, [, g]) => s + tf.sum(tf.square(g)).dataSync()[0], 0));
+    expect(norm('/emission/')).toBe(0);
+    expect(norm('/sense/')).toBeGreaterThan(0);
+    tf.dispose([e, ...Object.values(grads)]);
+    // training lowers it
+    const before = tf.tidy(() => tf.mean(model.practiceError(256, 10, Key.fromSeed(22))).dataSync()[0]);
+    const data = tf.tensor3d(sample.x);
+    await trainSequenceModel(model, data, Key.fromSeed(23), { steps: 150, batchSize: 32, learningRate: 1e-2, practice: 1, progress: 'off' });
+    const after = tf.tidy(() => tf.mean(model.practiceError(256, 10, Key.fromSeed(22))).dataSync()[0]);
+    expect(after).toBeLessThan(before - 0.5);
+    const vrnn = new Vrnn(base, Key.fromSeed(24));
+    await expect(trainSequenceModel(vrnn, data, Key.fromSeed(23), { steps: 1, batchSize: 32, learningRate: 1e-2, practice: 1, progress: 'off' })).rejects.toThrow(/no practice error/);
+    await expect(trainSequenceModel(model, data, Key.fromSeed(23), { steps: 1, batchSize: 32, learningRate: 1e-2, practice: -1, progress: 'off' })).rejects.toThrow(/practice = -1/);
+    [model, vrnn].forEach((m) => m.dispose());
+    data.dispose();
+  }, 60_000);
+});
