@@ -69,7 +69,13 @@ export const SYLLABUS: SyllabusEntry[] = [
     '08-normalizing-flows',
     'densities-1',
   ),
-  lecture(SEQUENCES, '9', 'Sequences and predictive coding'),
+  lecture(
+    SEQUENCES,
+    '9',
+    'Sequences and predictive coding',
+    '09-sequences-and-predictive-coding',
+    'elbo-ledger',
+  ),
   lecture(SEQUENCES, '10', 'Attention and the Transformer', '10-attention', 'distance-24'),
   lecture(
     PHYSICS,

@@ -59,7 +59,17 @@ async function main() {
   for (const [i, run] of runs.entries()) {
         const [kInit, kTrain, kTest] = Key.fromSeed(Number(args.seed)).foldIn(i).split(3);
     const model = buildDesign(run.config, kInit);
+    // the rate (KL) and the bound on 100 test sequences along training, every 200 steps
+    const probe = held.slice([0, 0, 0], [100, -1, -1]) as tf.Tensor3D;
+    const along: { step: number; klPerSequence: number; elboPerStep: number }[] = [];
+    const look = (step: number) => tf.tidy(() => {
+      const t = model.terms(probe, kTest.foldIn(step));
+      const kl = tf.sum(t.kl!, 1).mean().dataSync()[0];
+      along.push({ step, klPerSequence: +kl.toFixed(4), elboPerStep: +((tf.sum(t.logLikelihood, 1).mean().dataSync()[0] - kl) / test[0].length).toFixed(4) });
+    });
+    look(0);
     const result = await trainSequenceModel(model, data, kTrain, {
+      onStep: (step) => { if ((step + 1) % 200 === 0) look(step + 1); },
       steps, batchSize: Number(args.batch), learningRate: Number(args.lr), practice: run.practice, label: `${run.name} (${i + 1}/${runs.length})`, progress: 'lines',
     });
     const elbo = tf.tidy(() => perStep(sequenceElbo(model, held, kTest)));
@@ -71,12 +81,14 @@ async function main() {
       command: `npm run train:sequence -- ${process.argv.slice(2).join(' ')}`.trim(),
       init: run.init + 1, backend, steps, batchSize: Number(args.batch), learningRate: Number(args.lr), practice: run.practice, seed: Number(args.seed),
       seconds: result.seconds,
+      along,
       lossBlocks: { every: 50, means: blockMeans(result.losses, 50).map((v) => +v.toFixed(4)) },
       test: { sequences: test.length, elboPerStep: elbo, iwaePerStep: iwae, particles: Number(args.particles), exactPerStep: exact, practiceError },
     });
     console.log(`[sequence] ${run.name}: test ELBO ${elbo.toFixed(4)}, IW(${args.particles}) ${iwae.toFixed(4)} nats per step` +
       (exact === undefined ? '' : ` (exact ${exact.toFixed(4)})`) + `, ${result.seconds.toFixed(0)} s`);
     model.dispose();
+    probe.dispose();
   }
   tf.dispose([data, held]);
 }

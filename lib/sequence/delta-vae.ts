@@ -53,6 +53,12 @@ export class DeltaSequenceVae extends ComposedModel implements SequenceLatentMod
     });
   }
 
+  recognitionMeans(x: tf.Tensor3D): tf.Tensor3D {
+    const { mean, logStd } = this.posterior(x);
+    logStd.dispose();
+    return mean;
+  }
+
   /**
    * KL(q_t || p(z_t | z_t-1)) averaged over z_t-1 ~ q_t-1, per step [batch, T]; the steps sum to the
    * whole sequence's KL (chain rule, q independent across time). With p(z_t | z_t-1) =

@@ -11,3 +11,4 @@ export * from './phonemes';
 export * from './delta-prior';
 export * from './lecture-setups';
 export * from './delta-vae';
+export * from './autocovariance';

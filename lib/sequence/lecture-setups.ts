@@ -18,10 +18,11 @@ import { DeltaSequenceVae } from './delta-vae';
 export const STATE_SPACE_SETUP = { angles: [0.5], decay: 0.95, observed: 10, noise: 0.5, steps: 10, train: 2000, test: 200 };
 
 /** The lecture's state-space model and its sequences (fixed seeds: the data do not change with the reader's seed). */
-export function lectureStateSpace(): { model: StateSpaceModel; train: number[][][]; test: number[][][] } {
+export function lectureStateSpace(): { model: StateSpaceModel; train: number[][][]; test: number[][][]; testLatents: number[][][] } {
   const s = STATE_SPACE_SETUP;
   const model = rotatingLatentModel({ angles: s.angles, decay: s.decay, observed: s.observed, noise: s.noise }, Key.fromSeed(1));
-  return { model, train: sampleStateSpace(model, s.steps, s.train, Key.fromSeed(2)).x, test: sampleStateSpace(model, s.steps, s.test, Key.fromSeed(3)).x };
+  const test = sampleStateSpace(model, s.steps, s.test, Key.fromSeed(3));
+  return { model, train: sampleStateSpace(model, s.steps, s.train, Key.fromSeed(2)).x, test: test.x, testLatents: test.z };
 }
 
 /** The phoneme data: 4 symbols of 5 steps each in 6 dimensions, 4 phonemes (20 steps) per sequence. */

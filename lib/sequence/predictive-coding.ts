@@ -19,6 +19,9 @@ import {
 
 export type Gate = 'open' | 'shut' | 'learned';
 
+/** What a pass of the circuit shows inside: errors, predictions and q's means [batch, T, latent], the gate [batch, T]. */
+export type CircuitTrace = { errors: tf.Tensor3D; predictions: tf.Tensor3D; means: tf.Tensor3D; gates: tf.Tensor2D };
+
 export interface PredictiveCodingConfig {
   data: number;
   latent: number;
@@ -69,15 +72,18 @@ export class PredictiveCodingModel extends ComposedModel implements SequenceLate
   }
 
   /** The recognition step from the sensed s_t: the prediction corrected by the gated error; also the error itself. */
-  recognise(p: StepGaussian, sensed: tf.Tensor2D): { q: StepGaussian; error: tf.Tensor2D } {
+  recognise(p: StepGaussian, sensed: tf.Tensor2D): { q: StepGaussian; error: tf.Tensor2D; gate: tf.Tensor2D } {
     const error = tf.sub(sensed, p.mean) as tf.Tensor2D;
     const { mean: shift, logStd: widen } = splitGaussian(this.correct.apply(error));
     const g = this.gate(error);
-    return { q: { mean: tf.add(p.mean, tf.mul(g, shift)) as tf.Tensor2D, logStd: tf.add(p.logStd, tf.mul(g, widen)) as tf.Tensor2D }, error };
+    return { q: { mean: tf.add(p.mean, tf.mul(g, shift)) as tf.Tensor2D, logStd: tf.add(p.logStd, tf.mul(g, widen)) as tf.Tensor2D }, error, gate: g };
   }
 
-  /** One pass over x, with the prediction errors e_t and q's means, [batch, T, latent] each. */
-  run(x: tf.Tensor3D, key: Key, weights = false): SequenceTerms & { errors: tf.Tensor3D; means: tf.Tensor3D } {
+  /**
+   * One pass over x, with what happened inside the circuit at each step: the prediction errors e_t,
+   * the predicted means mu_t and q's means ([batch, T, latent] each), and the gate's opening [batch, T].
+   */
+  run(x: tf.Tensor3D, key: Key, weights = false): SequenceTerms & CircuitTrace {
     checkSequences(x, this.data);
     return tf.tidy(() => {
       const [b, steps] = x.shape;
@@ -85,25 +91,35 @@ export class PredictiveCodingModel extends ComposedModel implements SequenceLate
       const sensed = tf.unstack(tf.reshape(this.sense.apply(tf.reshape(x, [b * steps, this.data]) as tf.Tensor2D), [b, steps, this.latent]), 1) as tf.Tensor2D[];
       let h = tf.zeros([b, this.config.width]) as tf.Tensor2D;
       const record = new TermRecorder(weights);
-      const errors: tf.Tensor2D[] = [];
-      const means: tf.Tensor2D[] = [];
+      const [errors, predictions, gates] = [[], [], []] as tf.Tensor2D[][];
       sensed.forEach((st, t) => {
         const p = this.prior(h);
-        const { q, error } = this.recognise(p, st);
+        const { q, error, gate } = this.recognise(p, st);
         const z = stepDraw(q, key.foldIn(t));
         record.add(q, p, z);
         errors.push(error);
-        means.push(q.mean);
+        predictions.push(p.mean);
+        gates.push(gate);
         h = this.circuit.step(z, h);
       });
-      return { ...record.terms(x, this.emission), errors: tf.stack(errors, 1) as tf.Tensor3D, means: tf.stack(means, 1) as tf.Tensor3D };
+      const stack = (v: tf.Tensor2D[]) => tf.stack(v, 1) as tf.Tensor3D;
+      return {
+        ...record.terms(x, this.emission), errors: stack(errors), predictions: stack(predictions), means: record.means(),
+        gates: tf.reshape(stack(gates), [b, steps]) as tf.Tensor2D,
+      };
     });
   }
 
   terms(x: tf.Tensor3D, key: Key, weights = false): SequenceTerms {
-    const { errors, means, ...terms } = this.run(x, key, weights);
-    tf.dispose([errors, means]);
+    const { errors, predictions, means, gates, ...terms } = this.run(x, key, weights);
+    tf.dispose([errors, predictions, means, gates]);
     return terms;
+  }
+
+  recognitionMeans(x: tf.Tensor3D, key: Key): tf.Tensor3D {
+    const { means, ...rest } = this.run(x, key);
+    tf.dispose(Object.values(rest));
+    return means;
   }
 
   /**

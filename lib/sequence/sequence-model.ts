@@ -100,6 +100,8 @@ export interface SequenceLatentModel {
   readonly latent: number;
   /** One pass of q over x [batch, T, data]: with the KL per step, or (weights) the log-ratio. */
   terms(x: tf.Tensor3D, key: Key, weights?: boolean): SequenceTerms;
+  /** The means of q(z_t | ...) along one pass over x, [batch, T, latent]: the codes a probe reads. */
+  recognitionMeans(x: tf.Tensor3D, key: Key): tf.Tensor3D;
   /** The practice error per step, [count, steps], for models whose perception can be practised. */
   practiceError?(count: number, steps: number, key: Key): tf.Tensor2D;
   /** The prior run alone for `steps` steps (nothing sensed): the emission means, [count, steps, data]. */
@@ -129,6 +131,11 @@ export class TermRecorder {
     this.p.push(p);
     this.z.push(z);
     this.inputs.push(emissionInput);
+  }
+
+  /** q's means along the pass, [batch, T, latent]. */
+  means(): tf.Tensor3D {
+    return tf.stack(this.q.map((g) => g.mean), 1) as tf.Tensor3D;
   }
 
   /** The per-step terms for sequences x [batch, T, data] under `emission`. */

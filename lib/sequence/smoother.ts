@@ -39,6 +39,14 @@ export class SmoothingModel extends ComposedModel implements SequenceLatentModel
   }
 
   terms(x: tf.Tensor3D, key: Key, weights = false): SequenceTerms {
+    return this.pass(x, key, weights, (record) => record.terms(x, this.emission));
+  }
+
+  recognitionMeans(x: tf.Tensor3D, key: Key): tf.Tensor3D {
+    return this.pass(x, key, false, (record) => record.means());
+  }
+
+  private pass<T extends tf.TensorContainer>(x: tf.Tensor3D, key: Key, weights: boolean, read: (record: TermRecorder) => T): T {
     checkSequences(x, this.data);
     return tf.tidy(() => {
       const b = x.shape[0];
@@ -53,7 +61,7 @@ export class SmoothingModel extends ComposedModel implements SequenceLatentModel
         z = stepDraw(q, key.foldIn(t));
         record.add(q, p, z);
       });
-      return record.terms(x, this.emission);
+      return read(record);
     });
   }
 

@@ -18,6 +18,8 @@ export interface SequenceTraining {
   practice?: number;
   label?: string;
   progress?: 'auto' | 'lines' | 'off';
+  /** Called after every step with the step number and that step's loss. */
+  onStep?: (step: number, loss: number) => void | Promise<void>;
 }
 
 /** Trains on data [N, T, d]; step i uses key.foldIn(i) for its batch and its draws. Losses are nats per step. */
@@ -41,7 +43,7 @@ export async function trainSequenceModel(model: SequenceLatentModel, data: tf.Te
       const loss = tf.div(tf.neg(tf.mean(bound)), steps) as tf.Scalar;
       if (practice === 0) return loss;
       return tf.add(loss, tf.mul(tf.mean(model.practiceError!(o.batchSize, steps, kPractice)), practice)) as tf.Scalar;
-    }), { steps: o.steps, optimizer, variables: model.variables, label: o.label ?? 'sequence model', progress: o.progress });
+    }), { steps: o.steps, optimizer, variables: model.variables, label: o.label ?? 'sequence model', progress: o.progress, onStep: o.onStep });
   } finally {
     optimizer.dispose();
   }

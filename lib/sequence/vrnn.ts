@@ -39,6 +39,14 @@ export class Vrnn extends ComposedModel implements SequenceLatentModel {
   }
 
   terms(x: tf.Tensor3D, key: Key, weights = false): SequenceTerms {
+    return this.pass(x, key, weights, (record) => record.terms(x, this.emission));
+  }
+
+  recognitionMeans(x: tf.Tensor3D, key: Key): tf.Tensor3D {
+    return this.pass(x, key, false, (record) => record.means());
+  }
+
+  private pass<T extends tf.TensorContainer>(x: tf.Tensor3D, key: Key, weights: boolean, read: (record: TermRecorder) => T): T {
     checkSequences(x, this.data);
     return tf.tidy(() => {
       let h = tf.zeros([x.shape[0], this.config.width]) as tf.Tensor2D;
@@ -50,7 +58,7 @@ export class Vrnn extends ComposedModel implements SequenceLatentModel {
         record.add(q, p, z, tf.concat([z, h], 1));
         h = this.rnn.step(tf.concat([xt, z], 1), h);
       });
-      return record.terms(x, this.emission);
+      return read(record);
     });
   }
 

@@ -32,6 +32,10 @@ describe('the predictive-coding gate', () => {
     const moved = tf.tidy(() => open.run(tf.mul(x, 2) as tf.Tensor3D, Key.fromSeed(4)).kl!.sub(o.kl!).abs().max().dataSync()[0]);
     expect(moved).toBeGreaterThan(1e-3);
     expect(o.errors.shape).toEqual([8, 10, 2]);
+    // the trace: the gate's opening per step, and q's means that the shut gate leaves at the predictions
+    expect(Array.from(o.gates.dataSync()).every((g) => g === 1)).toBe(true);
+    expect(Array.from(t.gates.dataSync()).every((g) => g === 0)).toBe(true);
+    expect(Array.from(t.means.dataSync())).toEqual(Array.from(t.predictions.dataSync()));
     tf.dispose([x, ...[t, w, o].flatMap((r) => Object.values(r).filter(Boolean) as tf.Tensor[])]);
     [shut, open].forEach((m) => m.dispose());
     expect(() => new PredictiveCodingModel({ ...base, gate: 'ajar' as never }, Key.fromSeed(3))).toThrow(/gate 'ajar'/);
@@ -48,6 +52,11 @@ describe.each(makers)('%s', (_name, make) => {
     const iwae50 = average((k) => sequenceIwae(model, x, 50, k));
     expect(elbo).toBeLessThan(iwae5);
     expect(iwae5).toBeLessThan(iwae50);
+    const tensors = tf.memory().numTensors;
+    const means = model.recognitionMeans(x, Key.fromSeed(1));
+    expect(means.shape).toEqual([64, 10, 2]);
+    means.dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
     expect(() => sequenceIwae(model, x, 0, Key.fromSeed(1))).toThrow(/particles = 0/);
     expect(() => sequenceElbo(model, tf.zeros([2, 3, 5]) as tf.Tensor3D, Key.fromSeed(1))).toThrow(/\[2, 3, 5\] do not fit a model of 6-dimensional/);
     x.dispose();
