@@ -4,9 +4,9 @@
 //                ELBO and importance-weighted bound on the test sequences beside the exact (Kalman)
 //                log-likelihood;
 //                Each design from three initialisations (--inits);
-//   phonemes:    predictive coding without and with the practice error (weights 0.1 and 1), and the VRNN;
+//   phonemes:    predictive coding without and with the practice error (weights 0.1, 1 and 0.01), and the VRNN;
 //   delta:       the delta VAE on the phonemes with AR(1) priors of alpha 0, 0.5 and 0.9.
-// Usage: npm run train:sequence -- --experiment state-space|phonemes|delta [--steps 4000] [--out data/sequence]
+// Usage: npm run train:sequence -- --experiment state-space|phonemes|delta [--only run,run] [--steps 4000] [--out data/sequence]
 import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
 import { Key } from '../lib/core/random';
@@ -20,7 +20,7 @@ import { parseArgs } from './args';
 interface Run { name: string; config: DesignConfig; practice: number; init: number }
 
 async function main() {
-  const args = parseArgs({ experiment: 'state-space', steps: '4000', inits: '3', out: 'data/sequence', seed: '1', lr: '3e-3', batch: '32', particles: '100' });
+  const args = parseArgs({ only: 'all', experiment: 'state-space', steps: '4000', inits: '3', out: 'data/sequence', seed: '1', lr: '3e-3', batch: '32', particles: '100' });
   const backend = await initBackend();
   const steps = Number(args.steps);
   const shape = { width: 32, hidden: [32], likelihood: 'gaussian' as const };
@@ -44,6 +44,7 @@ async function main() {
       { name: 'predictive-coding-practice-0.1', config: config('predictive coding'), practice: 0.1, init: 0 },
       { name: 'predictive-coding-practice-1', config: config('predictive coding'), practice: 1, init: 0 },
       { name: 'vrnn', config: config('VRNN'), practice: 0, init: 0 },
+      { name: 'predictive-coding-practice-0.01', config: config('predictive coding'), practice: 0.01, init: 0 },
     ];
   } else if (args.experiment === 'delta') {
     const p = lecturePhonemes();
@@ -57,6 +58,8 @@ async function main() {
   const [data, held] = [tf.tensor3d(train), tf.tensor3d(test)];
   const perStep = (v: tf.Tensor1D) => v.mean().dataSync()[0] / test[0].length;
   for (const [i, run] of runs.entries()) {
+    // a run's keys come from its place in the full list, so --only repeats it exactly
+    if (args.only !== 'all' && !args.only.split(',').includes(run.name)) continue;
         const [kInit, kTrain, kTest] = Key.fromSeed(Number(args.seed)).foldIn(i).split(3);
     const model = buildDesign(run.config, kInit);
     // the rate (KL) and the bound on 100 test sequences along training, every 200 steps
