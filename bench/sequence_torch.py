@@ -11,18 +11,14 @@ import math
 
 import torch
 from rounds import per_call, reference_args, serve  # bench/rounds.py
+from torch_nn import mlp
 
 args = reference_args(steps=20)
 LOG_2PI = math.log(2 * math.pi)
 
 
 def tanh_mlp(sizes):
-    layers = []
-    for i in range(len(sizes) - 1):
-        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
-        if i < len(sizes) - 2:
-            layers.append(torch.nn.Tanh())
-    return torch.nn.Sequential(*layers)
+    return mlp(sizes, torch.nn.Tanh)
 
 
 def kl(qm, qs, pm, ps):

@@ -2,11 +2,11 @@
 import torch
 
 
-def mlp(sizes):
-    """Linear layers of the given widths with ReLU between them (none after the last)."""
+def mlp(sizes, activation=torch.nn.ReLU):
+    """Linear layers of the given widths with `activation` (ReLU by default) between them (none after the last)."""
     layers = []
     for i in range(len(sizes) - 1):
         layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
         if i < len(sizes) - 2:
-            layers.append(torch.nn.ReLU())
+            layers.append(activation())
     return torch.nn.Sequential(*layers)
