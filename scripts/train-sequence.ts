@@ -45,6 +45,9 @@ async function main() {
       { name: 'predictive-coding-practice-1', config: config('predictive coding'), practice: 1, init: 0 },
       { name: 'vrnn', config: config('VRNN'), practice: 0, init: 0 },
       { name: 'predictive-coding-practice-0.01', config: config('predictive coding'), practice: 0.01, init: 0 },
+      // second initialisations of the two that differ most in what their codes carry
+      { name: 'predictive-coding-init-2', config: config('predictive coding'), practice: 0, init: 1 },
+      { name: 'predictive-coding-practice-0.01-init-2', config: config('predictive coding'), practice: 0.01, init: 1 },
     ];
   } else if (args.experiment === 'delta') {
     const p = lecturePhonemes();
