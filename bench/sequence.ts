@@ -10,7 +10,7 @@ import * as tf from '../lib/core/tf';
 import { Key, normal } from '../lib/core/random';
 import { adam } from '../lib/core/adam';
 import { parameterCount } from '../lib/nn';
-import { SequenceLatentModel, buildDesign, sequenceElbo } from '../lib/sequence';
+import { SequenceLatentModel, buildDesign, sequenceLoss } from '../lib/sequence';
 import { parseArgs } from '../scripts/args';
 import { ThreadSettings, interleave, stepTableHeader, stepTableRow, threadCounts, timeSteps } from './rounds';
 
@@ -37,11 +37,7 @@ async function main() {
   const oneStep = (which: string) => {
     const { model, x, practice } = models[which];
     const k = Key.fromSeed(4).foldIn(step++);
-    const loss = optimizers[which].minimize(() => tf.tidy(() => {
-      const [b, t] = x.shape;
-      const bound = tf.div(tf.neg(tf.mean(sequenceElbo(model, x, k))), t);
-      return (practice ? tf.add(bound, tf.mul(tf.mean(model.practiceError!(b, t, k.foldIn(1))), practice)) : bound) as tf.Scalar;
-    }), true, model.variables)!;
+    const loss = optimizers[which].minimize(() => sequenceLoss(model, x, k, 1, practice), true, model.variables)!;
     loss.dataSync(); // wait for the step, as PyTorch's loss.item() does
     loss.dispose();
   };

@@ -2,7 +2,6 @@
 // the notebook build the same ones: the linear-Gaussian state-space model with its train and test
 // sequences, the phoneme source, and the three recognition designs by name, with their weights
 // saved and loaded beside a record of how they were trained.
-import * as tf from '../core/tf';
 import { ParameterError } from '../core/errors';
 import { Key } from '../core/random';
 import { loadWeightsOrDispose, readWeightsMeta, saveWeights } from '../nn/weights';
@@ -78,6 +77,3 @@ export function loadDesign(dir: string): { model: SequenceLatentModel; config: D
   loadWeightsOrDispose(dir, model.namedVariables(), () => model.dispose());
   return { model, config: meta.config, meta };
 }
-
-/** Sequences as a tensor [N, T, d]. */
-export const sequencesTensor = (x: number[][][]): tf.Tensor3D => tf.tensor3d(x);

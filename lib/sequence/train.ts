@@ -22,6 +22,21 @@ export interface SequenceTraining {
   onStep?: (step: number, loss: number) => void | Promise<void>;
 }
 
+/**
+ * The training loss of one batch x [batch, T, d], in nats per step: the negative bound (the ELBO,
+ * or the importance-weighted bound with `particles` > 1) plus `practice` times the practice error.
+ */
+export function sequenceLoss(model: SequenceLatentModel, x: tf.Tensor3D, key: Key, particles = 1, practice = 0): tf.Scalar {
+  return tf.tidy(() => {
+    const [b, steps] = x.shape;
+    const [kBound, kPractice] = key.split(2);
+    const bound = particles === 1 ? sequenceElbo(model, x, kBound) : sequenceIwae(model, x, particles, kBound);
+    const loss = tf.div(tf.neg(tf.mean(bound)), steps) as tf.Scalar;
+    if (practice === 0) return loss;
+    return tf.add(loss, tf.mul(tf.mean(model.practiceError!(b, steps, kPractice)), practice)) as tf.Scalar;
+  });
+}
+
 /** Trains on data [N, T, d]; step i uses key.foldIn(i) for its batch and its draws. Losses are nats per step. */
 export async function trainSequenceModel(model: SequenceLatentModel, data: tf.Tensor3D, key: Key, o: SequenceTraining): Promise<TrainResult> {
   checkSequences(data, model.data);
@@ -38,11 +53,7 @@ export async function trainSequenceModel(model: SequenceLatentModel, data: tf.Te
     return await train(kDraw, (k, step) => tf.tidy(() => {
       const idx = tf.tensor1d(batchIndices(kBatch, n, o.batchSize, step), 'int32');
       const x = tf.gather(data, idx) as tf.Tensor3D;
-      const [kBound, kPractice] = k.split(2);
-      const bound = particles === 1 ? sequenceElbo(model, x, kBound) : sequenceIwae(model, x, particles, kBound);
-      const loss = tf.div(tf.neg(tf.mean(bound)), steps) as tf.Scalar;
-      if (practice === 0) return loss;
-      return tf.add(loss, tf.mul(tf.mean(model.practiceError!(o.batchSize, steps, kPractice)), practice)) as tf.Scalar;
+      return sequenceLoss(model, x, k, particles, practice);
     }), { steps: o.steps, optimizer, variables: model.variables, label: o.label ?? 'sequence model', progress: o.progress, onStep: o.onStep });
   } finally {
     optimizer.dispose();
