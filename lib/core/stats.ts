@@ -129,3 +129,42 @@ export function blockedStderr(series: ArrayLike<number>, minBlocks = 32): { mean
   const converged = Math.abs(last - previous) <= (2 * last) / Math.sqrt(2 * (blocks.length - 1));
   return { mean: mean(series), ...best, converged };
 }
+
+/**
+ * log((1/K) Σ_k exp(w_k)) for several rows at once, fed K weights a chunk at a time: a running
+ * maximum and a sum rescaled in float64, so that K = 5,000 importance weights never sit in memory
+ * together and no exp overflows.
+ */
+export class LogMeanExp {
+  private readonly max: Float64Array;
+  private readonly sum: Float64Array;
+  private count = 0;
+
+  constructor(readonly rows: number) {
+    this.max = new Float64Array(rows).fill(-Infinity);
+    this.sum = new Float64Array(rows);
+  }
+
+  /** Weights laid out particle-major: w[i * rows + r] is particle i of row r. */
+  add(w: ArrayLike<number>): void {
+    if (w.length % this.rows !== 0) {
+      throw new ParameterError(`${w.length} weights do not split into ${this.rows} rows`, 'pass particles × rows weights, particle-major');
+    }
+    for (let i = 0; i < w.length; i++) {
+      const r = i % this.rows;
+      const v = w[i];
+      if (v > this.max[r]) {
+        this.sum[r] = this.sum[r] * Math.exp(this.max[r] - v) + 1;
+        this.max[r] = v;
+      } else {
+        this.sum[r] += Math.exp(v - this.max[r]);
+      }
+    }
+    this.count += w.length / this.rows;
+  }
+
+  /** The log-mean-exp of each row over every weight added so far. */
+  value(): Float64Array {
+    return Float64Array.from(this.max, (m, r) => m + Math.log(this.sum[r] / this.count));
+  }
+}

@@ -4,6 +4,7 @@
 import * as tf from '../core/tf';
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
+import { LogMeanExp } from '../core/stats';
 import { SigmoidBeliefNet, repeatRows } from './sbn';
 
 /** The most latents enumerated: 2^20 configurations per data row. */
@@ -78,9 +79,7 @@ export function exactPosteriorDivergences(model: SigmoidBeliefNet, x: tf.Tensor2
 export function importanceLogMarginal(model: SigmoidBeliefNet, key: Key, x: tf.Tensor2D, particles: number, chunk = 100): Float64Array {
   checkInt('particles', particles, 1);
   checkInt('chunk', chunk, 1);
-  const rows = x.shape[0];
-  const max = new Float64Array(rows).fill(-Infinity);
-  const sum = new Float64Array(rows);
+  const mean = new LogMeanExp(x.shape[0]);
   for (let done = 0, j = 0; done < particles; done += chunk, j++) {
     const k = Math.min(chunk, particles - done);
     const logW = tf.tidy(() => {
@@ -90,19 +89,8 @@ export function importanceLogMarginal(model: SigmoidBeliefNet, key: Key, x: tf.T
       tf.dispose(hs);
       return w;
     });
-    const w = logW.dataSync();
+    mean.add(logW.dataSync());
     logW.dispose();
-    for (let i = 0; i < k; i++) {
-      for (let b = 0; b < rows; b++) {
-        const v = w[i * rows + b];
-        if (v > max[b]) {
-          sum[b] = sum[b] * Math.exp(max[b] - v) + 1;
-          max[b] = v;
-        } else {
-          sum[b] += Math.exp(v - max[b]);
-        }
-      }
-    }
   }
-  return Float64Array.from(max, (m, b) => m + Math.log(sum[b] / particles));
+  return mean.value();
 }

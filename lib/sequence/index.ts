@@ -12,3 +12,5 @@ export * from './delta-prior';
 export * from './lecture-setups';
 export * from './delta-vae';
 export * from './autocovariance';
+export * from './evaluate';
+export * from './image-rows';

@@ -33,6 +33,12 @@ export function lecturePhonemes(): { source: PhonemeSource; train: ReturnType<ty
   return { source, train: samplePhonemes(source, s.phonemes, s.train, Key.fromSeed(12)), test: samplePhonemes(source, s.phonemes, s.test, Key.fromSeed(13)) };
 }
 
+/**
+ * MNIST read row by row: 28 steps of 28 pixels, freshly binarized in every training batch, and the
+ * test digits in the fixed binarization every lecture shares; the models' sizes and their training.
+ */
+export const MNIST_ROWS_SETUP = { latent: 16, width: 128, hidden: [128], batch: 64, learningRate: 1e-3, testImages: 1000, particles: 1000 };
+
 export type Design = 'predictive coding' | 'VRNN' | 'smoother' | 'delta VAE';
 /** The three designs the lecture compares; the delta VAE is the collapse section's. */
 export const DESIGNS: Design[] = ['predictive coding', 'VRNN', 'smoother'];

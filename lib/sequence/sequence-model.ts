@@ -12,6 +12,7 @@ import { uniqueVariableName } from '../nn/dense';
 import { variableFrom } from '../core/ops';
 import { Normal, klNormalNormal } from '../distributions/normal';
 import { Bernoulli } from '../distributions/bernoulli';
+import { checkBinary } from '../data/batches';
 
 /** A diagonal Gaussian over one step's latent: mean and log standard deviation, [batch, k] each. */
 export interface StepGaussian {
@@ -98,6 +99,8 @@ export type SequenceTerms = {
 export interface SequenceLatentModel {
   readonly data: number;
   readonly latent: number;
+  /** p(x_t | ...): its likelihood says what data the model can score. */
+  readonly emission: Emission;
   /** One pass of q over x [batch, T, data]: with the KL per step, or (weights) the log-ratio. */
   terms(x: tf.Tensor3D, key: Key, weights?: boolean): SequenceTerms;
   /** The means of q(z_t | ...) along one pass over x, [batch, T, latent]: the codes a probe reads. */
@@ -182,23 +185,36 @@ export function checkSequences(x: tf.Tensor, data: number): void {
   }
 }
 
+/** Throws unless a model with a Bernoulli emission is given binary data: a likelihood of 0/1 pixels scores nothing else. */
+function checkScorable(model: SequenceLatentModel, x: tf.Tensor3D): void {
+  if (model.emission.likelihood === 'bernoulli') checkBinary('sequences for a Bernoulli emission', x);
+}
+
 /** The ELBO of each sequence, summed over its steps, [batch]. */
 export function sequenceElbo(model: SequenceLatentModel, x: tf.Tensor3D, key: Key): tf.Tensor1D {
+  checkScorable(model, x);
   return tf.tidy(() => {
     const t = model.terms(x, key);
     return tf.sum(tf.sub(t.logLikelihood, t.kl!), 1) as tf.Tensor1D;
   });
 }
 
-/** The importance-weighted bound of each sequence with `particles` draws of q as the proposal, [batch]. */
-export function sequenceIwae(model: SequenceLatentModel, x: tf.Tensor3D, particles: number, key: Key): tf.Tensor1D {
+/**
+ * The log importance weights log p(x, z_1..T) - log q(z_1..T | x) of `particles` draws of q per
+ * sequence, [particles, batch]: row k holds particle k of every sequence.
+ */
+export function sequenceLogWeights(model: SequenceLatentModel, x: tf.Tensor3D, particles: number, key: Key): tf.Tensor2D {
   checkInt('particles', particles, 1);
+  checkScorable(model, x);
   return tf.tidy(() => {
-    const b = x.shape[0];
     // particle-major copies: rows k * b + i are particle k of sequence i
     const tiled = tf.tile(x, [particles, 1, 1]) as tf.Tensor3D;
     const t = model.terms(tiled, key, true);
-    const logW = tf.reshape(tf.sum(tf.add(t.logLikelihood, t.logRatio!), 1), [particles, b]);
-    return tf.sub(tf.logSumExp(logW, 0), Math.log(particles)) as tf.Tensor1D;
+    return tf.reshape(tf.sum(tf.add(t.logLikelihood, t.logRatio!), 1), [particles, x.shape[0]]) as tf.Tensor2D;
   });
+}
+
+/** The importance-weighted bound of each sequence with `particles` draws of q as the proposal, [batch]. */
+export function sequenceIwae(model: SequenceLatentModel, x: tf.Tensor3D, particles: number, key: Key): tf.Tensor1D {
+  return tf.tidy(() => tf.sub(tf.logSumExp(sequenceLogWeights(model, x, particles, key), 0), Math.log(particles)) as tf.Tensor1D);
 }

@@ -2,10 +2,10 @@
 // negative bound per time step (the ELBO, or the importance-weighted bound with `particles` > 1).
 import * as tf from '../core/tf';
 import { Key } from '../core/random';
-import { ParameterError, checkNumber } from '../core/errors';
+import { DataError, ParameterError, checkNumber } from '../core/errors';
 import { adam } from '../core/adam';
 import { train, TrainResult } from '../core/train';
-import { batchIndices } from '../data/batches';
+import { batchIndices, binarizeDynamic } from '../data/batches';
 import { SequenceLatentModel, checkSequences, sequenceElbo, sequenceIwae } from './sequence-model';
 
 export interface SequenceTraining {
@@ -14,6 +14,11 @@ export interface SequenceTraining {
   learningRate: number;
   /** 1 (default): the ELBO; more: the importance-weighted bound with that many draws of q. */
   particles?: number;
+  /**
+   * Draw each batch's binary data afresh, each entry 1 with probability equal to it (dynamic
+   * binarization of intensities in [0, 1]); off (default), the data are used as they are.
+   */
+  binarize?: boolean;
   /** Weight of the practice error, in nats per step beside the bound's (default 0: none). */
   practice?: number;
   label?: string;
@@ -37,6 +42,16 @@ export function sequenceLoss(model: SequenceLatentModel, x: tf.Tensor3D, key: Ke
   });
 }
 
+/** Throws unless every entry lies in [0, 1]: the probabilities a binarization draws from. */
+function checkIntensities(data: tf.Tensor3D): void {
+  const range = [tf.min(data), tf.max(data)];
+  const [lo, hi] = range.map((t) => t.dataSync()[0]);
+  tf.dispose(range);
+  if (!(lo >= 0 && hi <= 1)) {
+    throw new DataError(`sequences to binarize hold values from ${lo} to ${hi}, not intensities in [0, 1]`, 'scale the data to [0, 1] first (pixel bytes / 255)');
+  }
+}
+
 /** Trains on data [N, T, d]; step i uses key.foldIn(i) for its batch and its draws. Losses are nats per step. */
 export async function trainSequenceModel(model: SequenceLatentModel, data: tf.Tensor3D, key: Key, o: SequenceTraining): Promise<TrainResult> {
   checkSequences(data, model.data);
@@ -48,11 +63,14 @@ export async function trainSequenceModel(model: SequenceLatentModel, data: tf.Te
     throw new ParameterError('this model has no practice error', 'train a PredictiveCodingModel, or leave practice at 0');
   }
   const optimizer = adam(o.learningRate);
-  const [kBatch, kDraw] = key.split(2);
+  if (o.binarize) checkIntensities(data);
+  // split(3) begins with the keys split(2) gave: runs without binarization draw what they drew before
+  const [kBatch, kDraw, kPixels] = key.split(3);
   try {
     return await train(kDraw, (k, step) => tf.tidy(() => {
       const idx = tf.tensor1d(batchIndices(kBatch, n, o.batchSize, step), 'int32');
-      const x = tf.gather(data, idx) as tf.Tensor3D;
+      const gathered = tf.gather(data, idx) as tf.Tensor3D;
+      const x = o.binarize ? binarizeDynamic(kPixels.foldIn(step), gathered) as tf.Tensor3D : gathered;
       return sequenceLoss(model, x, k, particles, practice);
     }), { steps: o.steps, optimizer, variables: model.variables, label: o.label ?? 'sequence model', progress: o.progress, onStep: o.onStep });
   } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
-import { Key, blockedStderr, meanAndStderr, sigmoid } from '../../lib/core';
+import { Key, LogMeanExp, blockedStderr, meanAndStderr, sigmoid } from '../../lib/core';
 import { Normal, isotropicNormalLogProb } from '../../lib/distributions';
 import { expectClose, values } from '../helpers';
 
@@ -80,5 +80,19 @@ describe('blockedStderr', () => {
     const walk = Key.fromSeed(3).normals(4096).reduce((acc: number[], e, i) => (acc.push((acc[i - 1] ?? 0) + e), acc), []);
     expect(blockedStderr(walk).converged).toBe(false);
     expect(() => blockedStderr([1, 2, 3])).toThrow(/at least 64 values/);
+  });
+
+  it('LogMeanExp fed in chunks gives the log-mean-exp of all the weights, even far beyond exp\'s range', () => {
+    const rows = 3;
+    const w = Array.from(Key.fromSeed(4).normals(rows * 40), (v, i) => 30 * v + (i % rows === 2 ? -800 : i % rows === 1 ? 700 : 0));
+    const direct = Array.from({ length: rows }, (_, r) => {
+      const col = w.filter((_, i) => i % rows === r);
+      const m = Math.max(...col);
+      return m + Math.log(col.reduce((s, v) => s + Math.exp(v - m), 0) / col.length);
+    });
+    const chunked = new LogMeanExp(rows);
+    [0, 7, 8, 30, 40].reduce((from, to) => (chunked.add(w.slice(from * rows, to * rows)), to));
+    Array.from(chunked.value()).forEach((v, r) => expect(v).toBeCloseTo(direct[r], 9));
+    expect(() => chunked.add([1, 2])).toThrow(/do not split into 3 rows/);
   });
 });
