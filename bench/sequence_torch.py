@@ -3,7 +3,9 @@ python3-torch, CPU), the same models written out here: a GRU cell (torch's GRUCe
 gates as lib/nn/gru-cell.ts), tanh MLPs, diagonal Gaussians. The state-space designs (10 observed
 dimensions, 2 latents, GRU width 32, hidden layers of 32, 10 steps, batches of 32): predictive coding
 with a learned gate, the VRNN and the backward-GRU smoother; on the phonemes (6 dimensions, 4 latents,
-20 steps): predictive coding with the practice error at weight 1, and the delta VAE (alpha 0.9).
+20 steps): predictive coding with the practice error at weight 1, and the delta VAE (alpha 0.9);
+on MNIST rows (28 pixels, 16 latents, width 128, hidden 128, 28 steps, batches of 64 binarized
+afresh each step, Bernoulli emission) the three designs again.
 One step: the negative ELBO per time step (plus the practice error), backward, Adam.
 Prints {model: seconds per step} as one JSON line, once, or once per round with --serve.
 """
@@ -31,12 +33,18 @@ def log_normal(x, m, s):
 
 
 class Emission(torch.nn.Module):
-    def __init__(self, inp, data, hidden):
+    """A Gaussian with a learned standard deviation per dimension, or (bernoulli) logits."""
+
+    def __init__(self, inp, data, hidden, bernoulli=False):
         super().__init__()
+        self.bernoulli = bernoulli
         self.net = tanh_mlp([inp, hidden, data])
-        self.log_std = torch.nn.Parameter(torch.full((data,), math.log(0.5)))
+        if not bernoulli:
+            self.log_std = torch.nn.Parameter(torch.full((data,), math.log(0.5)))
 
     def log_prob(self, x, h):
+        if self.bernoulli:
+            return -torch.nn.functional.binary_cross_entropy_with_logits(self.net(h), x, reduction="none").sum(-1)
         return log_normal(x, self.net(h), self.log_std)
 
 
@@ -45,7 +53,7 @@ def draw(m, s):
 
 
 class PredictiveCoding(torch.nn.Module):
-    def __init__(self, d, k, w, hidden):
+    def __init__(self, d, k, w, hidden, bernoulli=False):
         super().__init__()
         self.k, self.w = k, w
         self.circuit = torch.nn.GRUCell(k, w)
@@ -53,7 +61,7 @@ class PredictiveCoding(torch.nn.Module):
         self.sense = tanh_mlp([d, hidden, k])
         self.correct = torch.nn.Linear(k, 2 * k)
         self.gate = torch.nn.Linear(k, 1)
-        self.emission = Emission(k, d, hidden)
+        self.emission = Emission(k, d, hidden, bernoulli)
 
     def recognise(self, pm, ps, s):
         e = s - pm
@@ -93,13 +101,13 @@ class PredictiveCoding(torch.nn.Module):
 
 
 class Vrnn(torch.nn.Module):
-    def __init__(self, d, k, w, hidden):
+    def __init__(self, d, k, w, hidden, bernoulli=False):
         super().__init__()
         self.w = w
         self.rnn = torch.nn.GRUCell(d + k, w)
         self.prior = torch.nn.Linear(w, 2 * k)
         self.recognition = tanh_mlp([w + d, hidden, 2 * k])
-        self.emission = Emission(k + w, d, hidden)
+        self.emission = Emission(k + w, d, hidden, bernoulli)
 
     def loss(self, x):
         b, steps, _ = x.shape
@@ -117,13 +125,13 @@ class Vrnn(torch.nn.Module):
 
 
 class Smoother(torch.nn.Module):
-    def __init__(self, d, k, w, hidden):
+    def __init__(self, d, k, w, hidden, bernoulli=False):
         super().__init__()
         self.k, self.w = k, w
         self.backward_rnn = torch.nn.GRUCell(d, w)
         self.transition = tanh_mlp([k, hidden, 2 * k])
         self.combiner = tanh_mlp([k + w, hidden, 2 * k])
-        self.emission = Emission(k, d, hidden)
+        self.emission = Emission(k, d, hidden, bernoulli)
 
     def loss(self, x):
         b, steps, _ = x.shape
@@ -174,11 +182,11 @@ class DeltaVae(torch.nn.Module):
         return -(ll.sum(1) - kls.sum(1)).mean() / steps
 
 
-def stepper(model, x, practice=0.0):
+def stepper(model, x, practice=0.0, binarize=False):
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
 
     def step():
-        loss = model.loss(x)
+        loss = model.loss(torch.bernoulli(x) if binarize else x)
         if practice:
             loss = loss + practice * model.practice(x.shape[0], x.shape[1])
         opt.zero_grad()
@@ -191,11 +199,15 @@ def stepper(model, x, practice=0.0):
 
 state_space = torch.randn(32, 10, 10)
 phonemes = torch.randn(32, 20, 6)
+digits = torch.rand(64, 28, 28)
 timed = {
     "predictive-coding": per_call(stepper(PredictiveCoding(10, 2, 32, 32), state_space), args.steps, warmup=5),
     "vrnn": per_call(stepper(Vrnn(10, 2, 32, 32), state_space), args.steps, warmup=5),
     "smoother": per_call(stepper(Smoother(10, 2, 32, 32), state_space), args.steps, warmup=5),
     "practice": per_call(stepper(PredictiveCoding(6, 4, 32, 32), phonemes, practice=1.0), args.steps, warmup=5),
     "delta": per_call(stepper(DeltaVae(6, 4, 32, 32, 0.9), phonemes), args.steps, warmup=5),
+    "predictive-coding-mnist": per_call(stepper(PredictiveCoding(28, 16, 128, 128, True), digits, binarize=True), args.steps, warmup=5),
+    "vrnn-mnist": per_call(stepper(Vrnn(28, 16, 128, 128, True), digits, binarize=True), args.steps, warmup=5),
+    "smoother-mnist": per_call(stepper(Smoother(28, 16, 128, 128, True), digits, binarize=True), args.steps, warmup=5),
 }
 serve(lambda: {name: run() for name, run in timed.items()})
