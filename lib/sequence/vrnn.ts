@@ -3,7 +3,7 @@
 // p(x_t | z_t, h_t-1). Prior and recognition share the state but not their heads: two networks
 // where the predictive-coding model has one.
 import * as tf from '../core/tf';
-import { Key } from '../core/random';
+import { Key, uniform } from '../core/random';
 import { GruCell } from '../nn/gru-cell';
 import { Dense } from '../nn/dense';
 import { Mlp } from '../nn/mlp';
@@ -62,7 +62,10 @@ export class Vrnn extends ComposedModel implements SequenceLatentModel {
     });
   }
 
-  /** The prior's rollout, each step's emission mean fed back as the next input. */
+  /**
+   * The prior's rollout: each step's emission mean is what it shows, and what it feeds back as the
+   * next input, except that a Bernoulli emission feeds back a binary draw, the kind of x it read in training.
+   */
   imagine(count: number, steps: number, key: Key): tf.Tensor3D {
     return tf.tidy(() => {
       let h = tf.zeros([count, this.config.width]) as tf.Tensor2D;
@@ -71,7 +74,8 @@ export class Vrnn extends ComposedModel implements SequenceLatentModel {
         const z = stepDraw(splitGaussian(this.priorHead.apply(h)), key.foldIn(t));
         const mean = this.emission.mean(tf.concat([z, h], 1));
         means.push(mean);
-        h = this.rnn.step(tf.concat([mean, z], 1), h);
+        const said = this.config.likelihood === 'bernoulli' ? tf.cast(tf.less(uniform(key.foldIn(t).foldIn(1), mean.shape), mean), 'float32') as tf.Tensor2D : mean;
+        h = this.rnn.step(tf.concat([said, z], 1), h);
       }
       return tf.stack(means, 1) as tf.Tensor3D;
     });
