@@ -17,7 +17,8 @@ function fmtSeconds(s: number): string {
 }
 
 /** Lets the kernel send queued display messages while a long loop runs. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Lets timers and messages waiting on the event loop run (a notebook's display, a test runner's calls). */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * A progress bar over `total` units. `mode`: 'auto' (notebook bar inside tslab, lines in a terminal),

@@ -2,7 +2,7 @@
 import * as tf from './tf';
 import { checkInt, ParameterError } from './errors';
 import { Key } from './random';
-import { progressBar } from './progress';
+import { progressBar, yieldToEventLoop } from './progress';
 
 export interface TrainOptions {
   /** Number of optimizer steps. */
@@ -36,6 +36,7 @@ export async function train(key: Key, loss: (key: Key, step: number) => tf.Scala
   const losses: number[] = [];
   const start = Date.now();
   let smooth = NaN;
+  let lastYield = start;
   for (let step = 0; step < options.steps; step++) {
     const value = options.optimizer.minimize(() => loss(key.foldIn(step), step), true, options.variables);
     if (value == null) throw new ParameterError('the optimizer returned no loss', 'return a scalar tensor from the loss function');
@@ -48,6 +49,12 @@ export async function train(key: Key, loss: (key: Key, step: number) => tf.Scala
     smooth = Number.isNaN(smooth) ? v : 0.95 * smooth + 0.05 * v;
     if (options.onStep) await options.onStep(step, v);
     await bar.update(step + 1, { loss: smooth });
+    // awaiting a resolved promise runs no timers: without a turn of the event loop now and then, a
+    // long run would keep a host waiting (a test runner's messages time out after a minute)
+    if (Date.now() - lastYield > 500) {
+      await yieldToEventLoop();
+      lastYield = Date.now();
+    }
   }
   await bar.finish({ loss: smooth });
   return { losses, seconds: (Date.now() - start) / 1000 };
