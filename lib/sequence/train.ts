@@ -62,8 +62,8 @@ export async function trainSequenceModel(model: SequenceLatentModel, data: tf.Te
   if (practice > 0 && !model.practiceError) {
     throw new ParameterError('this model has no practice error', 'train a PredictiveCodingModel, or leave practice at 0');
   }
-  const optimizer = adam(o.learningRate);
   if (o.binarize) checkIntensities(data);
+  const optimizer = adam(o.learningRate);
   // split(3) begins with the keys split(2) gave: runs without binarization draw what they drew before
   const [kBatch, kDraw, kPixels] = key.split(3);
   try {

@@ -78,8 +78,10 @@ describe('Bernoulli sequence models on image rows', () => {
     await expect(evaluateSequenceBound(model, intensities, Key.fromSeed(2), { particles: 10 })).rejects.toThrow(/binarize/);
     await expect(trainSequenceModel(model, intensities, Key.fromSeed(3), { steps: 2, batchSize: 8, learningRate: 1e-2, progress: 'off' })).rejects.toThrow(DataError);
     const bytes = tf.mul(intensities, 255) as tf.Tensor3D;
+    const before = tf.memory().numTensors;
     await expect(trainSequenceModel(model, bytes, Key.fromSeed(3), { steps: 2, batchSize: 8, learningRate: 1e-2, binarize: true, progress: 'off' }))
       .rejects.toThrow(/not intensities in \[0, 1\].*\n?.*255/s);
+    expect(tf.memory().numTensors, 'a refused run leaves nothing behind').toBe(before);
     bytes.dispose();
     model.dispose();
   });
