@@ -31,9 +31,10 @@ function frame(o: AxisOptions): VegaLiteSpec {
  * Lines of y against x, one per value of `series` (if given), with an optional band between
  * `lo` and `hi` fields (a standard error or a quantile range).
  */
-export function lineChart(rows: Row[], o: AxisOptions & { x: string; y: string; series?: string; lo?: string; hi?: string; points?: boolean; interpolate?: 'linear' | 'step' | 'monotone'; legend?: boolean; order?: string }): VegaLiteSpec {
+export function lineChart(rows: Row[], o: AxisOptions & { x: string; y: string; series?: string; dash?: string; lo?: string; hi?: string; points?: boolean; interpolate?: 'linear' | 'step' | 'monotone'; legend?: boolean; order?: string }): VegaLiteSpec {
   // legend: false hides the legend (many unnamed series, such as sample paths); order: connect points in
-  // the order of this field instead of along x (a trajectory in a plane)
+  // the order of this field instead of along x (a trajectory in a plane); dash: a second nominal field
+  // drawn as solid or dashed lines, so that a curve and its reference line can share one colour
   const color = o.series ? { color: { field: o.series, type: 'nominal', title: o.series, legend: o.legend === false ? null : { labelLimit: 400 } } } : {};
   const x = axis(o.x, o.xTitle, o.logX, false, o.reverseX);
   const layers: VegaLiteSpec[] = [];
@@ -41,9 +42,10 @@ export function lineChart(rows: Row[], o: AxisOptions & { x: string; y: string; 
     layers.push({ mark: { type: 'area', opacity: 0.25 }, encoding: { x, y: axis(o.lo, o.yTitle, o.logY), y2: { field: o.hi }, ...color } });
   }
   const order = o.order ? { order: { field: o.order, type: 'quantitative' } } : {};
+  const dash = o.dash ? { strokeDash: { field: o.dash, type: 'nominal', title: o.dash } } : {};
   const plainY = axis(o.y, o.yTitle, o.logY);
   const y = o.yDomain ? { ...plainY, scale: { ...plainY.scale, domain: o.yDomain, clamp: true } } : plainY;
-  layers.push({ mark: { type: 'line', point: o.points ?? false, interpolate: o.interpolate ?? 'linear', clip: !!o.yDomain }, encoding: { x, y, ...color, ...order } });
+  layers.push({ mark: { type: 'line', point: o.points ?? false, interpolate: o.interpolate ?? 'linear', clip: !!o.yDomain }, encoding: { x, y, ...color, ...dash, ...order } });
   return { ...frame(o), data: { values: rows }, layer: layers };
 }
 

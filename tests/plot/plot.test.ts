@@ -59,6 +59,15 @@ describe('vega-lite figures', () => {
     expect(ticks).toEqual(['the', 'loud', 'the', 'the', 'bark']);
   });
 
+  it('line charts draw a second field as solid and dashed lines of the same colour', async () => {
+    const rows = [{ x: 1, y: 2, s: 'a', d: 'curve' }, { x: 2, y: 3, s: 'a', d: 'curve' }, { x: 1, y: 1, s: 'a', d: 'floor' }, { x: 2, y: 1, s: 'a', d: 'floor' }];
+    const svg = await renderSvg(lineChart(rows, { x: 'x', y: 'y', series: 's', dash: 'd' }));
+    const lines = [...svg.matchAll(/aria-label="[^"]*d: (\w+)"[^>]*line mark[^>]*stroke="(#[0-9a-f]+)"[^>]*stroke-dasharray="([\d,]+)"/g)];
+    expect(lines.map((m) => m[1])).toEqual(['curve', 'floor']);
+    expect(lines[0][2]).toBe(lines[1][2]); // one colour
+    expect(lines[0][3]).not.toBe(lines[1][3]); // two dash patterns
+  });
+
   it('line charts can reverse x and fix the y range, clipping what falls outside', async () => {
     const rows = [{ x: 1, y: 0.1 }, { x: 10, y: 5 }, { x: 100, y: 0.3 }];
     const spec = lineChart(rows, { x: 'x', y: 'y', logX: true, reverseX: true, yDomain: [0.05, 0.5] }) as any;
