@@ -118,13 +118,13 @@ async function trainMnistRows(args: Record<string, string>, backend: string) {
   const m = MNIST_ROWS_SETUP;
   const mnist = loadMnist();
   const data = imagesAsRows(mnist.train);
-  const test = imagesAsRows(binarizedTestSet(mnist.test));
+  const binarized = binarizedTestSet(mnist.test);
+  const test = imagesAsRows(binarized);
   const testImages = Number(args['test-images'] || m.testImages);
   const particles = Number(args.particles || m.particles);
   const steps = Number(args.steps);
   if (args.only === 'all' || args.only.split(',').includes('lecture-1-vae')) {
     const { vae, meta } = Vae.load('data/vae-mnist');
-    const binarized = binarizedTestSet(mnist.test);
     const started = Date.now();
     const iwae = await evaluateIwae(vae, binarized, Key.fromSeed(Number(args.seed)).foldIn(99), particles, testImages, 5);
     fs.mkdirSync(`${args.out}/mnist-rows`, { recursive: true });

@@ -3,6 +3,7 @@
 import * as tf from '../core/tf';
 import { ShapeError, checkInt } from '../core/errors';
 import { ImageSet } from '../data/images';
+import { pixelRange } from '../data/batches';
 
 /** Images start..start+count of the set as [count, rows, cols], pixel bytes scaled to [0, 1]. */
 export function imagesAsRows(set: ImageSet, start = 0, count = set.n - start): tf.Tensor3D {
@@ -11,8 +12,5 @@ export function imagesAsRows(set: ImageSet, start = 0, count = set.n - start): t
   if (start + count > set.n) {
     throw new ShapeError(`images ${start}..${start + count - 1} run past the set's ${set.n}`, `pass start + count <= ${set.n}`);
   }
-  const size = set.rows * set.cols;
-  const values = new Float32Array(count * size);
-  for (let i = 0; i < values.length; i++) values[i] = set.pixels[start * size + i] / 255;
-  return tf.tensor3d(values, [count, set.rows, set.cols]);
+  return tf.tidy(() => tf.reshape(pixelRange(set, start, count), [count, set.rows, set.cols]) as tf.Tensor3D);
 }
