@@ -4,9 +4,9 @@
 import * as tf from '../core/tf';
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
-import { train, TrainResult } from '../core/train';
+import { TrainResult } from '../core/train';
 import { MaskedMlp, masksFromDegrees } from '../nn';
-import { adam } from '../core/adam';
+import { PriorFitOptions, fitCodeRows, pickRows } from './fit-code-prior';
 
 export class CodePrior {
   private readonly net: MaskedMlp;
@@ -65,23 +65,9 @@ export class CodePrior {
   }
 
   /** Maximum likelihood on code rows with Adam; step i uses rows chosen by key.foldIn(i). */
-  async fit(codes: Int32Array, key: Key, options: { steps: number; batchSize: number; learningRate: number; progress?: 'auto' | 'lines' | 'off' }): Promise<TrainResult> {
+  fit(codes: Int32Array, key: Key, options: PriorFitOptions): Promise<TrainResult> {
     const rows = this.checkCodes(codes);
-    const M = this.positions;
-    const optimizer = adam(options.learningRate);
-    try {
-      return await train(key, (k) => {
-        const u = k.uniforms(options.batchSize);
-        const batch = new Int32Array(options.batchSize * M);
-        for (let b = 0; b < options.batchSize; b++) {
-          const r = Math.floor(u[b] * rows);
-          batch.set(codes.subarray(r * M, (r + 1) * M), b * M);
-        }
-        return tf.tidy(() => tf.neg(tf.mean(this.logProb(batch))) as tf.Scalar);
-      }, { steps: options.steps, optimizer, variables: this.net.variables, label: 'code prior', progress: options.progress ?? 'auto' });
-    } finally {
-      optimizer.dispose();
-    }
+    return fitCodeRows(rows, (picked) => this.logProb(pickRows(codes, this.positions, picked)), this.net.variables, key, options);
   }
 
   get variables(): tf.Variable[] { return this.net.variables; }

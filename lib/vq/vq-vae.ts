@@ -5,12 +5,11 @@
 import * as tf from '../core/tf';
 import { ParameterError, ShapeError, checkInt, checkShape } from '../core/errors';
 import { Key } from '../core/random';
-import { train } from '../core/train';
-import { ImageSet, batchIndices, binarizeDynamic, gatherPixels } from '../data';
+import { ImageSet } from '../data';
 import { Bernoulli } from '../distributions';
 import { Mlp } from '../nn';
 import { QuantizerOptions, VectorQuantizer } from './quantizer';
-import { adam } from '../core/adam';
+import { Assignment, QuantizedModel, VqHistory, VqTrainOptions, trainQuantized } from './train-quantized';
 
 export interface VqVaeConfig {
   dataDim: number;
@@ -32,7 +31,7 @@ export type VqVaeTerms = {
   commitmentLoss: tf.Scalar;
 };
 
-export class VqVae {
+export class VqVae implements QuantizedModel {
   readonly config: VqVaeConfig;
   readonly encoder: Mlp;
   readonly decoder: Mlp;
@@ -117,6 +116,13 @@ export class VqVae {
     return [...this.encoder.variables, ...this.decoder.variables, ...(this.config.ema ? [] : [this.quantizer.codebook])];
   }
 
+  get quantizers(): VectorQuantizer[] { return [this.quantizer]; }
+
+  lossAndAssignments(x: tf.Tensor2D): { loss: tf.Scalar; assignments: Assignment[] } {
+    const out = this.terms(x);
+    return { loss: this.loss(out.terms), assignments: [{ quantizer: this.quantizer, ze: out.ze, indices: out.indices }] };
+  }
+
   dispose(): void {
     this.encoder.dispose();
     this.decoder.dispose();
@@ -124,50 +130,7 @@ export class VqVae {
   }
 }
 
-export interface VqTrainOptions {
-  steps: number;
-  batchSize: number;
-  learningRate: number;
-  /** Every this many steps, codes unused since the last check restart on encoder outputs (0: never). */
-  restartEvery: number;
-  label: string;
-  progress: 'auto' | 'lines' | 'off';
-}
-
-export interface VqHistory {
-  losses: number[];
-  /** Dead codes restarted at each check. */
-  restarts: number[];
-  seconds: number;
-}
-
 /** Trains on dynamically binarized images with Adam (plus EMA codebook steps when configured). */
-export async function trainVqVae(model: VqVae, data: ImageSet, key: Key, options: Partial<VqTrainOptions> = {}): Promise<VqHistory> {
-  const o: VqTrainOptions = { steps: 1000, batchSize: 128, learningRate: 1e-3, restartEvery: 0, label: 'VQ-VAE training', progress: 'auto', ...options };
-  checkInt('restartEvery', o.restartEvery, 0);
-  const optimizer = adam(o.learningRate);
-  const [batchKey, noiseKey, restartKey] = key.split(3);
-  const restarts: number[] = [];
-  let last: { ze: tf.Tensor2D; indices: Int32Array } | null = null;
-  model.quantizer.resetUsage();
-  try {
-    const result = await train(noiseKey, (k, step) => {
-      const x = tf.tidy(() => binarizeDynamic(k, gatherPixels(data, batchIndices(batchKey, data.n, o.batchSize, step)))) as tf.Tensor2D;
-      const out = model.terms(x);
-      x.dispose();
-      if (last) last.ze.dispose();
-      last = { ze: tf.keep(out.ze), indices: out.indices };
-      return model.loss(out.terms);
-    }, { steps: o.steps, optimizer, variables: model.variables, label: o.label, progress: o.progress,
-      onStep: (step) => {
-        if (!last) return;
-        if (model.config.ema) model.quantizer.emaUpdate(last.ze, last.indices);
-        if (o.restartEvery > 0 && (step + 1) % o.restartEvery === 0) restarts.push(model.quantizer.restartDeadCodes(last.ze, restartKey.foldIn(step)));
-      } });
-    return { losses: result.losses, restarts, seconds: result.seconds };
-  } finally {
-    const held = last as { ze: tf.Tensor2D } | null;
-    if (held) held.ze.dispose();
-    optimizer.dispose();
-  }
+export function trainVqVae(model: VqVae, data: ImageSet, key: Key, options: Partial<VqTrainOptions> = {}): Promise<VqHistory> {
+  return trainQuantized(model, data, key, options);
 }

@@ -1,0 +1,161 @@
+// An autoregressive prior over a grid of codes in raster order that looks only at a causal
+// neighbourhood, like a PixelCNN (van den Oord et al. 2016): the code of cell (i, j) given the codes
+// of the r rows above it (columns j-r..j+r) and the r cells to its left, the cell's position, and
+// an optional context (the top codes of a hierarchical VQ-VAE). A neighbour enters as its codebook
+// vector, a fixed copy of the autoencoder's, so the network stays small; a neighbour outside the
+// grid enters as zeros with a flag. One shared MLP gives every cell's logits in one pass.
+import * as tf from '../core/tf';
+import { ParameterError, ShapeError, checkInt } from '../core/errors';
+import { Key } from '../core/random';
+import { TrainResult } from '../core/train';
+import { Categorical } from '../distributions';
+import { Mlp } from '../nn';
+import { PriorFitOptions, fitCodeRows, pickRows } from './fit-code-prior';
+
+export interface Codebook {
+  /** Row-major [size, dim] code vectors. */
+  vectors: Float32Array;
+  size: number;
+  dim: number;
+}
+
+export interface LocalPriorConfig {
+  grid: number;
+  /** Rows above and cells to the left that a code sees. */
+  radius: number;
+  hidden: number[];
+}
+
+/** The (di, dj) offsets of a causal neighbourhood of radius r, in a fixed order. */
+export function causalOffsets(radius: number): [number, number][] {
+  checkInt('radius', radius, 1);
+  const out: [number, number][] = [];
+  for (let di = -radius; di < 0; di++) for (let dj = -radius; dj <= radius; dj++) out.push([di, dj]);
+  for (let dj = -radius; dj < 0; dj++) out.push([0, dj]);
+  return out;
+}
+
+function checkCodebook(name: string, c: Codebook): void {
+  checkInt(`${name}.size`, c.size, 1);
+  checkInt(`${name}.dim`, c.dim, 1);
+  if (c.vectors.length !== c.size * c.dim) throw new ShapeError(`${name} has ${c.vectors.length} numbers for ${c.size} codes of ${c.dim}`, 'pass the [size, dim] codebook row-major');
+}
+
+function checkCodeRange(name: string, codes: Int32Array, size: number): void {
+  const bad = codes.findIndex((k) => !(Number.isInteger(k) && k >= 0 && k < size));
+  if (bad >= 0) throw new ParameterError(`${name} code ${bad} is ${codes[bad]}, outside 0..${size - 1}`, 'pass codes of the same codebook');
+}
+
+export class LocalCodePrior {
+  readonly offsets: [number, number][];
+  private readonly net: Mlp;
+  private readonly inputSize: number;
+
+  constructor(readonly config: LocalPriorConfig, readonly codebook: Codebook, key: Key,
+    readonly context: { codebook: Codebook; positions: number } | null = null) {
+    checkInt('grid', config.grid, 1);
+    config.hidden.forEach((h, i) => checkInt(`hidden[${i}]`, h, 1));
+    checkCodebook('codebook', codebook);
+    if (context) { checkCodebook('context codebook', context.codebook); checkInt('context positions', context.positions, 1); }
+    this.offsets = causalOffsets(config.radius);
+    const cells = config.grid ** 2;
+    this.inputSize = this.offsets.length * (codebook.dim + 1) + cells + (context ? context.positions * context.codebook.dim : 0);
+    this.net = new Mlp({ sizes: [this.inputSize, ...config.hidden, codebook.size], hidden: 'relu', output: 'linear' }, key, 'local-code-prior');
+  }
+
+  get cells(): number { return this.config.grid ** 2; }
+
+  private rowsOf(codes: Int32Array, contextCodes?: Int32Array): number {
+    if (codes.length % this.cells !== 0) throw new ShapeError(`${codes.length} codes are not whole grids of ${this.cells}`, `pass ${this.cells} codes per image, row-major`);
+    const rows = codes.length / this.cells;
+    checkCodeRange('grid', codes, this.codebook.size);
+    if (this.context) {
+      if (!contextCodes) throw new ParameterError('this prior is conditioned on context codes but none were given', `pass ${this.context.positions} context codes per image`);
+      if (contextCodes.length !== rows * this.context.positions) throw new ShapeError(`${contextCodes.length} context codes for ${rows} images`, `pass ${this.context.positions} per image`);
+      checkCodeRange('context', contextCodes, this.context.codebook.size);
+    } else if (contextCodes) {
+      throw new ParameterError('context codes were given to a prior without context', 'build the prior with a context, or leave them out');
+    }
+    return rows;
+  }
+
+  /** The network's input for the given cells (default: all) of every image, [rows * cells, inputSize]. */
+  private features(codes: Int32Array, rows: number, contextCodes?: Int32Array, onlyCell?: number): tf.Tensor2D {
+    const { grid } = this.config;
+    const { dim, vectors } = this.codebook;
+    const cells = this.cells;
+    const chosen = onlyCell === undefined ? Array.from({ length: cells }, (_, c) => c) : [onlyCell];
+    const out = new Float32Array(rows * chosen.length * this.inputSize);
+    let o = 0;
+    for (let r = 0; r < rows; r++) {
+      for (const c of chosen) {
+        const i = Math.floor(c / grid);
+        const j = c % grid;
+        for (const [di, dj] of this.offsets) {
+          const ii = i + di;
+          const jj = j + dj;
+          if (ii >= 0 && jj >= 0 && jj < grid) {
+            const k = codes[r * cells + ii * grid + jj];
+            for (let d = 0; d < dim; d++) out[o + d] = vectors[k * dim + d];
+          } else {
+            out[o + dim] = 1; // the neighbour is outside the grid
+          }
+          o += dim + 1;
+        }
+        out[o + c] = 1;
+        o += cells;
+        if (this.context && contextCodes) {
+          const { codebook: cb, positions } = this.context;
+          for (let p = 0; p < positions; p++) {
+            const k = contextCodes[r * positions + p];
+            for (let d = 0; d < cb.dim; d++) out[o + p * cb.dim + d] = cb.vectors[k * cb.dim + d];
+          }
+          o += positions * cb.dim;
+        }
+      }
+    }
+    return tf.tensor2d(out, [rows * chosen.length, this.inputSize]);
+  }
+
+  /** Logits [rows * cells, K] of every cell's code given its neighbours (teacher forcing). */
+  private logits(codes: Int32Array, rows: number, contextCodes?: Int32Array): tf.Tensor2D {
+    return tf.tidy(() => this.net.apply(this.features(codes, rows, contextCodes)));
+  }
+
+  /** log p(codes | context) per image (nats), [rows]. */
+  logProb(codes: Int32Array, contextCodes?: Int32Array): tf.Tensor1D {
+    const rows = this.rowsOf(codes, contextCodes);
+    return tf.tidy(() => {
+      const logits = this.logits(codes, rows, contextCodes);
+      const chosen = tf.oneHot(tf.tensor1d(codes, 'int32'), this.codebook.size).toFloat();
+      const perCell = tf.sum(tf.mul(tf.sub(logits, tf.logSumExp(logits, 1, true)), chosen), 1);
+      return tf.sum(tf.reshape(perCell, [rows, this.cells]), 1) as tf.Tensor1D;
+    });
+  }
+
+  /** `n` grids drawn cell by cell in raster order (given n rows of context codes when conditioned). */
+  sample(key: Key, n: number, contextCodes?: Int32Array): Int32Array {
+    checkInt('n', n, 1);
+    const codes = new Int32Array(n * this.cells);
+    this.rowsOf(codes, contextCodes);
+    const keys = key.split(this.cells);
+    for (let c = 0; c < this.cells; c++) {
+      // only cell c's inputs: its neighbours come earlier in raster order and are already drawn
+      const drawn = tf.tidy(() => new Categorical(this.net.apply(this.features(codes, n, contextCodes, c))).sample(keys[c]).dataSync());
+      for (let b = 0; b < n; b++) codes[b * this.cells + c] = drawn[b];
+    }
+    return codes;
+  }
+
+  /** Maximum likelihood with Adam on the rows of `codes` (and their context rows). */
+  fit(codes: Int32Array, key: Key, options: PriorFitOptions, contextCodes?: Int32Array): Promise<TrainResult> {
+    const rows = this.rowsOf(codes, contextCodes);
+    const width = this.context?.positions ?? 0;
+    return fitCodeRows(rows, (picked) => this.logProb(pickRows(codes, this.cells, picked),
+      contextCodes ? pickRows(contextCodes, width, picked) : undefined), this.net.variables, key, { label: 'bottom-code prior', ...options });
+  }
+
+  get variables(): tf.Variable[] { return this.net.variables; }
+  namedVariables(): [string, tf.Variable][] { return this.net.namedVariables(); }
+  dispose(): void { this.net.dispose(); }
+}
