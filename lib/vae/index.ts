@@ -9,3 +9,5 @@ export * from './train-latent-vae';
 export * from './collapse-runs';
 export * from './rotation';
 export * from './dreg';
+export * from './vae-gan';
+export * from './sharpness';

@@ -7,3 +7,4 @@ export * from './hierarchical-vq-vae';
 export * from './fit-code-prior';
 export * from './local-code-prior';
 export * from './transformer-code-prior';
+export * from './evaluate-hierarchical';
