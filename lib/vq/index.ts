@@ -8,3 +8,4 @@ export * from './fit-code-prior';
 export * from './local-code-prior';
 export * from './transformer-code-prior';
 export * from './evaluate-hierarchical';
+export * from './hierarchical-runs';
