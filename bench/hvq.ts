@@ -47,7 +47,7 @@ async function main() {
   await ours();
   const reference = await ThreadSettings.start('hvq_torch.py', ['--steps', String(steps)], threadCounts(args['torch-threads']));
   const result = await interleave(rounds, ours, reference, (r, mine) => console.error(`round ${r + 1}/${rounds}: ${names.map((m) => `${m} ${(1000 * mine[m]).toFixed(2)} ms`).join(', ')}`), Number(args.warmup));
-  console.log(`\nHierarchical VQ-VAE and VAE-GAN (lecture 18): training steps\n`);
+  console.log(`\nHierarchical VQ-VAE and VAE-GAN (lecture 5, part 2): training steps\n`);
   console.log(stepTableHeader(56, backend));
   for (const name of names) console.log(stepTableRow(`${runs[name].label} (${(parameterCount(runs[name].weights) / 1000).toFixed(0)}k)`, 56, result[name]));
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step; PyTorch at its fastest of ${args['torch-threads']} threads)`);

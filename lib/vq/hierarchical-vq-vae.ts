@@ -145,7 +145,7 @@ export class HierarchicalVqVae implements QuantizedModel {
 
   /** Both levels' codes of each image (no gradient, no usage counted). */
   codes(x: tf.Tensor2D): HierarchicalCodes {
-    const batch = this.checkImages(x);
+    this.checkImages(x);
     let top: Int32Array = new Int32Array(0);
     let topVectors: tf.Tensor2D | null = null;
     if (this.top) {
@@ -156,8 +156,8 @@ export class HierarchicalVqVae implements QuantizedModel {
     }
     const zb = this.encodeBottom(x, topVectors);
     const bottom = this.bottom.nearest(zb);
-    tf.dispose([zb, topVectors as tf.Tensor | null].filter((t): t is tf.Tensor => t !== null));
-    if (bottom.length !== batch * this.cells) throw new ShapeError('internal: bottom codes do not match the batch', 'report this');
+    zb.dispose();
+    topVectors?.dispose();
     return { top, bottom };
   }
 
