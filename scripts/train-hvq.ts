@@ -16,7 +16,6 @@ import { Key } from '../lib/core/random';
 import { meanAndStderr } from '../lib/core/stats';
 import { loadImages, pixelRange } from '../lib/data';
 import { Discriminator, binarizedTestSet, evaluateElbo, laplacianEnergy, priorMeans, trainVaeGan, Vae } from '../lib/vae';
-import { saveWeights } from '../lib/nn/weights';
 import {
   HierarchicalVqVae, ONE_LEVEL, TWO_LEVELS, buildPriors, codeCounts, deadCodes, encodeSet, hierarchicalBound, normalizedError,
   perplexity, pixelVariance, saveHvqRun, trainQuantized,
@@ -84,8 +83,9 @@ async function vaeGan(args: Record<string, string>): Promise<void> {
   };
   tf.dispose([samples, grey]);
   const dir = path.join(args.out, `vae-gan-w${weight}`);
+  // the discriminator is not shipped: nothing the lecture measures needs it after training
   vae.save(dir, record);
-  saveWeights(path.join(dir, 'discriminator'), disc.namedVariables(), { weight });
+  disc.dispose();
   console.log(`[hvq] ${dir}: test ELBO ${record.test.elbo.toFixed(2)}, sample sharpness ${record.test.sampleSharpness.mean.toFixed(4)} (data ${record.test.dataSharpness.mean.toFixed(4)})`);
 }
 
