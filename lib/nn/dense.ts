@@ -2,9 +2,8 @@
 // two products dy W^T and x^T dy and a column sum, each computed only if needed (no dy W^T for
 // data). On the wasm backend every matrix product runs on our kernel (lib/engine/wasm-matmul.ts),
 // which reads a transposed operand through strides, so the backward products cost no more than the
-// forward one. (XNNPACK, which ran them before, had no fast path for transposed operands and packed
-// every new weight matrix: this file used to reorder the products around that.) The forward pass
-// adds the bias and applies a ReLU inside the product's kernel, called directly (matrixProduct)
+// forward one (XNNPACK has no fast path for transposed operands and packs every new weight
+// matrix, which is why tfjs's own products are not used here). The forward pass adds the bias and applies a ReLU inside the product's kernel, called directly (matrixProduct)
 // without the reshapes of tf.fused.matMul: small layers cost their dispatches more than their
 // arithmetic. Taping tf.fused.matMul itself was no faster: its own gradient adds reshapes.
 import * as tf from '../core/tf';
