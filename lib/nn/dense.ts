@@ -3,8 +3,8 @@
 // data). On the wasm backend every matrix product runs on our kernel (lib/engine/wasm-matmul.ts),
 // which reads a transposed operand through strides, so the backward products cost no more than the
 // forward one (XNNPACK has no fast path for transposed operands and packs every new weight
-// matrix, which is why tfjs's own products are not used here). The forward pass adds the bias and applies a ReLU inside the product's kernel, called directly (matrixProduct)
-// without the reshapes of tf.fused.matMul: small layers cost their dispatches more than their
+// matrix, which is why tfjs's own products are not used here). The forward pass adds the bias
+// and applies a ReLU inside the product's kernel, called directly (matrixProduct) without the reshapes of tf.fused.matMul: small layers cost their dispatches more than their
 // arithmetic. Taping tf.fused.matMul itself was no faster: its own gradient adds reshapes.
 import * as tf from '../core/tf';
 import { ParameterError, checkInt, checkShape, fmtShape, ShapeError } from '../core/errors';
