@@ -5,7 +5,8 @@
 // forward one (XNNPACK has no fast path for transposed operands and packs every new weight
 // matrix, which is why tfjs's own products are not used here). The forward pass adds the bias
 // and applies a ReLU inside the product's kernel, called directly (matrixProduct) without the
-// reshapes of tf.fused.matMul: small layers cost their dispatches more than their arithmetic. Taping tf.fused.matMul itself was no faster: its own gradient adds reshapes.
+// reshapes of tf.fused.matMul: small layers cost their dispatches more than their arithmetic.
+// Taping tf.fused.matMul itself was no faster: its own gradient adds reshapes.
 import * as tf from '../core/tf';
 import { ParameterError, checkInt, checkShape, fmtShape, ShapeError } from '../core/errors';
 import { Key } from '../core/random';
