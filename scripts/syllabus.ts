@@ -53,7 +53,7 @@ export const SYLLABUS: SyllabusEntry[] = [
     'bars-connectivity',
   ),
   lecture(DISCRETE, '5', 'Discrete latents: VQ-VAE', '05-vq-vae', 'vq-training'),
-  lecture(DISCRETE, '5, part 2', 'Hierarchical VQ-VAE and VAE-GAN', '05b-hierarchical-vq-vae', 'vae-gan-samples'),
+  lecture(DISCRETE, '5, part 2', 'Hierarchical VQ-VAE and VAE-GAN', '05b-hierarchical-vq-vae', 'figure-7'),
   lecture(
     DISCRETE,
     '6',
