@@ -22,8 +22,6 @@ import {
 } from '../lib/vq';
 import { parseArgs } from './args';
 
-const mean = (a: ArrayLike<number>) => meanAndStderr(a);
-
 async function vq(args: Record<string, string>): Promise<void> {
   const backend = await initBackend();
   const data = loadImages(args.dataset as 'mnist' | 'fashion-mnist');
@@ -54,7 +52,7 @@ async function vq(args: Record<string, string>): Promise<void> {
       normalizedError: normalizedError(model, data.test, variance), trainNormalizedError: normalizedError(model, { ...data.train, n: 10000 }, variance),
       pixelVariance: variance,
       usage: { bottom: usage(test.bottom, model.config.bottomCodebook), top: topPrior ? usage(test.top, model.config.topCodebook) : null },
-      bound: { total: mean(total), reconstruction: mean(bound.reconstruction), top: mean(bound.top), bottom: mean(bound.bottom) },
+      bound: { total: meanAndStderr(total), reconstruction: meanAndStderr(bound.reconstruction), top: meanAndStderr(bound.top), bottom: meanAndStderr(bound.bottom) },
       perImageBound: Array.from(total, (v) => Math.round(v * 1000) / 1000),
     },
   };
@@ -79,7 +77,7 @@ async function vaeGan(args: Record<string, string>): Promise<void> {
   const record = {
     experiment: 'vae-gan', command: `npm run train:hvq -- ${process.argv.slice(2).join(' ')}`, backend, start: args.vae, startCommand: meta.command, weight, steps,
     seed: Number(args.seed), seconds: history.seconds, losses: history.losses.filter((_, i) => i % 25 === 0), discriminatorLosses: history.discriminatorLosses.filter((_, i) => i % 25 === 0),
-    test: { elbo: evaluateElbo(vae, binarizedTestSet(data.test), kElbo).mean, sampleSharpness: mean(laplacianEnergy(samples, 28)), dataSharpness: mean(laplacianEnergy(grey, 28)) },
+    test: { elbo: evaluateElbo(vae, binarizedTestSet(data.test), kElbo).mean, sampleSharpness: meanAndStderr(laplacianEnergy(samples, 28)), dataSharpness: meanAndStderr(laplacianEnergy(grey, 28)) },
   };
   tf.dispose([samples, grey]);
   const dir = path.join(args.out, `vae-gan-w${weight}`);

@@ -7,6 +7,7 @@ import { Key } from '../core/random';
 import { TrainResult } from '../core/train';
 import { MaskedMlp, masksFromDegrees } from '../nn';
 import { PriorFitOptions, fitCodeRows, pickRows } from './fit-code-prior';
+import { checkCodeRange } from './check-codes';
 
 export class CodePrior {
   private readonly net: MaskedMlp;
@@ -22,9 +23,7 @@ export class CodePrior {
     if (codes.length % this.positions !== 0) {
       throw new ParameterError(`${codes.length} codes do not split into rows of ${this.positions} positions`, `pass [batch * ${this.positions}] code indices, row-major`);
     }
-    for (let i = 0; i < codes.length; i++) {
-      if (!(codes[i] >= 0 && codes[i] < this.codebookSize)) throw new ParameterError(`code ${i} is ${codes[i]}, outside 0..${this.codebookSize - 1}`, 'pass indices of the same codebook');
-    }
+    checkCodeRange(codes, this.codebookSize);
     return codes.length / this.positions;
   }
 

@@ -11,6 +11,7 @@ import { Bernoulli } from '../distributions';
 import { Dense, Mlp } from '../nn';
 import { PatchGrid, checkPatchGrid, extractPatches, patchIndices } from './patches';
 import { VectorQuantizer } from './quantizer';
+import { checkCodeRange } from './check-codes';
 import { Assignment, QuantizedModel } from './train-quantized';
 
 export interface HierarchicalVqConfig {
@@ -163,8 +164,7 @@ export class HierarchicalVqVae implements QuantizedModel {
 
   /** Codebook vectors of the given codes, [n, codeDim]. */
   private lookup(q: VectorQuantizer, codes: Int32Array): tf.Tensor2D {
-    const bad = codes.findIndex((k) => !(k >= 0 && k < q.codebookSize));
-    if (bad >= 0) throw new ParameterError(`code ${bad} is ${codes[bad]}, outside 0..${q.codebookSize - 1}`, 'pass codes of this codebook');
+    checkCodeRange(codes, q.codebookSize);
     return tf.tidy(() => tf.matMul(tf.oneHot(tf.tensor1d(codes, 'int32'), q.codebookSize).toFloat(), q.codebook) as tf.Tensor2D);
   }
 

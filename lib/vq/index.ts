@@ -9,3 +9,4 @@ export * from './local-code-prior';
 export * from './transformer-code-prior';
 export * from './evaluate-hierarchical';
 export * from './hierarchical-runs';
+export * from './check-codes';

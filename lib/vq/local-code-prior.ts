@@ -11,6 +11,7 @@ import { TrainResult } from '../core/train';
 import { Categorical } from '../distributions';
 import { Mlp } from '../nn';
 import { PriorFitOptions, fitCodeRows, pickRows } from './fit-code-prior';
+import { checkCodeRange } from './check-codes';
 
 export interface Codebook {
   /** Row-major [size, dim] code vectors. */
@@ -41,11 +42,6 @@ function checkCodebook(name: string, c: Codebook): void {
   if (c.vectors.length !== c.size * c.dim) throw new ShapeError(`${name} has ${c.vectors.length} numbers for ${c.size} codes of ${c.dim}`, 'pass the [size, dim] codebook row-major');
 }
 
-function checkCodeRange(name: string, codes: Int32Array, size: number): void {
-  const bad = codes.findIndex((k) => !(Number.isInteger(k) && k >= 0 && k < size));
-  if (bad >= 0) throw new ParameterError(`${name} code ${bad} is ${codes[bad]}, outside 0..${size - 1}`, 'pass codes of the same codebook');
-}
-
 export class LocalCodePrior {
   readonly offsets: [number, number][];
   private readonly net: Mlp;
@@ -68,11 +64,11 @@ export class LocalCodePrior {
   private rowsOf(codes: Int32Array, contextCodes?: Int32Array): number {
     if (codes.length % this.cells !== 0) throw new ShapeError(`${codes.length} codes are not whole grids of ${this.cells}`, `pass ${this.cells} codes per image, row-major`);
     const rows = codes.length / this.cells;
-    checkCodeRange('grid', codes, this.codebook.size);
+    checkCodeRange(codes, this.codebook.size, 'grid code');
     if (this.context) {
       if (!contextCodes) throw new ParameterError('this prior is conditioned on context codes but none were given', `pass ${this.context.positions} context codes per image`);
       if (contextCodes.length !== rows * this.context.positions) throw new ShapeError(`${contextCodes.length} context codes for ${rows} images`, `pass ${this.context.positions} per image`);
-      checkCodeRange('context', contextCodes, this.context.codebook.size);
+      checkCodeRange(contextCodes, this.context.codebook.size, 'context code');
     } else if (contextCodes) {
       throw new ParameterError('context codes were given to a prior without context', 'build the prior with a context, or leave them out');
     }

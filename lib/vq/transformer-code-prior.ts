@@ -2,12 +2,13 @@
 // causal Transformer from the attention lecture: a start symbol, then each code predicted from all
 // the codes before it, so every code may depend on every earlier one through self-attention.
 import * as tf from '../core/tf';
-import { ParameterError, ShapeError, checkInt } from '../core/errors';
+import { ShapeError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { TrainResult } from '../core/train';
 import { Categorical } from '../distributions';
 import { CausalTransformer, TransformerConfig } from '../attention/transformer';
 import { PriorFitOptions, fitCodeRows, pickRows } from './fit-code-prior';
+import { checkCodeRange } from './check-codes';
 
 export class TransformerCodePrior {
   readonly model: CausalTransformer;
@@ -21,8 +22,7 @@ export class TransformerCodePrior {
 
   private rowsOf(codes: Int32Array): number {
     if (codes.length % this.positions !== 0) throw new ShapeError(`${codes.length} codes are not whole rows of ${this.positions}`, `pass ${this.positions} codes per image, row-major`);
-    const bad = codes.findIndex((k) => !(Number.isInteger(k) && k >= 0 && k < this.codebookSize));
-    if (bad >= 0) throw new ParameterError(`code ${bad} is ${codes[bad]}, outside 0..${this.codebookSize - 1}`, 'pass codes of the same codebook');
+    checkCodeRange(codes, this.codebookSize);
     return codes.length / this.positions;
   }
 

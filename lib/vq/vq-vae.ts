@@ -9,6 +9,7 @@ import { ImageSet } from '../data';
 import { Bernoulli } from '../distributions';
 import { Mlp } from '../nn';
 import { QuantizerOptions, VectorQuantizer } from './quantizer';
+import { checkCodeRange } from './check-codes';
 import { Assignment, QuantizedModel, VqHistory, VqTrainOptions, trainQuantized } from './train-quantized';
 
 export interface VqVaeConfig {
@@ -71,8 +72,7 @@ export class VqVae implements QuantizedModel {
     if (indices.length % positions !== 0) {
       throw new ShapeError(`${indices.length} codes are not whole images of ${positions} positions`, `pass ${positions} codes per image`);
     }
-    const bad = indices.findIndex((c) => !(c >= 0 && c < codebookSize));
-    if (bad >= 0) throw new ParameterError(`code ${bad} is ${indices[bad]}, outside 0..${codebookSize - 1}`, 'pass codes of this codebook');
+    checkCodeRange(indices, codebookSize);
     return tf.tidy(() => {
       const oneHot = tf.oneHot(tf.tensor1d(indices, 'int32'), codebookSize).toFloat() as tf.Tensor2D;
       const zq = tf.reshape(tf.matMul(oneHot, this.quantizer.codebook), [-1, positions * codeDim]) as tf.Tensor2D;
