@@ -67,9 +67,11 @@ export async function trainVaeGan(vae: Vae, disc: Discriminator, data: ImageSet,
   const [batchKey, noiseKey] = key.split(2);
   const discriminatorLosses: number[] = [];
   let real: tf.Tensor2D | null = null;
+  let priorKey: Key | null = null; // the step's key for prior draws, shared by both steps
   try {
     const result = await train(noiseKey, (k, step) => {
       const [kBin, kElbo, kPrior] = k.split(3);
+      priorKey = kPrior;
       if (real) real.dispose();
       real = tf.keep(gatherPixels(data, batchIndices(batchKey, data.n, o.batchSize, step)));
       const xb = binarizeDynamic(kBin, real) as tf.Tensor2D;
@@ -82,8 +84,8 @@ export async function trainVaeGan(vae: Vae, disc: Discriminator, data: ImageSet,
       xb.dispose();
       return loss;
     }, { steps: o.steps, optimizer, variables: vae.variables, label: o.label, progress: o.progress,
-      onStep: (step) => {
-        const fake = priorMeans(vae, noiseKey.foldIn(step).split(3)[2], o.batchSize);
+      onStep: () => {
+        const fake = priorMeans(vae, priorKey as Key, o.batchSize);
         const batch = real as tf.Tensor2D;
         const cost = discOptimizer.minimize(() => tf.tidy(() => tf.add(tf.mean(tf.softplus(tf.neg(disc.logits(batch)))),
           tf.mean(tf.softplus(disc.logits(fake)))) as tf.Scalar), true, disc.variables);
