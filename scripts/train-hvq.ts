@@ -4,9 +4,10 @@
 //            priors over codes fitted to the training set's codes; on the 10,000 test images: the
 //            normalised reconstruction error, the codes each level uses, and the bound
 //            -log p(x|z) - log p(z_top) - log p(z_bottom|z_top) on the binarized test set;
+//            with --inputs grey, trained on the grey images as the Keras example is (no priors, no bound);
 //   vae-gan: lecture 1's shipped VAE trained on with a discriminator (weight --weight; 0 is the plain
 //            VAE trained on the same way), its test ELBO and the sharpness of its samples.
-// Usage: npm run train:hvq -- --experiment vq --dataset mnist --levels 2 [--steps 14000] [--prior-steps 6000]
+// Usage: npm run train:hvq -- --experiment vq --dataset mnist --levels 2 [--steps 14000] [--prior-steps 6000] [--inputs grey]
 //        npm run train:hvq -- --experiment vae-gan --weight 50 [--steps 5000]
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,13 +15,18 @@ import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
 import { Key } from '../lib/core/random';
 import { meanAndStderr } from '../lib/core/stats';
-import { loadImages, pixelRange } from '../lib/data';
+import { ImageDataset, loadImages, pixelRange } from '../lib/data';
 import { Discriminator, binarizedTestSet, evaluateElbo, laplacianEnergy, priorMeans, trainVaeGan, Vae } from '../lib/vae';
 import {
   HierarchicalVqVae, ONE_LEVEL, TWO_LEVELS, buildPriors, codeCounts, deadCodes, encodeSet, hierarchicalBound, normalizedError,
-  perplexity, pixelVariance, saveHvqRun, trainQuantized,
+  perplexity, pixelVariance, saveHvqModel, saveHvqRun, trainQuantized, VqHistory,
 } from '../lib/vq';
 import { parseArgs } from './args';
+
+function usage(codes: Int32Array, k: number) {
+  const c = codeCounts(codes, k);
+  return { used: k - deadCodes(c), of: k, perplexity: perplexity(c) };
+}
 
 async function vq(args: Record<string, string>): Promise<void> {
   const backend = await initBackend();
@@ -30,7 +36,9 @@ async function vq(args: Record<string, string>): Promise<void> {
   const [kModel, kTrain, kPrior, kFit] = key.split(4);
   const model = new HierarchicalVqVae(levels === 2 ? TWO_LEVELS : ONE_LEVEL, kModel);
   const steps = Number(args.steps);
-  const history = await trainQuantized(model, data.train, kTrain, { steps, batchSize: 128, learningRate: Number(args.lr), restartEvery: 500, progress: 'lines', label: `${args.dataset} ${levels}-level VQ-VAE` });
+  const inputs = args.inputs as 'binarized' | 'grey';
+  const history = await trainQuantized(model, data.train, kTrain, { steps, batchSize: 128, learningRate: Number(args.lr), restartEvery: 500, inputs, progress: 'lines', label: `${args.dataset} ${levels}-level VQ-VAE` });
+  if (inputs === 'grey') return greyRun(args, model, data, history, backend);
   const train = encodeSet(model, data.train);
   const { bottomPrior, topPrior } = buildPriors(model, kPrior);
   const priorSteps = Number(args['prior-steps']);
@@ -39,7 +47,6 @@ async function vq(args: Record<string, string>): Promise<void> {
   const topFit = topPrior ? await topPrior.fit(train.top, kt, { steps: priorSteps, batchSize: 128, learningRate: 1e-3, progress: 'lines' }) : null;
   const variance = pixelVariance(data.train);
   const test = encodeSet(model, data.test);
-  const usage = (codes: Int32Array, k: number) => { const c = codeCounts(codes, k); return { used: k - deadCodes(c), of: k, perplexity: perplexity(c) }; };
   const bound = hierarchicalBound(model, bottomPrior, topPrior, binarizedTestSet(data.test));
   const total = bound.reconstruction.map((r, i) => r + bound.top[i] + bound.bottom[i]);
   const record = {
@@ -61,6 +68,25 @@ async function vq(args: Record<string, string>): Promise<void> {
   console.log(`[hvq] ${dir}: error ${record.test.normalizedError.toFixed(4)} (train ${record.test.trainNormalizedError.toFixed(4)}), bound ${record.test.bound.total.mean.toFixed(2)} nats `
     + `(rec ${record.test.bound.reconstruction.mean.toFixed(2)}, top ${record.test.bound.top.mean.toFixed(2)}, bottom ${record.test.bound.bottom.mean.toFixed(2)}), `
     + `codes used ${record.test.usage.bottom.used}/${record.test.usage.bottom.of}${record.test.usage.top ? ` and ${record.test.usage.top.used}/${record.test.usage.top.of}` : ''}`);
+}
+
+/** A model trained on grey images: its reconstruction error and code usage only (its codes were never fitted to binary digits). */
+function greyRun(args: Record<string, string>, model: HierarchicalVqVae, data: ImageDataset, history: VqHistory, backend: string): void {
+  const variance = pixelVariance(data.train);
+  const test = encodeSet(model, data.test);
+  const record = {
+    experiment: 'hvq', command: `npm run train:hvq -- ${process.argv.slice(2).join(' ')}`, backend, dataset: args.dataset, levels: model.top ? 2 : 1,
+    inputs: 'grey', seed: Number(args.seed), steps: Number(args.steps), epochs: (Number(args.steps) * 128) / data.train.n, learningRate: Number(args.lr),
+    bits: model.bits, seconds: { autoencoder: history.seconds }, losses: history.losses.filter((_, i) => i % 50 === 0), restarts: history.restarts,
+    test: {
+      normalizedError: normalizedError(model, data.test, variance), trainNormalizedError: normalizedError(model, { ...data.train, n: 10000 }, variance),
+      pixelVariance: variance,
+      usage: { bottom: usage(test.bottom, model.config.bottomCodebook), top: model.top ? usage(test.top, model.config.topCodebook) : null },
+    },
+  };
+  const dir = path.join(args.out, `${args.dataset}-${record.levels}-level-grey`);
+  saveHvqModel(dir, model, record);
+  console.log(`[hvq] ${dir}: error ${record.test.normalizedError.toFixed(4)} (train ${record.test.trainNormalizedError.toFixed(4)})`);
 }
 
 async function vaeGan(args: Record<string, string>): Promise<void> {
@@ -88,7 +114,7 @@ async function vaeGan(args: Record<string, string>): Promise<void> {
 }
 
 async function main() {
-  const args = parseArgs({ experiment: 'vq', dataset: 'mnist', levels: '2', steps: '14000', 'prior-steps': '6000', lr: '1e-3', seed: '1', weight: '50', vae: 'data/vae-mnist', out: 'data/hvq' });
+  const args = parseArgs({ experiment: 'vq', dataset: 'mnist', levels: '2', steps: '14000', 'prior-steps': '6000', lr: '1e-3', seed: '1', inputs: 'binarized', weight: '50', vae: 'data/vae-mnist', out: 'data/hvq' });
   fs.mkdirSync(args.out, { recursive: true });
   if (args.experiment === 'vq') await vq(args);
   else if (args.experiment === 'vae-gan') await vaeGan(args);

@@ -1,6 +1,7 @@
 // The hierarchical VQ-VAE lecture's models, chosen once for its notebook, its long runs
 // (scripts/train-hvq.ts) and the benchmark, and how a trained run is saved and loaded: the
 // autoencoder, its priors over codes and a record, in one folder.
+import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '../core/tf';
 import { DataError } from '../core/errors';
@@ -55,14 +56,19 @@ function priorVariables(run: HvqRun): [string, tf.Variable][] {
     ...(run.topPrior?.variables ?? []).map((v, i): [string, tf.Variable] => [`top-prior/v${i}`, v])];
 }
 
+/** Writes the autoencoder alone to dir/model with its record (a run whose priors are not fitted). */
+export function saveHvqModel(dir: string, model: HierarchicalVqVae, record: Record<string, unknown>): void {
+  saveWeights(path.join(dir, 'model'), model.namedVariables(), { config: model.config, ...record });
+}
+
 /** Writes the autoencoder and its priors to dir/model and dir/priors, with the record in both. */
 export function saveHvqRun(dir: string, run: HvqRun, record: Record<string, unknown>): void {
-  saveWeights(path.join(dir, 'model'), run.model.namedVariables(), { config: run.model.config, ...record });
+  saveHvqModel(dir, run.model, record);
   saveWeights(path.join(dir, 'priors'), priorVariables(run), { config: run.model.config, ...record });
 }
 
-/** A saved run, its record, and nothing left behind if a file is refused. */
-export function loadHvqRun(dir: string): { run: HvqRun; record: Record<string, any> } {
+/** A saved autoencoder (of any run) and its record, nothing left behind if a file is refused. */
+export function loadHvqModel(dir: string): { model: HierarchicalVqVae; record: Record<string, any> } {
   let meta: { config: HierarchicalVqConfig } & Record<string, unknown>;
   try {
     meta = readWeightsMeta(path.join(dir, 'model')) as typeof meta;
@@ -73,6 +79,17 @@ export function loadHvqRun(dir: string): { run: HvqRun; record: Record<string, a
   loadWeightsOrDispose(path.join(dir, 'model'), model.namedVariables(), () => model.dispose());
   // the EMA state restarts from the loaded codes, so further training continues from them
   model.quantizers.forEach((q) => q.setCodebook(q.codebook.arraySync() as number[][]));
+  return { model, record: meta };
+}
+
+/** A saved run with its priors, its record, and nothing left behind if a file is refused. */
+export function loadHvqRun(dir: string): { run: HvqRun; record: Record<string, any> } {
+  const { model, record: meta } = loadHvqModel(dir);
+  if (!fs.existsSync(path.join(dir, 'priors', 'weights.json'))) {
+    model.dispose();
+    throw new DataError(`${dir} holds an autoencoder without priors over its codes`,
+      'load it with loadHvqModel, or train a run with priors: npm run train:hvq without --inputs grey');
+  }
   const { bottomPrior, topPrior } = buildPriors(model, Key.fromSeed(0));
   const run: HvqRun = { model, bottomPrior, topPrior };
   loadWeightsOrDispose(path.join(dir, 'priors'), priorVariables(run), () => { model.dispose(); bottomPrior.dispose(); topPrior?.dispose(); });

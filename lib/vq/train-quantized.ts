@@ -1,8 +1,8 @@
 // The training loop of every vector-quantized autoencoder: Adam on the loss of dynamically binarized
-// batches, then, after each step, the EMA codebook updates and (every `restartEvery` steps) the
+// batches (or of the grey images themselves, as image-compression examples train), then, after each step, the EMA codebook updates and (every `restartEvery` steps) the
 // restarts of dead codes, for each of the model's quantizers.
 import * as tf from '../core/tf';
-import { checkInt } from '../core/errors';
+import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { train } from '../core/train';
 import { adam } from '../core/adam';
@@ -30,6 +30,9 @@ export interface VqTrainOptions {
   learningRate: number;
   /** Every this many steps, codes unused since the last check restart on encoder outputs (0: never). */
   restartEvery: number;
+  /** 'binarized': a fresh 0/1 draw of every batch (the models whose bound is on binary digits);
+   *  'grey': the grey images, both as the encoder's input and as the cross-entropy's targets. */
+  inputs: 'binarized' | 'grey';
   label: string;
   progress: 'auto' | 'lines' | 'off';
   onStep?: (step: number, loss: number) => void | Promise<void>;
@@ -42,10 +45,11 @@ export interface VqHistory {
   seconds: number;
 }
 
-/** Trains on dynamically binarized images with Adam, plus EMA codebook steps where configured. */
+/** Trains on dynamically binarized (or grey) images with Adam, plus EMA codebook steps where configured. */
 export async function trainQuantized(model: QuantizedModel, data: ImageSet, key: Key, options: Partial<VqTrainOptions> = {}): Promise<VqHistory> {
-  const o: VqTrainOptions = { steps: 1000, batchSize: 128, learningRate: 1e-3, restartEvery: 0, label: 'VQ-VAE training', progress: 'auto', ...options };
+  const o: VqTrainOptions = { steps: 1000, batchSize: 128, learningRate: 1e-3, restartEvery: 0, inputs: 'binarized', label: 'VQ-VAE training', progress: 'auto', ...options };
   checkInt('restartEvery', o.restartEvery, 0);
+  if (o.inputs !== 'binarized' && o.inputs !== 'grey') throw new ParameterError(`inputs '${o.inputs}'`, "use 'binarized' or 'grey'");
   const optimizer = adam(o.learningRate);
   const [batchKey, noiseKey, restartKey] = key.split(3);
   const restarts: number[] = [];
@@ -54,7 +58,10 @@ export async function trainQuantized(model: QuantizedModel, data: ImageSet, key:
   model.quantizers.forEach((q) => q.resetUsage());
   try {
     const result = await train(noiseKey, (k, step) => {
-      const x = tf.tidy(() => binarizeDynamic(k, gatherPixels(data, batchIndices(batchKey, data.n, o.batchSize, step)))) as tf.Tensor2D;
+      const x = tf.tidy(() => {
+        const grey = gatherPixels(data, batchIndices(batchKey, data.n, o.batchSize, step));
+        return o.inputs === 'grey' ? grey : binarizeDynamic(k, grey);
+      }) as tf.Tensor2D;
       const out = model.lossAndAssignments(x);
       x.dispose();
       release();

@@ -1,10 +1,13 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
 import { Key } from '../../lib/core/random';
 import { ImageSet } from '../../lib/data';
 import {
   HierarchicalVqVae, LocalCodePrior, TransformerCodePrior, causalOffsets, codeCounts, encodeSet, extractPatches,
-  hierarchicalBound, normalizedError, patchIndices, pixelVariance, trainQuantized,
+  hierarchicalBound, loadHvqModel, loadHvqRun, normalizedError, patchIndices, pixelVariance, saveHvqModel, trainQuantized,
 } from '../../lib/vq';
 import { expectClose, expectNoLeak, expectThrowsWithoutLeak, values } from '../helpers';
 
@@ -96,6 +99,37 @@ describe('HierarchicalVqVae', () => {
     expect(a).toEqual(b);
     expect(a.counts).toEqual([40 * 16, 40 * 2]);
     expect(a.losses.every(Number.isFinite)).toBe(true);
+  });
+
+  it('trains on the grey images when asked: the first loss is then the cross-entropy of the grey set', async () => {
+    const set = randomImages(16, 8, 11);
+    const firstLoss = async (inputs: 'grey' | 'binarized') => {
+      const m = new HierarchicalVqVae(SMALL, Key.fromSeed(12));
+      const h = await expectNoLeak(() => trainQuantized(m, set, Key.fromSeed(13), { steps: 1, batchSize: 16, inputs, progress: 'off' }));
+      m.dispose();
+      return h.losses[0];
+    };
+    // one batch of the whole set: the loss does not depend on the order the batch takes
+    const m = new HierarchicalVqVae(SMALL, Key.fromSeed(12));
+    const grey = tf.tensor2d(Array.from(set.pixels, (p) => p / 255), [16, 64]);
+    const byHand = tf.tidy(() => m.lossAndAssignments(grey).loss.dataSync()[0]);
+    expect(await firstLoss('grey')).toBeCloseTo(byHand, 3);
+    expect(Math.abs((await firstLoss('binarized')) - byHand)).toBeGreaterThan(0.1);
+    await expect(trainQuantized(m, set, Key.fromSeed(13), { inputs: 'colour' as 'grey', progress: 'off' })).rejects.toThrow(/use 'binarized' or 'grey'/);
+    tf.dispose(grey); m.dispose();
+  });
+
+  it('a run saved without priors loads as an autoencoder, and loading it with priors names the fix', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hvq-'));
+    const m = new HierarchicalVqVae(SMALL, Key.fromSeed(14));
+    const x = tf.tensor2d(Array.from(randomImages(5, 8, 15).pixels, (p) => p / 255), [5, 64]);
+    saveHvqModel(dir, m, { inputs: 'grey' });
+    const loaded = loadHvqModel(dir);
+    expect(loaded.record.inputs).toBe('grey');
+    expect(loaded.model.codes(x)).toEqual(m.codes(x));
+    expectThrowsWithoutLeak(() => loadHvqRun(dir), /without priors.*loadHvqModel/s);
+    tf.dispose(x); m.dispose(); loaded.model.dispose();
+    fs.rmSync(dir, { recursive: true });
   });
 
   it('the normalised error is the mean squared error of the decoder means over the pixel variance', () => {
