@@ -8,6 +8,7 @@
 //   vae-gan: lecture 1's shipped VAE trained on with a discriminator (weight --weight; 0 is the plain
 //            VAE trained on the same way), its test ELBO and the sharpness of its samples.
 // Usage: npm run train:hvq -- --experiment vq --dataset mnist --levels 2 [--steps 14000] [--prior-steps 6000] [--inputs grey]
+//          [--decoder-hidden 1024] [--out DIR]
 //        npm run train:hvq -- --experiment vae-gan --weight 50 [--steps 5000]
 import * as fs from 'fs';
 import * as path from 'path';
@@ -34,7 +35,9 @@ async function vq(args: Record<string, string>): Promise<void> {
   const levels = Number(args.levels);
   const key = Key.fromSeed(Number(args.seed));
   const [kModel, kTrain, kPrior, kFit] = key.split(4);
-  const model = new HierarchicalVqVae(levels === 2 ? TWO_LEVELS : ONE_LEVEL, kModel);
+  // --decoder-hidden 1024 or 512,512 (exercise 2): another decoder, the rest of the model unchanged
+  const decoder = args['decoder-hidden'] ? { decoderHidden: args['decoder-hidden'].split(',').map(Number) } : {};
+  const model = new HierarchicalVqVae({ ...(levels === 2 ? TWO_LEVELS : ONE_LEVEL), ...decoder }, kModel);
   const steps = Number(args.steps);
   const inputs = args.inputs as 'binarized' | 'grey';
   const history = await trainQuantized(model, data.train, kTrain, { steps, batchSize: 128, learningRate: Number(args.lr), restartEvery: 500, inputs, progress: 'lines', label: `${args.dataset} ${levels}-level VQ-VAE` });
@@ -114,7 +117,7 @@ async function vaeGan(args: Record<string, string>): Promise<void> {
 }
 
 async function main() {
-  const args = parseArgs({ experiment: 'vq', dataset: 'mnist', levels: '2', steps: '14000', 'prior-steps': '6000', lr: '1e-3', seed: '1', inputs: 'binarized', weight: '50', vae: 'data/vae-mnist', out: 'data/hvq' });
+  const args = parseArgs({ experiment: 'vq', dataset: 'mnist', levels: '2', steps: '14000', 'prior-steps': '6000', lr: '1e-3', seed: '1', inputs: 'binarized', 'decoder-hidden': '', weight: '50', vae: 'data/vae-mnist', out: 'data/hvq' });
   fs.mkdirSync(args.out, { recursive: true });
   if (args.experiment === 'vq') await vq(args);
   else if (args.experiment === 'vae-gan') await vaeGan(args);
