@@ -1,6 +1,7 @@
 // The training loop of every vector-quantized autoencoder: Adam on the loss of dynamically binarized
-// batches (or of the grey images themselves, as image-compression examples train), then, after each step, the EMA codebook updates and (every `restartEvery` steps) the
-// restarts of dead codes, for each of the model's quantizers.
+// batches (or of the grey images themselves, as image-compression examples train), then, after each
+// step, the EMA codebook updates and (every `restartEvery` steps) the restarts of dead codes, for
+// each of the model's quantizers.
 import * as tf from '../core/tf';
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
