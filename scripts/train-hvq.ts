@@ -5,6 +5,7 @@
 //            normalised reconstruction error, the codes each level uses, and the bound
 //            -log p(x|z) - log p(z_top) - log p(z_bottom|z_top) on the binarized test set;
 //            with --inputs grey, trained on the grey images as the Keras example is (no priors, no bound);
+//            runs with --inputs grey or --decoder-hidden get their own folder (…-grey, …-decoder-1024);
 //   vae-gan: lecture 1's shipped VAE trained on with a discriminator (weight --weight; 0 is the plain
 //            VAE trained on the same way), its test ELBO and the sharpness of its samples.
 // Usage: npm run train:hvq -- --experiment vq --dataset mnist --levels 2 [--steps 14000] [--prior-steps 6000] [--inputs grey]
@@ -29,6 +30,30 @@ function usage(codes: Int32Array, k: number) {
   return { used: k - deadCodes(c), of: k, perplexity: perplexity(c) };
 }
 
+/** The run's folder: named by dataset, levels, inputs and a non-default decoder, so no variant overwrites the shipped runs. */
+function runFolder(args: Record<string, string>, levels: number): string {
+  const grey = args.inputs === 'grey' ? '-grey' : '';
+  const decoder = args['decoder-hidden'] ? `-decoder-${args['decoder-hidden'].split(',').join('x')}` : '';
+  return path.join(args.out, `${args.dataset}-${levels}-level${grey}${decoder}`);
+}
+
+/** What every autoencoder run records: the command, its settings, the loss curve and its reconstruction figures on the test set. */
+function autoencoderRecord(args: Record<string, string>, model: HierarchicalVqVae, data: ImageDataset, history: VqHistory, backend: string) {
+  const steps = Number(args.steps);
+  const variance = pixelVariance(data.train);
+  const test = encodeSet(model, data.test);
+  return {
+    experiment: 'hvq', command: `npm run train:hvq -- ${process.argv.slice(2).join(' ')}`, backend, dataset: args.dataset, levels: model.top ? 2 : 1,
+    inputs: args.inputs, seed: Number(args.seed), steps, epochs: (steps * 128) / data.train.n,
+    learningRate: Number(args.lr), bits: model.bits, losses: history.losses.filter((_, i) => i % 50 === 0), restarts: history.restarts,
+    test: {
+      normalizedError: normalizedError(model, data.test, variance), trainNormalizedError: normalizedError(model, { ...data.train, n: 10000 }, variance),
+      pixelVariance: variance,
+      usage: { bottom: usage(test.bottom, model.config.bottomCodebook), top: model.top ? usage(test.top, model.config.topCodebook) : null },
+    },
+  };
+}
+
 async function vq(args: Record<string, string>): Promise<void> {
   const backend = await initBackend();
   const data = loadImages(args.dataset as 'mnist' | 'fashion-mnist');
@@ -38,58 +63,38 @@ async function vq(args: Record<string, string>): Promise<void> {
   // --decoder-hidden 1024 or 512,512 (exercise 2): another decoder, the rest of the model unchanged
   const decoder = args['decoder-hidden'] ? { decoderHidden: args['decoder-hidden'].split(',').map(Number) } : {};
   const model = new HierarchicalVqVae({ ...(levels === 2 ? TWO_LEVELS : ONE_LEVEL), ...decoder }, kModel);
-  const steps = Number(args.steps);
   const inputs = args.inputs as 'binarized' | 'grey';
-  const history = await trainQuantized(model, data.train, kTrain, { steps, batchSize: 128, learningRate: Number(args.lr), restartEvery: 500, inputs, progress: 'lines', label: `${args.dataset} ${levels}-level VQ-VAE` });
-  if (inputs === 'grey') return greyRun(args, model, data, history, backend);
+  const history = await trainQuantized(model, data.train, kTrain, { steps: Number(args.steps), batchSize: 128, learningRate: Number(args.lr), restartEvery: 500, inputs, progress: 'lines', label: `${args.dataset} ${levels}-level VQ-VAE` });
+  const base = autoencoderRecord(args, model, data, history, backend);
+  const dir = runFolder(args, levels);
+  if (inputs === 'grey') {
+    // a model trained on grey images gets no priors and no bound: its codes were never fitted to binary digits
+    saveHvqModel(dir, model, { ...base, seconds: { autoencoder: history.seconds } });
+    console.log(`[hvq] ${dir}: error ${base.test.normalizedError.toFixed(4)} (train ${base.test.trainNormalizedError.toFixed(4)})`);
+    return;
+  }
   const train = encodeSet(model, data.train);
   const { bottomPrior, topPrior } = buildPriors(model, kPrior);
   const priorSteps = Number(args['prior-steps']);
   const [kb, kt] = kFit.split(2);
   const bottomFit = await bottomPrior.fit(train.bottom, kb, { steps: priorSteps, batchSize: 32, learningRate: 1e-3, progress: 'lines' }, topPrior ? train.top : undefined);
   const topFit = topPrior ? await topPrior.fit(train.top, kt, { steps: priorSteps, batchSize: 128, learningRate: 1e-3, progress: 'lines' }) : null;
-  const variance = pixelVariance(data.train);
-  const test = encodeSet(model, data.test);
   const bound = hierarchicalBound(model, bottomPrior, topPrior, binarizedTestSet(data.test));
   const total = bound.reconstruction.map((r, i) => r + bound.top[i] + bound.bottom[i]);
   const record = {
-    experiment: 'hvq', command: `npm run train:hvq -- ${process.argv.slice(2).join(' ')}`, backend, dataset: args.dataset, levels, seed: Number(args.seed),
-    steps, epochs: (steps * 128) / data.train.n, learningRate: Number(args.lr), priorSteps, bits: model.bits,
+    ...base, priorSteps,
     seconds: { autoencoder: history.seconds, bottomPrior: bottomFit.seconds, topPrior: topFit?.seconds ?? 0 },
-    losses: history.losses.filter((_, i) => i % 50 === 0), restarts: history.restarts,
     priorLosses: { bottom: bottomFit.losses.filter((_, i) => i % 50 === 0), top: topFit?.losses.filter((_, i) => i % 50 === 0) ?? [] },
     test: {
-      normalizedError: normalizedError(model, data.test, variance), trainNormalizedError: normalizedError(model, { ...data.train, n: 10000 }, variance),
-      pixelVariance: variance,
-      usage: { bottom: usage(test.bottom, model.config.bottomCodebook), top: topPrior ? usage(test.top, model.config.topCodebook) : null },
+      ...base.test,
       bound: { total: meanAndStderr(total), reconstruction: meanAndStderr(bound.reconstruction), top: meanAndStderr(bound.top), bottom: meanAndStderr(bound.bottom) },
       perImageBound: Array.from(total, (v) => Math.round(v * 1000) / 1000),
     },
   };
-  const dir = path.join(args.out, `${args.dataset}-${levels}-level`);
   saveHvqRun(dir, { model, bottomPrior, topPrior }, record);
   console.log(`[hvq] ${dir}: error ${record.test.normalizedError.toFixed(4)} (train ${record.test.trainNormalizedError.toFixed(4)}), bound ${record.test.bound.total.mean.toFixed(2)} nats `
     + `(rec ${record.test.bound.reconstruction.mean.toFixed(2)}, top ${record.test.bound.top.mean.toFixed(2)}, bottom ${record.test.bound.bottom.mean.toFixed(2)}), `
     + `codes used ${record.test.usage.bottom.used}/${record.test.usage.bottom.of}${record.test.usage.top ? ` and ${record.test.usage.top.used}/${record.test.usage.top.of}` : ''}`);
-}
-
-/** A model trained on grey images: its reconstruction error and code usage only (its codes were never fitted to binary digits). */
-function greyRun(args: Record<string, string>, model: HierarchicalVqVae, data: ImageDataset, history: VqHistory, backend: string): void {
-  const variance = pixelVariance(data.train);
-  const test = encodeSet(model, data.test);
-  const record = {
-    experiment: 'hvq', command: `npm run train:hvq -- ${process.argv.slice(2).join(' ')}`, backend, dataset: args.dataset, levels: model.top ? 2 : 1,
-    inputs: 'grey', seed: Number(args.seed), steps: Number(args.steps), epochs: (Number(args.steps) * 128) / data.train.n, learningRate: Number(args.lr),
-    bits: model.bits, seconds: { autoencoder: history.seconds }, losses: history.losses.filter((_, i) => i % 50 === 0), restarts: history.restarts,
-    test: {
-      normalizedError: normalizedError(model, data.test, variance), trainNormalizedError: normalizedError(model, { ...data.train, n: 10000 }, variance),
-      pixelVariance: variance,
-      usage: { bottom: usage(test.bottom, model.config.bottomCodebook), top: model.top ? usage(test.top, model.config.topCodebook) : null },
-    },
-  };
-  const dir = path.join(args.out, `${args.dataset}-${record.levels}-level-grey`);
-  saveHvqModel(dir, model, record);
-  console.log(`[hvq] ${dir}: error ${record.test.normalizedError.toFixed(4)} (train ${record.test.trainNormalizedError.toFixed(4)})`);
 }
 
 async function vaeGan(args: Record<string, string>): Promise<void> {

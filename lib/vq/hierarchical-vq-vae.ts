@@ -49,7 +49,10 @@ export interface HierarchicalCodes {
 }
 
 export interface HierarchicalTerms {
-  /** log p(x | z) per image, [batch]. */
+  /**
+   * The Bernoulli log-likelihood sum_i x_i log p_i + (1 - x_i) log(1 - p_i) per image, [batch]: log p(x | z) when x is
+   * binary; on grey x it is minus the cross-entropy to the grey values (the loss the Keras-style training uses).
+   */
   reconstruction: tf.Tensor1D;
   /** Commitment losses per image, summed over each level's positions. */
   commitment: tf.Scalar;
