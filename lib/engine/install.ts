@@ -12,6 +12,9 @@ import { installHeapMatMul } from './wasm-matmul';
 import { installHeapBinary } from './wasm-binary';
 import { installHeapUnary } from './wasm-unary';
 import { installSharedIdentity } from './wasm-identity';
+import { installHeapPieces } from './wasm-pieces';
+import { installHeapTile } from './wasm-tile';
+import { installHeapReverse } from './wasm-reverse';
 
 /** The tfjs version whose wasm backend the engine's kernels replace (its heap layout and kernel names). */
 export const ENGINE_TFJS_VERSION = '4.22.0';
@@ -20,7 +23,8 @@ export const ENGINE_TFJS_VERSION = '4.22.0';
 export const ENGINE_KERNELS: [string, () => void][] = [
   ['Slice', installHeapSlice], ['Transpose', installHeapTranspose], ['column sum', installHeapColumnSum],
   ['Concat', installHeapConcat], ['MatMul', installHeapMatMul], ['binary element-wise', installHeapBinary],
-  ['unary element-wise', installHeapUnary], ['Identity', installSharedIdentity],
+  ['unary element-wise', installHeapUnary], ['Identity', installSharedIdentity], ['Unpack and SplitV', installHeapPieces],
+  ['Tile', installHeapTile], ['Reverse', installHeapReverse],
 ];
 
 /** Installs every engine kernel on the registered tfjs-backend-wasm of version `wasmVersion`. */

@@ -4,6 +4,12 @@ import * as tf from '../core/tf';
 
 const replaced = new Set<string>();
 
+/** Calls that ran our kernel rather than falling back, by kernel name (tests check that the path is taken). */
+export const ourKernelCalls: Record<string, number> = {};
+
+/** Counts one call of our kernel `name`. */
+export const countOurCall = (name: string): void => { ourKernelCalls[name] = (ourKernelCalls[name] ?? 0) + 1; };
+
 /**
  * Registers `ours(original)` as the wasm backend's kernel `name`, keeping tfjs's setup and disposal;
  * `original` runs tfjs's kernel. Once per kernel name (later calls do nothing), and nothing where the
