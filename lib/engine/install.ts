@@ -15,6 +15,7 @@ import { installSharedIdentity } from './wasm-identity';
 import { installHeapPieces } from './wasm-pieces';
 import { installHeapTile } from './wasm-tile';
 import { installHeapReverse } from './wasm-reverse';
+import { installHeapGather } from './wasm-gather';
 
 /** The tfjs version whose wasm backend the engine's kernels replace (its heap layout and kernel names). */
 export const ENGINE_TFJS_VERSION = '4.22.0';
@@ -24,7 +25,7 @@ export const ENGINE_KERNELS: [string, () => void][] = [
   ['Slice', installHeapSlice], ['Transpose', installHeapTranspose], ['column sum', installHeapColumnSum],
   ['Concat', installHeapConcat], ['MatMul', installHeapMatMul], ['binary element-wise', installHeapBinary],
   ['unary element-wise', installHeapUnary], ['Identity', installSharedIdentity], ['Unpack and SplitV', installHeapPieces],
-  ['Tile', installHeapTile], ['Reverse', installHeapReverse],
+  ['Tile', installHeapTile], ['Reverse', installHeapReverse], ['GatherV2', installHeapGather],
 ];
 
 /** Installs every engine kernel on the registered tfjs-backend-wasm of version `wasmVersion`. */

@@ -1,4 +1,4 @@
-// The engine's Tile, Reverse, Unpack and SplitV kernels move exactly the values tfjs's own move.
+// The engine's Tile, Reverse, Unpack, SplitV and GatherV2 kernels move exactly the values tfjs's own move.
 import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
@@ -52,13 +52,13 @@ describe.skipIf(!ENGINE)('the engine kernels against tfjs on the cpu backend', (
    * Runs f on the wasm and on the cpu backend: the same shapes, dtypes and values bit for bit, and the
    * same gradient of a weighted sum to 1e-6 (its reductions may add in another order); no tensor left.
    */
-  async function sameOnCpu(shape: number[], f: (x: tf.Tensor) => tf.Tensor | tf.Tensor[], dtype: 'float32' | 'int32' = 'float32') {
+  async function sameOnCpu(shape: number[], f: (x: tf.Tensor) => tf.Tensor | tf.Tensor[], dtype: 'float32' | 'int32' = 'float32', withGradient = true) {
     const values = Float32Array.from({ length: size(shape) }, (_, i) => (dtype === 'int32' ? i - 7 : Math.sin(i)));
     const run = () => {
       const x = tf.tensor(values, shape, dtype);
       const ys = [f(x)].flat();
       const out = { shapes: ys.map((y) => `${y.dtype} [${y.shape}]`), values: ys.map((y) => y.dataSync()), grad: new Float32Array(0) };
-      if (dtype === 'float32') {
+      if (dtype === 'float32' && withGradient) {
         const weighted = (v: tf.Tensor) => tf.addN([f(v)].flat().map((y, i) => tf.sum(tf.mul(y, tf.sin(tf.add(tf.range(0, y.size).reshape(y.shape), i))))));
         const g = tf.grad(weighted)(x);
         out.grad = g.dataSync() as Float32Array;
@@ -79,7 +79,7 @@ describe.skipIf(!ENGINE)('the engine kernels against tfjs on the cpu backend', (
     expect(wasm.grad.findIndex((e, j) => !(Math.abs(e - cpu.grad[j]) <= 1e-6 * (1 + Math.abs(cpu.grad[j])))), 'first gradient entry that differs').toBe(-1);
   }
 
-  it('tile, reverse, unstack and split give tfjs cpu values and gradients, bit for bit, without leaking', async () => {
+  it('tile, reverse, unstack, split and gather give tfjs cpu values and gradients, bit for bit, without leaking', async () => {
     expect(await initBackend({ quiet: true })).toBe('wasm');
     await sameOnCpu([20, 28, 28], (x) => tf.tile(x, [3, 1, 1])); // the sequence models' particles
     await sameOnCpu([5, 3, 40], (x) => tf.tile(x, [2, 3, 2])); // long rows repeated in place
@@ -94,8 +94,19 @@ describe.skipIf(!ENGINE)('the engine kernels against tfjs on the cpu backend', (
     await sameOnCpu([100, 128], (x) => tf.split(x, 2, 1)); // a gate's two halves
     await sameOnCpu([4, 30, 5], (x) => tf.split(x, [7, 20, 3], 1));
     await sameOnCpu([8, 6], (x) => tf.split(x, [5, 3], 0), 'int32');
+    const rows = tf.tensor1d([5, 0, 5, 99, 42], 'int32'), grid = tf.tensor2d([[9, 0], [3, 3]], undefined, 'int32');
+    const columns = tf.tensor1d([6, 1], 'int32');
+    // (gather's gradient needs UnsortedSegmentSum, which tfjs's wasm backend does not have)
+    await sameOnCpu([100, 40], (x) => tf.gather(x, rows), 'float32', false); // a batch of rows, one of them twice
+    await sameOnCpu([3, 10, 4], (x) => tf.gather(x, grid, 1), 'float32', false);
+    await sameOnCpu([6, 7], (x) => tf.gather(x, columns, 1), 'int32');
+    tf.dispose([rows, grid, columns]);
+    const x = tf.ones([4, 3]);
+    const bad = tf.tensor1d([1, 4], 'int32');
+    expect(() => tf.gather(x, bad)).toThrow('GatherV2: the index value 4 is not in [0, 3]');
+    tf.dispose([x, bad]);
     // every case ran our kernel on wasm, not tfjs's (the gradients call some of them again)
-    for (const [kernel, cases] of [[tf.Tile, 4], [tf.Reverse, 3], [tf.Unpack, 3], [tf.SplitV, 3]] as const) {
+    for (const [kernel, cases] of [[tf.Tile, 4], [tf.Reverse, 3], [tf.Unpack, 3], [tf.SplitV, 3], [tf.GatherV2, 3]] as const) {
       expect(ourKernelCalls[kernel], `calls of our ${kernel}`).toBeGreaterThanOrEqual(cases);
     }
   });
