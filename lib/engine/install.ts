@@ -16,6 +16,7 @@ import { installHeapPieces } from './wasm-pieces';
 import { installHeapTile } from './wasm-tile';
 import { installHeapReverse } from './wasm-reverse';
 import { installHeapGather } from './wasm-gather';
+import { installHeapCompare } from './wasm-compare';
 
 /** The tfjs version whose wasm backend the engine's kernels replace (its heap layout and kernel names). */
 export const ENGINE_TFJS_VERSION = '4.22.0';
@@ -26,6 +27,7 @@ export const ENGINE_KERNELS: [string, () => void][] = [
   ['Concat', installHeapConcat], ['MatMul', installHeapMatMul], ['binary element-wise', installHeapBinary],
   ['unary element-wise', installHeapUnary], ['Identity', installSharedIdentity], ['Unpack and SplitV', installHeapPieces],
   ['Tile', installHeapTile], ['Reverse', installHeapReverse], ['GatherV2', installHeapGather],
+  ['comparisons', installHeapCompare],
 ];
 
 /** Installs every engine kernel on the registered tfjs-backend-wasm of version `wasmVersion`. */
