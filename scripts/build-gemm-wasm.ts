@@ -64,10 +64,10 @@ async function main(): Promise<void> {
   const root = path.join(__dirname, '..', '..', 'lib');
   for (const [out, text] of [
     [
-      path.join(root, 'linalg', 'gemm-binary.ts'),
+      path.join(root, 'engine', 'gemm-binary.ts'),
       binaryModuleText(await assembleGemm(true), await assembleGemm(false)),
     ],
-    [path.join(root, 'core', 'heap-binary.ts'), await heapBinaryText()],
+    [path.join(root, 'engine', 'heap-binary.ts'), await heapBinaryText()],
   ]) {
     fs.writeFileSync(out, text);
     console.log(`wrote ${out} (${text.length} characters)`);

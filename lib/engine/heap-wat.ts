@@ -258,12 +258,6 @@ function binaryFunc(name: string, op: string, swapped: boolean): string {
       (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))`)})`;
 }
 
-/** f32x4 constant with the same value in every lane. */
-const c4 = (x: number) => `(v128.const f32x4 ${x} ${x} ${x} ${x})`;
-/** Horner's rule in f32x4 for coefficients from the highest power down, in the local `z`. */
-const horner = (coefficients: number[], z: string) => coefficients.slice(1).reduce(
-  (acc, c) => `(f32x4.add (f32x4.mul ${acc} (local.get ${z})) ${c4(c)})`, c4(coefficients[0]));
-
 /**
  * Element-wise exp, tanh and softplus, four values at a time (tfjs's wasm kernels call the C
  * library once per value: 7, 14 and 16 ns per value here). exp is Cephes' expf: n = round(x / ln 2)
@@ -274,50 +268,74 @@ const horner = (coefficients: number[], z: string) => coefficients.slice(1).redu
  * log1p(u) for u in (0, 1] is 2 atanh(s) with s = u / (2 + u), a series in s^2 that keeps its
  * relative accuracy for small u. NaN stays NaN (pmin and pmax keep their first operand).
  * Each export is f(x, out, n) on n float32 values; the last n % 4 go one at a time through the
- * same vector code.
+ * same vector code. The formulas are written inline in each loop, with their constants in locals
+ * set once before it: V8 builds a v128.const afresh wherever it appears (a few instructions each),
+ * and it does not inline calls, so a per-vector function with its constants inside ran 2-3 times
+ * slower.
  */
 function unaryFuncs(): string {
-  const exp4 = `
-  (func $exp4 (param $x v128) (result v128) (local $n v128) (local $r v128) (local $z v128) (local $p v128) (local $k v128) (local $half v128)
-    ;; beyond these, exp is infinite or zero in float32 anyway
-    (local.set $x (f32x4.pmax (f32x4.pmin (local.get $x) ${c4(89)}) ${c4(-104)}))
-    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) ${c4(1.44269504088896341)})))
-    (local.set $r (f32x4.sub (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) ${c4(0.693359375)}))
-                             (f32x4.mul (local.get $n) ${c4(-2.12194440e-4)})))
-    (local.set $z (f32x4.mul (local.get $r) (local.get $r)))
-    (local.set $p (f32x4.add (f32x4.add (f32x4.mul ${horner([1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1], '$r')} (local.get $z))
-                                        (local.get $r)) ${c4(1)}))
-    ;; 2^n as 2^(n >> 1) 2^(n - (n >> 1)): each factor's exponent stays in range
-    (local.set $k (i32x4.trunc_sat_f32x4_s (local.get $n)))
-    (local.set $half (i32x4.shr_s (local.get $k) (i32.const 1)))
-    (f32x4.mul (f32x4.mul (local.get $p) (i32x4.shl (i32x4.add (local.get $half) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
-               (i32x4.shl (i32x4.add (i32x4.sub (local.get $k) (local.get $half)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))`;
-  const tanh4 = `
-  (func $tanh4 (param $x v128) (result v128) (local $a v128) (local $z v128) (local $small v128) (local $large v128)
-    (local.set $a (f32x4.abs (local.get $x)))
-    (local.set $z (f32x4.mul (local.get $x) (local.get $x)))
-    (local.set $small (f32x4.add (f32x4.mul (f32x4.mul ${horner([-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1], '$z')} (local.get $z)) (local.get $x)) (local.get $x)))
-    (local.set $large (f32x4.sub ${c4(1)} (f32x4.div ${c4(2)} (f32x4.add (call $exp4 (f32x4.add (local.get $a) (local.get $a))) ${c4(1)}))))
-    ;; tanh is odd: the magnitude of the branch that applies, with x's sign bit (so tanh(-0) = -0)
-    (v128.or (f32x4.abs (v128.bitselect (local.get $small) (local.get $large) (f32x4.lt (local.get $a) ${c4(0.625)})))
-             (v128.and (local.get $x) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))`;
-  const softplus4 = `
-  (func $softplus4 (param $x v128) (result v128) (local $u v128) (local $s v128) (local $z v128)
-    (local.set $u (call $exp4 (f32x4.neg (f32x4.abs (local.get $x)))))
-    (local.set $s (f32x4.div (local.get $u) (f32x4.add (local.get $u) ${c4(2)})))
-    (local.set $z (f32x4.mul (local.get $s) (local.get $s)))
-    (f32x4.add (f32x4.pmax (local.get $x) ${c4(0)})
-               (f32x4.mul (f32x4.add (local.get $s) (local.get $s)) ${horner([1 / 13, 1 / 11, 1 / 9, 1 / 7, 1 / 5, 1 / 3, 1], '$z')})))`;
-  const loop = (name: string) => `
-  (func (export "${name}") (param $x i32) (param $out i32) (param $n i32) (local $at i32) (local $end i32) (local $vectorEnd i32)
-    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+  /** One exported loop; `body` writes the result of the input local $in to local $res, naming constants through k4 and i4. */
+  const loop = (name: string, body: (k4: (x: number) => string, i4: (x: number) => string) => string) => {
+    const constants = new Map<string, string>(); // WAT constant -> the local that holds it
+    const hoist = (text: string) => {
+      if (!constants.has(text)) constants.set(text, `$k${constants.size}`);
+      return `(local.get ${constants.get(text)})`;
+    };
+    const code = body((x) => hoist(`(v128.const f32x4 ${x} ${x} ${x} ${x})`), (x) => hoist(`(v128.const i32x4 ${x} ${x} ${x} ${x})`));
+    const locals = ['in', 'res', 't', 'n', 'r', 'z', 'p', 'k', 'half', 'ex', 'e', 'a', 'w', 'small', 'large', 's'];
+    return `
+  (func (export "${name}") (param $x i32) (param $out i32) (param $n_ i32) (local $at i32) (local $end i32) (local $vectorEnd i32)
+    ${[...locals.map((l) => `$${l}`), ...constants.values()].map((l) => `(local ${l} v128)`).join(' ')}
+    ${[...constants].map(([text, local]) => `(local.set ${local} ${text})`).join('\n    ')}
+    (local.set $end (i32.shl (local.get $n_) (i32.const 2)))
     (local.set $vectorEnd (i32.and (local.get $end) (i32.const -16)))
     ${countedLoop('vectors', 'at', '(local.get $vectorEnd)', 16, `
-      (v128.store (i32.add (local.get $out) (local.get $at)) (call $${name}4 (v128.load (i32.add (local.get $x) (local.get $at)))))`)}
+      (local.set $in (v128.load (i32.add (local.get $x) (local.get $at))))${code}
+      (v128.store (i32.add (local.get $out) (local.get $at)) (local.get $res))`)}
     ${countedLoop('tail', 'at', '(local.get $end)', 4, `
-      (f32.store (i32.add (local.get $out) (local.get $at))
-        (f32x4.extract_lane 0 (call $${name}4 (f32x4.splat (f32.load (i32.add (local.get $x) (local.get $at)))))))`)})`;
-  return `${exp4}${tanh4}${softplus4}${loop('exp')}${loop('tanh')}${loop('softplus')}`;
+      (local.set $in (f32x4.splat (f32.load (i32.add (local.get $x) (local.get $at)))))${code}
+      (f32.store (i32.add (local.get $out) (local.get $at)) (f32x4.extract_lane 0 (local.get $res)))`)})`;
+  };
+  /** Horner's rule in f32x4 for coefficients from the highest power down, in the local `z`. */
+  const horner = (k4: (x: number) => string, coefficients: number[], z: string) => coefficients.slice(1).reduce(
+    (acc, c) => `(f32x4.add (f32x4.mul ${acc} (local.get ${z})) ${k4(c)})`, k4(coefficients[0]));
+  /** exp of local $ex into local $e. */
+  const exp = (k4: (x: number) => string, i4: (x: number) => string) => `
+      ;; beyond these, exp is infinite or zero in float32 anyway
+      (local.set $ex (f32x4.pmax (f32x4.pmin (local.get $ex) ${k4(89)}) ${k4(-104)}))
+      ;; n = round(x / ln 2), ties to even, by adding and taking away 1.5 2^23 (exact for |n| < 2^22), and
+      ;; the integer n from the same sum's bits: cheaper than f32x4.nearest and i32x4.trunc_sat on x86
+      (local.set $t (f32x4.add (f32x4.mul (local.get $ex) ${k4(1.44269504088896341)}) ${k4(12582912)}))
+      (local.set $n (f32x4.sub (local.get $t) ${k4(12582912)}))
+      (local.set $r (f32x4.sub (f32x4.sub (local.get $ex) (f32x4.mul (local.get $n) ${k4(0.693359375)}))
+                               (f32x4.mul (local.get $n) ${k4(-2.12194440e-4)})))
+      (local.set $z (f32x4.mul (local.get $r) (local.get $r)))
+      (local.set $p (f32x4.add (f32x4.add (f32x4.mul ${horner(k4, [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1], '$r')} (local.get $z))
+                                          (local.get $r)) ${k4(1)}))
+      ;; 2^n as 2^(n >> 1) 2^(n - (n >> 1)): each factor's exponent stays in range
+      (local.set $k (i32x4.sub (local.get $t) ${i4(0x4b400000)}))
+      (local.set $half (i32x4.shr_s (local.get $k) (i32.const 1)))
+      (local.set $e (f32x4.mul (f32x4.mul (local.get $p) (i32x4.shl (i32x4.add (local.get $half) ${i4(127)}) (i32.const 23)))
+                               (i32x4.shl (i32x4.add (i32x4.sub (local.get $k) (local.get $half)) ${i4(127)}) (i32.const 23))))`;
+  const expLoop = loop('exp', (k4, i4) => `
+      (local.set $ex (local.get $in))${exp(k4, i4)}
+      (local.set $res (local.get $e))`);
+  const tanhLoop = loop('tanh', (k4, i4) => `
+      (local.set $a (f32x4.abs (local.get $in)))
+      (local.set $w (f32x4.mul (local.get $in) (local.get $in)))
+      (local.set $small (f32x4.add (f32x4.mul (f32x4.mul ${horner(k4, [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1], '$w')} (local.get $w)) (local.get $in)) (local.get $in)))
+      (local.set $ex (f32x4.add (local.get $a) (local.get $a)))${exp(k4, i4)}
+      (local.set $large (f32x4.sub ${k4(1)} (f32x4.div ${k4(2)} (f32x4.add (local.get $e) ${k4(1)}))))
+      ;; tanh is odd: the magnitude of the branch that applies, with x's sign bit (so tanh(-0) = -0)
+      (local.set $res (v128.or (f32x4.abs (v128.bitselect (local.get $small) (local.get $large) (f32x4.lt (local.get $a) ${k4(0.625)})))
+                               (v128.and (local.get $in) ${i4(0x80000000)})))`);
+  const softplusLoop = loop('softplus', (k4, i4) => `
+      (local.set $ex (f32x4.neg (f32x4.abs (local.get $in))))${exp(k4, i4)}
+      (local.set $s (f32x4.div (local.get $e) (f32x4.add (local.get $e) ${k4(2)})))
+      (local.set $w (f32x4.mul (local.get $s) (local.get $s)))
+      (local.set $res (f32x4.add (f32x4.pmax (local.get $in) ${k4(0)})
+                                 (f32x4.mul (f32x4.add (local.get $s) (local.get $s)) ${horner(k4, [1 / 13, 1 / 11, 1 / 9, 1 / 7, 1 / 5, 1 / 3, 1], '$w')})))`);
+  return `${expLoop}${tanhLoop}${softplusLoop}`;
 }
 /**
  * WAT source of the module, importing env.memory (shared, up to 4 GiB, when tfjs is the threaded
