@@ -34,3 +34,16 @@ export function values(t: tf.Tensor): number[] {
 
 /** False under VI_ENGINE=stock: tests of the engine's own kernels then do not apply, and are skipped. */
 export const ENGINE = process.env.VI_ENGINE !== 'stock';
+
+/** Runs `run` on the wasm backend, which must leave no tensor behind, then on the cpu backend, and returns both results. */
+export async function onWasmAndCpu<T>(run: () => T): Promise<{ wasm: T; cpu: T }> {
+  const before = tf.memory().numTensors;
+  const wasm = run();
+  expect(tf.memory().numTensors, 'tensors left on wasm').toBe(before);
+  await tf.setBackend('cpu');
+  try {
+    return { wasm, cpu: run() };
+  } finally {
+    await tf.setBackend('wasm');
+  }
+}

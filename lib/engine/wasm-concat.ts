@@ -9,9 +9,7 @@
 import * as tf from '../core/tf';
 import { WasmBackendLike } from './tensor-io';
 import { replaceWasmKernel } from './wasm-kernels';
-
-/** Runs shorter than this are copied value by value rather than through a new view. */
-const SHORT_RUN = 16;
+import { copyRun } from './rows';
 
 /**
  * out = the inputs joined row by row: row b of the output is row b of each input in turn, input i
@@ -23,9 +21,7 @@ export function joinRows(inputs: tf.TypedArray[], runs: number[], rows: number, 
     for (let i = 0; i < inputs.length; i++) {
       const run = runs[i];
       const x = inputs[i];
-      const from = b * run;
-      if (run < SHORT_RUN) for (let k = 0; k < run; k++) out[o + k] = x[from + k];
-      else out.set(x.subarray(from, from + run), o);
+      copyRun(x, b * run, out, o, run);
       o += run;
     }
   }

@@ -8,9 +8,7 @@
 import * as tf from '../core/tf';
 import { WasmBackendLike } from './tensor-io';
 import { countOurCall, replaceWasmKernel } from './wasm-kernels';
-
-/** Runs shorter than this are copied value by value rather than through a new view. */
-const SHORT_RUN = 16;
+import { copyRun } from './rows';
 
 /**
  * out[o, i, s] = x[o, indices[i], s] for x viewed as [outer, axisSize, slice]: the slices after the
@@ -21,9 +19,7 @@ export function gatherSlices(x: tf.TypedArray, outer: number, axisSize: number, 
   for (let b = 0; b < outer; b++) {
     const base = b * axisSize * slice;
     for (let i = 0; i < indices.length; i++, o += slice) {
-      const from = base + indices[i] * slice;
-      if (slice < SHORT_RUN) for (let k = 0; k < slice; k++) out[o + k] = x[from + k];
-      else out.set(x.subarray(from, from + slice), o);
+      copyRun(x, base + indices[i] * slice, out, o, slice);
     }
   }
 }

@@ -8,9 +8,7 @@
 import * as tf from '../core/tf';
 import { WasmBackendLike } from './tensor-io';
 import { countOurCall, replaceWasmKernel } from './wasm-kernels';
-
-/** Runs shorter than this are copied value by value rather than through a new view. */
-const SHORT_RUN = 16;
+import { copyRun, forEachRow } from './rows';
 
 /** out = x (of `shape`) with the order of every axis in `axes` reversed, row-major. */
 export function reverseRows(x: tf.TypedArray, shape: number[], axes: number[], out: tf.TypedArray): void {
@@ -19,19 +17,13 @@ export function reverseRows(x: tf.TypedArray, shape: number[], axes: number[], o
   const flipped = shape.map((_, a) => axes.includes(a));
   const strides = tf.util.computeStrides(shape);
   const run = shape[rank - 1];
-  const index = new Array<number>(rank - 1).fill(0);
-  let o = 0;
-  for (;;) {
+  forEachRow(shape.slice(0, -1), (index, row) => {
     let from = 0;
     for (let a = 0; a < rank - 1; a++) from += (flipped[a] ? shape[a] - 1 - index[a] : index[a]) * strides[a];
-    if (flipped[rank - 1]) for (let i = 0; i < run; i++) out[o + i] = x[from + run - 1 - i];
-    else if (run < SHORT_RUN) for (let i = 0; i < run; i++) out[o + i] = x[from + i];
-    else out.set(x.subarray(from, from + run), o);
-    o += run;
-    let a = rank - 2;
-    while (a >= 0 && ++index[a] === shape[a]) index[a--] = 0;
-    if (a < 0) return;
-  }
+    const to = row * run;
+    if (flipped[rank - 1]) for (let i = 0; i < run; i++) out[to + i] = x[from + run - 1 - i];
+    else copyRun(x, from, out, to, run);
+  });
 }
 
 /** Replaces the wasm Reverse kernel by ours for float32 and int32 tensors of rank 1 and up. Idempotent. */

@@ -7,6 +7,7 @@
 import * as tf from '../core/tf';
 import { WasmBackendLike } from './tensor-io';
 import { replaceWasmKernel } from './wasm-kernels';
+import { copyRun, forEachRow } from './rows';
 
 type Info = tf.TensorInfo;
 
@@ -16,19 +17,11 @@ export function copySlice(x: tf.TypedArray, shape: number[], begin: number[], si
   if (rank === 0 || size.some((s) => s === 0)) return;
   const strides = tf.util.computeStrides(shape);
   const run = size[rank - 1];
-  const outer = size.slice(0, rank - 1);
-  const index = new Array<number>(rank - 1).fill(0); // position among the outer axes of the slice
-  let outOffset = 0;
-  for (;;) {
+  forEachRow(size.slice(0, -1), (index, row) => {
     let from = begin[rank - 1];
     for (let a = 0; a < rank - 1; a++) from += (begin[a] + index[a]) * strides[a];
-    if (run < 16) for (let i = 0; i < run; i++) out[outOffset + i] = x[from + i];
-    else out.set(x.subarray(from, from + run), outOffset);
-    outOffset += run;
-    let a = rank - 2; // odometer over the outer axes
-    while (a >= 0 && ++index[a] === outer[a]) index[a--] = 0;
-    if (a < 0) return;
-  }
+    copyRun(x, from, out, row * run, run);
+  });
 }
 
 /** Replaces the wasm Slice kernel by the in-place one (strings keep the original). Idempotent. */

@@ -8,9 +8,7 @@
 import * as tf from '../core/tf';
 import { WasmBackendLike } from './tensor-io';
 import { countOurCall, replaceWasmKernel } from './wasm-kernels';
-
-/** Runs shorter than this are copied value by value rather than through a new view. */
-const SHORT_RUN = 16;
+import { copyRun, forEachRow } from './rows';
 
 /** out = x (of `shape`) repeated reps[a] times along each axis a, row-major. */
 export function tileRows(x: tf.TypedArray, shape: number[], reps: number[], out: tf.TypedArray): void {
@@ -18,20 +16,12 @@ export function tileRows(x: tf.TypedArray, shape: number[], reps: number[], out:
   const outShape = shape.map((d, a) => d * reps[a]);
   if (outShape.some((d) => d === 0)) return;
   const strides = tf.util.computeStrides(shape);
-  const run = shape[rank - 1];
-  const index = new Array<number>(rank - 1).fill(0); // position among the output's outer axes
-  let o = 0;
-  for (;;) {
+  const run = shape[rank - 1], repeats = reps[rank - 1];
+  forEachRow(outShape.slice(0, -1), (index, row) => {
     let from = 0;
     for (let a = 0; a < rank - 1; a++) from += (index[a] % shape[a]) * strides[a];
-    for (let r = 0; r < reps[rank - 1]; r++, o += run) {
-      if (run < SHORT_RUN) for (let i = 0; i < run; i++) out[o + i] = x[from + i];
-      else out.set(x.subarray(from, from + run), o);
-    }
-    let a = rank - 2; // odometer over the outer axes
-    while (a >= 0 && ++index[a] === outShape[a]) index[a--] = 0;
-    if (a < 0) return;
-  }
+    for (let r = 0, to = row * run * repeats; r < repeats; r++, to += run) copyRun(x, from, out, to, run);
+  });
 }
 
 /** Replaces the wasm Tile kernel by ours for float32 and int32 tensors of rank 1 and up. Idempotent. */

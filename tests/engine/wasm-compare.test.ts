@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
 import { initBackend } from '../../lib/core/backend';
 import { ourKernelCalls } from '../../lib/engine/wasm-kernels';
-import { ENGINE } from '../helpers';
+import { ENGINE, onWasmAndCpu } from '../helpers';
 
 const COMPARISONS: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
   [tf.Less, tf.less], [tf.Greater, tf.greater], [tf.LessEqual, tf.lessEqual],
@@ -35,12 +35,7 @@ describe.skipIf(!ENGINE)('comparison kernels on wasm', () => {
             tf.dispose([a, b, y]);
             return out;
           };
-          const count = tf.memory().numTensors;
-          const wasm = run();
-          expect(tf.memory().numTensors, 'tensors left').toBe(count);
-          await tf.setBackend('cpu');
-          const cpu = run();
-          await tf.setBackend('wasm');
+          const { wasm, cpu } = await onWasmAndCpu(run);
           expect(wasm, `${name} of ${dtype} [${sa}] and [${sb}]`).toEqual(cpu);
         }
       }

@@ -6,7 +6,7 @@ import { initBackend } from '../../lib/core/backend';
 import { tileRows } from '../../lib/engine/wasm-tile';
 import { reverseRows } from '../../lib/engine/wasm-reverse';
 import { ourKernelCalls } from '../../lib/engine/wasm-kernels';
-import { ENGINE } from '../helpers';
+import { ENGINE, onWasmAndCpu } from '../helpers';
 
 /** Row-major coordinates of flat index `flat` in `shape`. */
 function coordinates(flat: number, shape: number[]): number[] {
@@ -67,12 +67,7 @@ describe.skipIf(!ENGINE)('the engine kernels against tfjs on the cpu backend', (
       tf.dispose([x, ...ys]);
       return out;
     };
-    const before = tf.memory().numTensors;
-    const wasm = run();
-    expect(tf.memory().numTensors, 'tensors left on wasm').toBe(before);
-    await tf.setBackend('cpu');
-    const cpu = run();
-    await tf.setBackend('wasm');
+    const { wasm, cpu } = await onWasmAndCpu(run);
     expect(wasm.shapes).toEqual(cpu.shapes);
     // first differing value, not a diff of arrays of 100,000 values
     wasm.values.forEach((v, i) => expect(v.findIndex((e, j) => !Object.is(e, cpu.values[i][j])), `output ${i}: first value that differs`).toBe(-1));
