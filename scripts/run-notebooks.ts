@@ -8,12 +8,15 @@
 //              (scripts/execute_notebook.py)
 //   --seeds    run every notebook once per seed (VI_SEED) and write build/claims.html from the
 //              executed notebooks of every seed (build/ and build/seeds/S/)
+//   --profile-kernels true   time every tfjs kernel the lecture calls (scripts/kernel-profile.ts)
+//              and print the slowest, with build/profiles/NAME.json
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from './args';
 import { buildBook } from './build-book';
 import { seedRunsFromBuild, writeClaimsReport } from './claims-report';
+import { KernelProfile, profileLines } from './kernel-profile';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PY = '/usr/bin/python3';
@@ -44,11 +47,17 @@ function selected(only: string): string[] {
 /** Runs one notebook (and the reader's passes when reseed is given); returns its record. */
 export function runNotebook(
   file: string,
-  o: { seed: number; reseed?: number; timeout: number; out: string },
+  o: { seed: number; reseed?: number; timeout: number; out: string; profile?: boolean },
 ): RunRecord {
   const name = file.replace(/\.ipynb$/, '');
+  const profilePrefix = path.join(o.out, 'profiles', `${name}-kernel`);
+  if (o.profile) fs.mkdirSync(path.dirname(profilePrefix), { recursive: true });
   const env = {
     ...process.env,
+    ...(o.profile ? {
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(ROOT, 'dist/scripts/kernel-profile.js')}`.trim(),
+      VI_KERNEL_PROFILE: profilePrefix,
+    } : {}),
     VI_SEED: String(o.seed),
     PYTHONWARNINGS: 'ignore',
     JUPYTER_PATH: path.join(ROOT, '.jupyter/share/jupyter'),
@@ -76,6 +85,7 @@ export function runNotebook(
   } catch {
     console.error(`[lectures] ${file}: the driver printed no summary:\n${run.stdout}`);
   }
+  if (o.profile) reportProfile(name, profilePrefix);
   return {
     name,
     seed: o.seed,
@@ -87,8 +97,23 @@ export function runNotebook(
   };
 }
 
+/** Prints the kernel profile the lecture's kernel process wrote, and keeps it as profiles/NAME.json. */
+function reportProfile(name: string, prefix: string): void {
+  const dir = path.dirname(prefix);
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(prefix)}-`)) : [];
+  if (files.length === 0) {
+    console.error(`[lectures] ${name}: no kernel profile was written (is dist/scripts/kernel-profile.js built?)`);
+    return;
+  }
+  // one kernel process per lecture run
+  const profile: KernelProfile = JSON.parse(fs.readFileSync(path.join(dir, files[0]), 'utf8'));
+  files.forEach((f) => fs.rmSync(path.join(dir, f)));
+  fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(profile, null, 1));
+  console.log(`[lectures] ${name}: ${profileLines(profile).join('\n')}`);
+}
+
 function main(): void {
-  const args = parseArgs({ only: '', timeout: '240', reader: '', seeds: '', book: 'true', out: 'build' });
+  const args = parseArgs({ only: '', timeout: '240', reader: '', seeds: '', book: 'true', out: 'build', 'profile-kernels': 'false' });
   // executed notebooks and their records go to --out (another folder keeps a variant run, such as
   // one on stock tfjs, out of the book)
   const build = path.resolve(ROOT, args.out);
@@ -108,7 +133,7 @@ function main(): void {
       console.log(
         `[lectures] running ${file} with SEED = ${seed}${reseed === undefined ? '' : `, then as a reader (SEED = ${reseed}, each cell again)`}`,
       );
-      const record = runNotebook(file, { seed, reseed, timeout: Number(args.timeout), out });
+      const record = runNotebook(file, { seed, reseed, timeout: Number(args.timeout), out, profile: args['profile-kernels'] === 'true' });
       const cells = record.reverseCells;
       const passes = Object.entries(record.seconds)
         .map(([p, t]) => `${p} ${t.toFixed(0)} s`)
