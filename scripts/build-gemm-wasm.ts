@@ -60,14 +60,16 @@ export function binaryModuleText(fused: Uint8Array, unfused: Uint8Array): string
   );
 }
 
+/** Where the binaries go: the files lib/engine imports (tests/engine/heap-kernels.test.ts checks them). */
+export const OUTPUTS = {
+  gemm: path.join(__dirname, '..', '..', 'lib', 'engine', 'gemm-binary.ts'),
+  heap: path.join(__dirname, '..', '..', 'lib', 'engine', 'heap-binary.ts'),
+};
+
 async function main(): Promise<void> {
-  const root = path.join(__dirname, '..', '..', 'lib');
   for (const [out, text] of [
-    [
-      path.join(root, 'engine', 'gemm-binary.ts'),
-      binaryModuleText(await assembleGemm(true), await assembleGemm(false)),
-    ],
-    [path.join(root, 'engine', 'heap-binary.ts'), await heapBinaryText()],
+    [OUTPUTS.gemm, binaryModuleText(await assembleGemm(true), await assembleGemm(false))],
+    [OUTPUTS.heap, await heapBinaryText()],
   ]) {
     fs.writeFileSync(out, text);
     console.log(`wrote ${out} (${text.length} characters)`);

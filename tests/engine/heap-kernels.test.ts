@@ -6,7 +6,7 @@ import * as tf from '../../lib/core/tf';
 import * as committed from '../../lib/engine/heap-binary';
 import { heapKernels } from '../../lib/engine/heap-kernels';
 import { heapTransposeCount } from '../../lib/engine/wasm-transpose';
-import { heapBinaryText } from '../../scripts/build-gemm-wasm';
+import { heapBinaryText, OUTPUTS } from '../../scripts/build-gemm-wasm';
 import { ENGINE } from '../helpers';
 
 /** The transpose by its definition. */
@@ -26,6 +26,8 @@ describe('kernels on the wasm heap', () => {
       `export const HEAP_UNSHARED_FUSED_BASE64 = '${committed.HEAP_UNSHARED_FUSED_BASE64}';`,
       `export const HEAP_UNSHARED_UNFUSED_BASE64 = '${committed.HEAP_UNSHARED_UNFUSED_BASE64}';`,
       ''].join('\n'));
+    // and the build script writes them where the engine imports them from
+    expect(OUTPUTS.heap.endsWith('lib/engine/heap-binary.ts') && OUTPUTS.gemm.endsWith('lib/engine/gemm-binary.ts')).toBe(true);
   });
 
   it.runIf(ENGINE)('are there on wasm and absent elsewhere', async () => {
