@@ -4,7 +4,7 @@
 // driving a lecture in headless Chromium: run all, progress bars updating, figures drawn, one cell
 // run again after the end. Classic Notebook from Debian stands in for JupyterLab.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'child_process';
+import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -18,16 +18,21 @@ const clone = path.join(tmp, 'clone');
 const kernels = path.join(tmp, 'kernels');
 let server: ChildProcess | undefined;
 
-function sh(
-  cmd: string,
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv = process.env,
-): string {
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 10 * 60_000 });
-  if (r.status !== 0)
-    throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
+/**
+ * Runs a command to its end without blocking this worker: npm install takes close to a minute, and a
+ * worker that does not answer vitest for a minute fails the run ("Timeout calling onTaskUpdate").
+ */
+function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 10 * 60_000 });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (status) =>
+      status === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} failed (${status}):\n${out}\n${err}`)));
+  });
 }
 
 function freePort(): Promise<number> {
@@ -53,10 +58,10 @@ async function waitForServer(url: string, ms: number): Promise<void> {
 }
 
 describe("the reader's path", () => {
-  beforeAll(() => {
-    sh('git', ['clone', '-q', process.cwd(), clone], tmp);
-    sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], clone);
-    sh('npm', ['run', 'jupyter', '--', '--no-start', '--prefix', kernels], clone, {
+  beforeAll(async () => {
+    await sh('git', ['clone', '-q', process.cwd(), clone], tmp);
+    await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], clone);
+    await sh('npm', ['run', 'jupyter', '--', '--no-start', '--prefix', kernels], clone, {
       ...process.env,
       VI_PYTHON: PY,
     });
