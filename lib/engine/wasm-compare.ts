@@ -2,8 +2,9 @@
 // the heap, for the broadcasts of wasm-binary.ts (same shapes, a scalar, a row, a column).
 //
 // tfjs-backend-wasm 4.22's comparisons compute every value's broadcast position from its
-// coordinates, about 16 ns per value here: drawing Bernoulli samples (uniform < p) was a twentieth
-// of lecture 2, and the VQ lectures' code matches (codes = k) took 12 ms per call. These loops make
+// coordinates, about 11 ns per value for Less on [5000, 784] (node dist/bench/moves.js with
+// VI_ENGINE=stock): drawing Bernoulli samples (uniform < p) was a twentieth of lecture 2, and the VQ
+// lectures' code matches (codes = k) took 8 ms per call. These loops make
 // one IEEE comparison per value, as tfjs's do (NaN compares false, and unequal), so the booleans
 // are the same. Other dtypes and broadcasts run tfjs's kernel.
 import * as tf from '../core/tf';
