@@ -7,6 +7,9 @@
 //   --sizes       the SBN's layers, e.g. 784,200 or 784,200,200,200 (vae: 784,HIDDEN,LATENT)
 //   --test-images the first N test images scored, with --eval-particles particles
 //   --curve-every the learning curve: log p(x) of the first 500 test images (K = 100) every N epochs
+//   --continue    a run's folder (e.g. data/helmholtz-mnist/vae-k5-784-200-200-50-seed1): its model,
+//                 weights and record are taken up and trained --epochs more (Adam starts afresh), e.g.
+//                 at the next learning rate of Burda et al.'s schedule; written to <name>-<total>-epochs
 // The output layer starts at the training set's pixel marginals (lib/helmholtz/init.ts).
 import * as fs from 'fs';
 import * as path from 'path';
@@ -15,44 +18,58 @@ import { Key } from '../lib/core/random';
 import { loadMnist, pixelRange } from '../lib/data';
 import { binarizedTestSet } from '../lib/vae/train-vae';
 import { saveWeights } from '../lib/nn/weights';
-import { MnistModelSpec, binarizedBatches, buildMnistModel, fitLearner, logMarginalByRows, marginalLogits, meanLogMarginal } from '../lib/helmholtz';
+import { MnistModelSpec, MnistRunRecord, binarizedBatches, buildMnistModel, fitLearner, loadMnistRun, logMarginalByRows, marginalLogits, meanLogMarginal } from '../lib/helmholtz';
+import { SCORING_SEED, scoringProgress } from './helmholtz-scoring';
 import { parseArgs } from './args';
 
 async function main(): Promise<void> {
   const args = parseArgs({
     method: 'rws', particles: '5', sizes: '784,200', epochs: '10', batch: '100', 'learning-rate': '1e-3',
-    seed: '1', 'test-images': '1000', 'eval-particles': '1000', 'curve-every': '5', out: 'data/helmholtz-mnist',
+    seed: '1', 'test-images': '1000', 'eval-particles': '1000', 'curve-every': '5', out: 'data/helmholtz-mnist', continue: '',
   });
   const backend = await initBackend();
-  const sizes = args.sizes.split(',').map(Number);
-  const particles = Number(args.particles), batch = Number(args.batch);
+  const earlier = args.continue ? loadMnistRun(args.continue) : undefined;
+  const sizes = earlier ? earlier.record.sizes : args.sizes.split(',').map(Number);
+  const particles = earlier ? earlier.record.particles : Number(args.particles);
+  const batch = Number(args.batch);
+  if (earlier && batch !== earlier.record.batch) throw new Error(`--batch ${batch} differs from the continued run's ${earlier.record.batch}; leave it out`);
   const key = Key.fromSeed(Number(args.seed));
   const { train, test } = loadMnist();
-  const spec = { method: args.method as MnistModelSpec['method'], sizes, particles };
-  const { learner, named } = buildMnistModel(spec, key, marginalLogits(train));
+  const spec = { method: (earlier ? earlier.record.method : args.method) as MnistModelSpec['method'], sizes, particles };
+  const { learner, named } = earlier ?? buildMnistModel(spec, key, marginalLogits(train));
+  // earlier stages, one per run (the first run's record has none: one stage at its rate)
+  const stages: { epochs: number; learningRate: number }[] = earlier ? (earlier.record.stages ?? [{ epochs: earlier.record.epochs, learningRate: earlier.record.learningRate }]) : [];
+  const epochsBefore = earlier ? earlier.record.epochs : 0;
   const stepsPerEpoch = Math.floor(train.n / batch);
   const steps = Number(args.epochs) * stepsPerEpoch;
   const testSet = binarizedTestSet(test);
   const curveImages = pixelRange(testSet, 0, 500);
-  const result = await fitLearner(learner, binarizedBatches(train, batch, key.foldIn(3)), key.foldIn(4), {
+  // a continued stage shuffles and samples with keys of its own, so it does not replay the first epochs
+  const stageKey = stages.length ? key.foldIn(100 + stages.length) : key;
+  const result = await fitLearner(learner, binarizedBatches(train, batch, stageKey.foldIn(3)), stageKey.foldIn(4), {
     steps, learningRate: Number(args['learning-rate']), label: learner.name, progress: 'lines',
     evaluate: { every: Number(args['curve-every']) * stepsPerEpoch, score: (l) => meanLogMarginal(l, Key.fromSeed(6), curveImages, 100) },
   });
   curveImages.dispose();
   const x = pixelRange(testSet, 0, Number(args['test-images']));
   const t0 = Date.now();
-  const perImage = logMarginalByRows(learner, Key.fromSeed(5), x, Number(args['eval-particles']));
+  const perImage = logMarginalByRows(learner, Key.fromSeed(SCORING_SEED), x, Number(args['eval-particles']), 20, scoringProgress(learner.name, Number(args['test-images']), t0));
   const testLogP = perImage.reduce((s, v) => s + v, 0) / perImage.length;
   x.dispose();
-  const name = `${args.method}-k${particles}-${sizes.join('-')}-seed${args.seed}`;
+  stages.push({ epochs: Number(args.epochs), learningRate: Number(args['learning-rate']) });
+  const epochs = epochsBefore + Number(args.epochs);
+  const first = `${spec.method}-k${particles}-${sizes.join('-')}-seed${args.seed}`;
+  const name = earlier ? `${first}-${epochs}-epochs` : first;
   const dir = path.join(args.out, name);
   fs.mkdirSync(dir, { recursive: true });
-  const record = {
-    learner: learner.name, method: args.method, sizes, particles, epochs: Number(args.epochs), steps, batch,
-    learningRate: Number(args['learning-rate']), seconds: result.seconds, backend,
-    curve: { images: 500, particles: 100, points: result.curve.map(({ step, value }) => ({ epoch: step / stepsPerEpoch, meanLogP: value })) },
+  const points = result.curve.map(({ step, value }) => ({ epoch: epochsBefore + step / stepsPerEpoch, meanLogP: value }));
+  const record: MnistRunRecord = {
+    learner: learner.name, method: spec.method, sizes, particles, epochs, steps: epochs * stepsPerEpoch, batch,
+    learningRate: Number(args['learning-rate']), stages, seconds: (earlier?.record.seconds ?? 0) + result.seconds, backend,
+    curve: { images: 500, particles: 100, points: [...(earlier?.record.curve.points ?? []), ...points] },
     test: { images: Number(args['test-images']), particles: Number(args['eval-particles']), meanLogP: testLogP, perImage: Array.from(perImage, (v) => Math.round(v * 1000) / 1000), seconds: (Date.now() - t0) / 1000 },
     command: `npm run ts -- scripts/train-helmholtz-mnist.ts ${process.argv.slice(2).join(' ')}`,
+    ...(earlier ? { continued: { from: args.continue, command: earlier.record.command } } : {}),
   };
   saveWeights(dir, named, record);
   console.log(`[helmholtz-mnist] ${learner.name}: test log p(x) ${testLogP.toFixed(2)} nats (${record.test.images} images, K = ${record.test.particles}) after ${steps} steps, ${result.seconds.toFixed(0)} s; wrote ${dir}`);

@@ -48,9 +48,10 @@ export function meanLogMarginal(learner: Learner, key: Key, x: tf.Tensor2D, part
 
 /**
  * log p(x) of every row of x, importance-sampled with `particles` draws, `rows` rows at a time so that
- * memory stays small when K is in the thousands; the rows of block b use key.foldIn(b).
+ * memory stays small when K is in the thousands; the rows of block b use key.foldIn(b). `onBlock`
+ * hears the number of rows done after each block (for a progress line on long scorings).
  */
-export function logMarginalByRows(learner: Learner, key: Key, x: tf.Tensor2D, particles: number, rows = 20): Float64Array {
+export function logMarginalByRows(learner: Learner, key: Key, x: tf.Tensor2D, particles: number, rows = 20, onBlock?: (done: number) => void): Float64Array {
   checkInt('rows', rows, 1);
   const n = x.shape[0];
   const out = new Float64Array(n);
@@ -61,6 +62,7 @@ export function logMarginalByRows(learner: Learner, key: Key, x: tf.Tensor2D, pa
     } finally {
       block.dispose();
     }
+    onBlock?.(Math.min(start + rows, n));
   }
   return out;
 }

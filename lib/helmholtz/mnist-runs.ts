@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '../core/tf';
-import { DataError } from '../core/errors';
+import { DataError, checkNumber } from '../core/errors';
 import { Key } from '../core/random';
 import { loadWeightsOrDispose, readWeightsMeta } from '../nn';
 import { Vae } from '../vae/vae';
@@ -25,6 +25,15 @@ export const MNIST_ANCHORS = {
   mnihRezende2016: { 'VIMCO K=5': 92.8, 'RWS K=5': 93.5 },
 } as const;
 
+/**
+ * Stage i (0…7) of Burda et al.'s (2016) training schedule: 3^i epochs at learning rate 10^(-3 - i/7)
+ * (Adam with β1 = 0.9, β2 = 0.999, ε = 1e-4), 3,280 epochs over the eight stages.
+ */
+export function burdaStage(i: number): { epochs: number; learningRate: number } {
+  checkNumber('stage', i, (v) => Number.isInteger(v) && v >= 0 && v <= 7, 'one of Burda et al.\'s stages 0…7');
+  return { epochs: 3 ** i, learningRate: 1e-3 * 10 ** (-i / 7) };
+}
+
 /** What the training script records next to the weights. */
 export interface MnistRunRecord {
   learner: string;
@@ -34,7 +43,13 @@ export interface MnistRunRecord {
   epochs: number;
   steps: number;
   batch: number;
+  /** The last stage's learning rate. */
   learningRate: number;
+  /** For a run continued from another (--continue): every stage's epochs and learning rate. */
+  stages?: { epochs: number; learningRate: number }[];
+  continued?: { from: string; command: string };
+  backend?: string;
+  /** Training seconds over all stages. */
   seconds: number;
   curve: { images: number; particles: number; points: { epoch: number; meanLogP: number }[] };
   test: { images: number; particles: number; meanLogP: number; perImage: number[]; seconds: number };

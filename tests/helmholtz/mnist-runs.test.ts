@@ -12,7 +12,9 @@ import { ImageSet } from '../../lib/data';
 import { saveWeights } from '../../lib/nn/weights';
 import { Vae } from '../../lib/vae/vae';
 import {
+  MNIST_ANCHORS,
   SigmoidBeliefNet,
+  burdaStage,
   helmholtzLearner,
   loadMnistRun,
   logMarginalByRows,
@@ -120,5 +122,19 @@ describe('scoring and active units', () => {
     tf.dispose([zero, copy]);
     run.learner.dispose();
     sbn.dispose();
+  });
+});
+
+describe("Burda et al.'s schedule", () => {
+  it('has eight stages of 3^i epochs, 3,280 in all, the learning rate falling tenfold over seven', () => {
+    const stages = Array.from({ length: 8 }, (_, i) => burdaStage(i));
+    expect(stages.reduce((s, st) => s + st.epochs, 0)).toBe(MNIST_ANCHORS.burda2016.epochs);
+    expect(stages[0]).toEqual({ epochs: 1, learningRate: 1e-3 });
+    expect(stages[7].learningRate).toBeCloseTo(1e-4, 12);
+    expect(stages[4].epochs).toBe(81);
+  });
+  it('refuses a stage outside 0…7 by name', () => {
+    expect(() => burdaStage(8)).toThrow(/stage.*0…7/);
+    expect(() => burdaStage(1.5)).toThrow(/stage/);
   });
 });
