@@ -9,10 +9,7 @@
 // broadcasts run tfjs's kernel.
 import * as tf from '../core/tf';
 import { HeapKernels, heapKernels, heapOffset } from './heap-kernels';
-import { replaceWasmKernel } from './wasm-kernels';
-
-/** How many operations our kernels have done (tests check that the path is taken). */
-export const heapBinaryCount = { calls: 0 };
+import { countOurCall, replaceWasmKernel } from './wasm-kernels';
 
 /** How an operation walks its operands: `full` has the output's shape; the other broadcasts by `mode` (see heap-wat.ts). */
 export interface BinaryLayout { rows: number; cols: number; mode: 0 | 1 | 2; swapped: boolean }
@@ -49,16 +46,16 @@ function install(kernelName: string, plain: BinaryExport, swapped: BinaryExport)
     if (!kernels || a.dtype !== 'float32' || b.dtype !== 'float32') return original(args);
     const layout = binaryLayout(a.shape, b.shape);
     if (!layout) return original(args);
-    return run(kernels, kernels[layout.swapped ? swapped : plain], a, b, layout);
+    return run(kernelName, kernels, kernels[layout.swapped ? swapped : plain], a, b, layout);
   });
 }
 
-function run(kernels: HeapKernels, kernel: HeapKernels['add'], a: tf.TensorInfo, b: tf.TensorInfo, { rows, cols, mode, swapped }: BinaryLayout): tf.TensorInfo {
+function run(name: string, kernels: HeapKernels, kernel: HeapKernels['add'], a: tf.TensorInfo, b: tf.TensorInfo, { rows, cols, mode, swapped }: BinaryLayout): tf.TensorInfo {
   const backend = kernels.backend;
   const out = backend.makeOutput(tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape), 'float32');
   const [full, other] = swapped ? [b, a] : [a, b];
   kernel(heapOffset(backend, full), heapOffset(backend, other), heapOffset(backend, out), rows, cols, mode);
-  heapBinaryCount.calls++;
+  countOurCall(name);
   return out;
 }
 

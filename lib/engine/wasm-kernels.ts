@@ -10,6 +10,9 @@ export const ourKernelCalls: Record<string, number> = {};
 /** Counts one call of our kernel `name`. */
 export const countOurCall = (name: string): void => { ourKernelCalls[name] = (ourKernelCalls[name] ?? 0) + 1; };
 
+/** Calls of our kernels of these names, together. */
+export const ourCallsOf = (...names: string[]): number => names.reduce((s, name) => s + (ourKernelCalls[name] ?? 0), 0);
+
 /**
  * Registers `ours(original)` as the wasm backend's kernel `name`, keeping tfjs's setup and disposal;
  * `original` runs tfjs's kernel. Once per kernel name (later calls do nothing), and nothing where the

@@ -12,17 +12,14 @@
 // so the sums are the same bits.
 import * as tf from '../core/tf';
 import { HeapKernels, heapKernels, heapOffset } from './heap-kernels';
-import { replaceWasmKernel } from './wasm-kernels';
-
-/** How many transposes our kernel has done (tests check that the path is taken). */
-export const heapTransposeCount = { calls: 0 };
+import { countOurCall, replaceWasmKernel } from './wasm-kernels';
 
 /** x [rows, cols] transposed by our kernel into a new output (the caller disposes it). */
 function transposeMatrix(kernels: HeapKernels, x: tf.TensorInfo): tf.TensorInfo {
   const [rows, cols] = x.shape;
   const out = kernels.backend.makeOutput([cols, rows], x.dtype);
   if (rows * cols > 0) kernels.transpose(heapOffset(kernels.backend, x), heapOffset(kernels.backend, out), rows, cols);
-  heapTransposeCount.calls++;
+  countOurCall(tf.Transpose);
   return out;
 }
 

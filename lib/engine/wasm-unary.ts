@@ -5,10 +5,7 @@
 // of the exact values (tested against double precision), not bit for bit tfjs's.
 import * as tf from '../core/tf';
 import { heapKernels, heapOffset } from './heap-kernels';
-import { replaceWasmKernel } from './wasm-kernels';
-
-/** How many tensors our kernels have computed (tests check that the path is taken). */
-export const heapUnaryCount = { calls: 0 };
+import { countOurCall, replaceWasmKernel } from './wasm-kernels';
 
 function install(kernelName: string, kernel: 'exp' | 'tanh' | 'softplus'): void {
   replaceWasmKernel(kernelName, (original) => (args) => {
@@ -18,7 +15,7 @@ function install(kernelName: string, kernel: 'exp' | 'tanh' | 'softplus'): void 
     if (!kernels || x.dtype !== 'float32' || size === 0) return original(args);
     const out = kernels.backend.makeOutput(x.shape, 'float32');
     kernels[kernel](heapOffset(kernels.backend, x), heapOffset(kernels.backend, out), size);
-    heapUnaryCount.calls++;
+    countOurCall(kernelName);
     return out;
   });
 }
