@@ -10,7 +10,7 @@ import * as tf from '../lib/core/tf';
 import { Key } from '../lib/core/random';
 import { DriftModel, bosonJastrow, h2Ansatz, h2Molecule, trainDrift, trainLocalEnergy, trappedBosons, Potential, WaveFunction } from '../lib/fk';
 import { parseArgs } from '../scripts/args';
-import { ThreadSettings, formatRatio, formatReference, interleave, threadCounts } from './rounds';
+import { DEFAULT_TORCH_SETTINGS, ThreadSettings, formatAlone, formatRatio, formatReference, interleave, referenceNote, torchSettings } from './rounds';
 
 const WALKERS = 512;
 const STEPS = 10;
@@ -50,7 +50,7 @@ function localEnergyTimer(model: WaveFunction, potential: Potential, iterations:
 }
 
 async function main() {
-  const args = parseArgs({ iterations: '10', rounds: '5', warmup: '2', 'torch-threads': '1,2' });
+  const args = parseArgs({ iterations: '10', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS });
   const iterations = Number(args.iterations);
   const backend = await initBackend({ quiet: true });
   const rounds = Number(args.rounds);
@@ -61,7 +61,7 @@ async function main() {
     { key: 'h2', name: 'H2, R = 1.4 (local energy, 32x32)', moves: WALKERS * (MALA_STEPS + 1),
       timer: await localEnergyTimer(h2Ansatz(h2.protons, [32, 32], Key.fromSeed(0)), h2, iterations) },
   ];
-  const reference = await ThreadSettings.start('fk_torch.py', ['--iterations', String(iterations), '--walkers', String(WALKERS), '--steps', String(STEPS)], threadCounts(args['torch-threads']));
+  const reference = await ThreadSettings.start('fk_torch.py', ['--iterations', String(iterations), '--walkers', String(WALKERS), '--steps', String(STEPS)], torchSettings(args['torch-threads']));
   const result = await interleave(rounds, async () => {
     const out: Record<string, number> = {};
     for (const m of models) out[m.key] = await m.timer.timed();
@@ -69,14 +69,14 @@ async function main() {
   }, reference, (r, mine) => console.error(`round ${r + 1}/${rounds}: ${Object.entries(mine).map(([k, s]) => `${k} ${(1000 * s).toFixed(1)} ms`).join(', ')}`), Number(args.warmup));
   models.forEach((m) => m.timer.dispose());
   console.log(`\nTraining iteration, ${WALKERS} walkers. Bosons: ${STEPS} Euler-Maruyama steps, corrected cost, backward, Adam. H2: Adam, then ${MALA_STEPS + 1} evaluations of log psi with gradient and Laplacian (refresh + MALA)\n`);
-  console.log(`${'model'.padEnd(36)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs moves/s'.padStart(18)}${'PyTorch moves/s'.padStart(17)}${'ratio (range)'.padStart(22)}`);
+  console.log(`${'model'.padEnd(36)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs moves/s'.padStart(18)}${'PyTorch moves/s'.padStart(17)}${'ratio (range)'.padStart(22)}   each side alone: ours / PyTorch = ratio`);
   for (const m of models) {
     const r = result[m.key];
     const t = r.reference;
     const rate = (s: number) => (m.moves / s).toFixed(0);
-    console.log(`${m.name.padEnd(36)}${(1000 * r.ours).toFixed(1).padStart(16)}${formatReference(r).padStart(38)}${rate(r.ours).padStart(18)}${(t ? rate(t) : 'n/a').padStart(17)}${formatRatio(r).padStart(22)}`);
+    console.log(`${m.name.padEnd(36)}${(1000 * r.ours).toFixed(1).padStart(16)}${formatReference(r).padStart(38)}${rate(r.ours).padStart(18)}${(t ? rate(t) : 'n/a').padStart(17)}${formatRatio(r).padStart(22)}   ${formatAlone(r)}`);
   }
-  console.log('(medians of ' + rounds + ' alternating rounds of ' + iterations + ' iterations after ' + args.warmup + ' untimed rounds on both sides (the first hundred iterations run while V8 still compiles); ratio = PyTorch seconds / tfjs seconds per iteration: 1 means as fast as PyTorch; range = lowest and highest ratio of one round pair; PyTorch at its fastest of ' + args['torch-threads'] + ' threads; PyTorch gets the drift from autograd with create_graph, and the Laplacian from one more backward pass per coordinate)');
+  console.log('(medians of ' + rounds + ' alternating rounds of ' + iterations + ' iterations after ' + args.warmup + ' untimed rounds on both sides (the first hundred iterations run while V8 still compiles); ratio = PyTorch seconds / tfjs seconds per iteration: 1 means as fast as PyTorch; range = lowest and highest ratio of one round pair; ' + referenceNote(args['torch-threads']) + '; PyTorch gets the drift from autograd with create_graph, and the Laplacian from one more backward pass per coordinate)');
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

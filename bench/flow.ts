@@ -14,7 +14,7 @@ import { AffineCoupling, Flow, compose, imageFlow } from '../lib/flows';
 import { buildCollapseModel, collapseRuns, vaeLoss } from '../lib/vae';
 import { parseArgs } from '../scripts/args';
 import { adam } from '../lib/core/adam';
-import { ThreadSettings, formatRatio, formatReference, formatRound, interleave, threadCounts } from './rounds';
+import { DEFAULT_TORCH_SETTINGS, ThreadSettings, formatAlone, formatRatio, formatReference, formatRound, interleave, referenceNote, torchSettings } from './rounds';
 import { printProfile, profileStep } from './profile';
 
 interface Case { key: string; name: string; variables: tf.Variable[]; loss: (step: number) => tf.Scalar; learningRate: number }
@@ -33,7 +33,7 @@ function stepper(c: Case, steps: number): () => number {
 }
 
 async function main() {
-  const args = parseArgs({ steps: '10', rounds: '7', warmup: '3', 'torch-threads': '1,2', profile: 'false' });
+  const args = parseArgs({ steps: '10', rounds: '7', warmup: '3', 'torch-threads': DEFAULT_TORCH_SETTINGS, profile: 'false' });
   const steps = Number(args.steps);
   const backend = await initBackend({ quiet: true });
   const x2 = tf.keep(tf.randomNormal([256, 2], 0, 1, 'float32', 1) as tf.Tensor2D);
@@ -48,18 +48,18 @@ async function main() {
     { key: 'madevae', name: 'VAE + MADE decoder (196 px), batch 128', variables: madeVae.variables, loss: (i) => tf.tidy(() => vaeLoss(madeVae.terms(binary, Key.fromSeed(100 + i)), { beta: 1 })), learningRate: 2e-3 },
   ];
   const timers = cases.map((c) => ({ key: c.key, timed: stepper(c, steps) }));
-  const reference = await ThreadSettings.start('flow_torch.py', ['--steps', String(steps)], threadCounts(args['torch-threads']));
+  const reference = await ThreadSettings.start('flow_torch.py', ['--steps', String(steps)], torchSettings(args['torch-threads']));
   const rounds = Number(args.rounds);
   const result = await interleave(rounds, () => Object.fromEntries(timers.map((t) => [t.key, t.timed()])), reference,
     (r, mine, theirs) => console.error(formatRound(r, rounds, cases.map((c) => c.key), mine, theirs)), Number(args.warmup));
   console.log(`\nTraining step with Adam: flows (lecture 8) and the strong-decoder VAE (lecture 3); medians of ${rounds} alternating rounds of ${steps} steps, after ${args.warmup} untimed\n`);
-  console.log(`${'model'.padEnd(42)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs steps/s'.padStart(14)}${'PyTorch steps/s'.padStart(17)}${'ratio (range)'.padStart(22)}`);
+  console.log(`${'model'.padEnd(42)}${`tfjs ${backend} ms`.padStart(16)}${'PyTorch, fastest setting'.padStart(38)}${'tfjs steps/s'.padStart(14)}${'PyTorch steps/s'.padStart(17)}${'ratio (range)'.padStart(22)}   each side alone: ours / PyTorch = ratio`);
   for (const c of cases) {
     const r = result[c.key];
     const t = r.reference;
-    console.log(`${c.name.padEnd(42)}${(1000 * r.ours).toFixed(1).padStart(16)}${formatReference(r).padStart(38)}${(1 / r.ours).toFixed(1).padStart(14)}${(t ? (1 / t).toFixed(1) : 'n/a').padStart(17)}${formatRatio(r).padStart(22)}`);
+    console.log(`${c.name.padEnd(42)}${(1000 * r.ours).toFixed(1).padStart(16)}${formatReference(r).padStart(38)}${(1 / r.ours).toFixed(1).padStart(14)}${(t ? (1 / t).toFixed(1) : 'n/a').padStart(17)}${formatRatio(r).padStart(22)}   ${formatAlone(r)}`);
   }
-  console.log(`(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians, against PyTorch's fastest of ${args['torch-threads']} threads; range = lowest and highest ratio of one round pair)`);
+  console.log(`(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians, ${referenceNote(args['torch-threads'])}; range = lowest and highest ratio of one round pair)`);
   if (args.profile === 'true') {
     for (const c of cases) printProfile(c.name, await profileStep(() => c.loss(0), c.variables, c.learningRate));
   }

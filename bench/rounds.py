@@ -1,7 +1,9 @@
 """Interleaved timing for the bench references. serve(measure) answers each line "round" on
 stdin with one JSON line of measure()'s result ({key: seconds}), so that bench/rounds.ts can
 alternate our rounds and PyTorch's in one run: slow phases of a shared VM then hit both sides.
-Without --serve the script measures once and prints one line, as before.
+Its first line says the reference is ready and how it runs: torch's threads, oneDNN, and the BLAS
+library with the kernel it chose for this processor (threadpoolctl, where installed).
+Without --serve the script measures once and prints one line.
 """
 import json
 import sys
@@ -25,12 +27,26 @@ def reference_args(steps, **counts):
     return args
 
 
+def setup():
+    """How this reference runs: torch's version and threads, oneDNN, and each BLAS library loaded."""
+    import torch
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads(),
+           "onednn": bool(torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled)}
+    try:
+        from threadpoolctl import threadpool_info
+        out["blas"] = [{k: info.get(k) for k in ("internal_api", "version", "architecture", "num_threads")}
+                       for info in threadpool_info() if info.get("user_api") == "blas"]
+    except ImportError:
+        out["blas"] = "threadpoolctl is not installed (apt-get install python3-threadpoolctl)"
+    return out
+
+
 def serve(measure, argv=None):
     argv = sys.argv if argv is None else argv
     if "--serve" not in argv:
         print(json.dumps(measure()), flush=True)
         return
-    print(json.dumps({"ready": True}), flush=True)
+    print(json.dumps({"ready": True, "setup": setup()}), flush=True)
     for line in sys.stdin:
         if line.strip() == "round":
             print(json.dumps(measure()), flush=True)

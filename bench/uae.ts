@@ -10,10 +10,10 @@ import { adam } from '../lib/core/adam';
 import { parameterCount } from '../lib/nn';
 import { Uae } from '../lib/sensing';
 import { parseArgs } from '../scripts/args';
-import { ThreadSettings, interleave, stepTableHeader, stepTableRow, threadCounts, timeSteps } from './rounds';
+import { DEFAULT_TORCH_SETTINGS, ThreadSettings, interleave, referenceNote, stepTableHeader, stepTableRow, timeSteps, torchSettings } from './rounds';
 
 async function main() {
-  const args = parseArgs({ steps: '50', rounds: '5', warmup: '2', 'torch-threads': '1,2' });
+  const args = parseArgs({ steps: '50', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS });
   const steps = Number(args.steps), rounds = Number(args.rounds);
   const backend = await initBackend({ quiet: true });
   // the pixels' values do not change the cost
@@ -32,7 +32,7 @@ async function main() {
     loss.dispose();
   };
   for (let i = 0; i < 5; i++) names.forEach(oneStep);
-  const reference = await ThreadSettings.start('uae_torch.py', ['--steps', String(steps)], threadCounts(args['torch-threads']));
+  const reference = await ThreadSettings.start('uae_torch.py', ['--steps', String(steps)], torchSettings(args['torch-threads']));
   const result = await interleave(rounds, () => timeSteps(names, () => steps, oneStep), reference, (r, mine) => console.error(`round ${r + 1}/${rounds}: ${names.map((m) => `${m} ${(1000 * mine[m]).toFixed(2)} ms`).join(', ')}`), Number(args.warmup));
   console.log(`\nUncertainty autoencoder (lecture 6): training steps (Adam on W and the decoder)\n`);
   console.log(stepTableHeader(50, backend));
@@ -40,7 +40,7 @@ async function main() {
     const label = `${models[which].label} (${(parameterCount(models[which].model.variables) / 1000).toFixed(1)}k)`;
     console.log(stepTableRow(label, 50, result[which]));
   }
-  console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step; PyTorch at its fastest of ${args['torch-threads']} threads)`);
+  console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step; ${referenceNote(args['torch-threads'])})`);
   names.forEach((m) => models[m].model.dispose());
   Object.values(optimizers).forEach((o) => o.dispose());
   x.dispose();

