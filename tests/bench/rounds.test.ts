@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Measurer, Seconds, formatRatio, formatReference, formatRound, formatSetting, interleave, median, threadCounts, withAliases } from '../../bench/rounds';
+import { Measurer, Seconds, describeSetting, formatAlone, formatRatio, formatReference, formatRound, formatSetting, interleave, median, torchSettings, withAliases } from '../../bench/rounds';
 
 /** A reference that answers from a list of rounds and records when it was asked. */
 function fakeReference(rounds: Seconds[], log: string[]): Measurer & { stopped: boolean } {
@@ -71,10 +71,37 @@ describe('bench rounds', () => {
     expect(await aliased.measure()).toEqual({ 'chol@1': 2, 'chol@2': 1, 'cholTfjs@1': 2, 'cholTfjs@2': 1, kernel: 3, k2: 3 });
   });
 
-  it('reads thread counts and names a bad list', () => {
-    expect(threadCounts('1,2')).toEqual([1, 2]);
-    expect(threadCounts('2')).toEqual([2]);
-    expect(() => threadCounts('1,two')).toThrow(/--torch-threads 1,two is not a list of whole numbers/);
-    expect(() => threadCounts('0')).toThrow(/whole numbers/);
+  it('reads settings of torch and OpenBLAS threads and names a bad list', () => {
+    expect(torchSettings('1,2')).toEqual([{ label: '1', torchThreads: 1, blasThreads: 1 }, { label: '2', torchThreads: 2, blasThreads: 1 }]);
+    expect(torchSettings('1/blas2')).toEqual([{ label: '1/blas2', torchThreads: 1, blasThreads: 2 }]);
+    expect(describeSetting('1/blas2')).toBe('1 thread, OpenBLAS on 2');
+    expect(describeSetting('2')).toBe('2 threads');
+    expect(() => torchSettings('1,two')).toThrow(/--torch-threads 1,two is not a list of settings/);
+    expect(() => torchSettings('0')).toThrow(/settings/);
+    expect(() => torchSettings('1/blas0')).toThrow(/settings/);
+  });
+
+  it('after the alternating rounds, runs each side alone: ours with the reference stopped, then a fresh reference', async () => {
+    const log: string[] = [];
+    let fresh: (Measurer & { stopped: boolean }) | undefined;
+    const first = fakeReference([{ 'a@1': 4 }, { 'a@1': 4 }, { 'a@1': 4 }], log);
+    const restartable: Measurer = {
+      measure: () => first.measure(),
+      stop: () => { log.push('stop'); first.stop(); },
+      restart: async () => { log.push('restart'); fresh = fakeReference([{ 'a@1': 9 }, { 'a@1': 2 }, { 'a@1': 3 }], log); return fresh; },
+    };
+    let r = 0;
+    const ours = [{ a: 10 }, { a: 10 }, { a: 10 }, { a: 5 }, { a: 5 }];
+    const result = await interleave(2, () => { log.push(`ours ${r}`); return ours[r++]; }, restartable, undefined, 1);
+    // one warm-up round, two timed; the interleaved reference stops before ours runs alone; the fresh one warms up too
+    expect(log).toEqual(['ours 0', 'reference 0', 'ours 1', 'reference 1', 'ours 2', 'reference 2', 'stop', 'ours 3', 'ours 4', 'restart', 'reference 0', 'reference 1', 'reference 2']);
+    expect(fresh!.stopped).toBe(true);
+    expect(result.a.ratio).toBe(0.4);
+    expect(result.a.alone).toEqual({ ours: 5, reference: 2.5, ratio: 0.5, setting: '1' });
+    expect(formatAlone(result.a)).toBe('alone 5000.0 ms / 2500.0 ms (1 thread) = 0.500');
+    expect(formatAlone({ ours: 1 })).toBe('');
+    const unasked = { ...fakeReference([{ a: 1 }], []), restart: async (): Promise<Measurer> => { throw new Error('restarted though not asked'); } };
+    const without = await interleave(1, () => ({ a: 1 }), unasked, undefined, 0, false);
+    expect(without.a.alone).toBeUndefined();
   });
 });
