@@ -22,7 +22,10 @@ async function main(): Promise<void> {
   const perImage = logMarginalByRows(run.learner, Key.fromSeed(SCORING_SEED), x, particles, 20, scoringProgress(run.learner.name, images, t0));
   x.dispose();
   const meanLogP = perImage.reduce((s, v) => s + v, 0) / perImage.length;
-  const record = { ...run.record, test: { images, particles, meanLogP, perImage: Array.from(perImage, (v) => Math.round(v * 1000) / 1000), seconds: (Date.now() - t0) / 1000 } };
+  const record = {
+    ...run.record, test: { images, particles, meanLogP, perImage: Array.from(perImage, (v) => Math.round(v * 1000) / 1000), seconds: (Date.now() - t0) / 1000 },
+    scoredBy: `npm run ts -- scripts/score-helmholtz-mnist.ts ${process.argv.slice(2).join(' ')}`,
+  };
   saveWeights(args.run, run.named, record);
   console.log(`[score-helmholtz-mnist] ${run.learner.name}: test log p(x) ${meanLogP.toFixed(2)} nats (${images} images, K = ${particles}), ${record.test.seconds.toFixed(0)} s; rewrote ${args.run}`);
   run.learner.dispose();

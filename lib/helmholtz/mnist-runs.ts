@@ -54,6 +54,8 @@ export interface MnistRunRecord {
   curve: { images: number; particles: number; points: { epoch: number; meanLogP: number }[] };
   test: { images: number; particles: number; meanLogP: number; perImage: number[]; seconds: number };
   command: string;
+  /** Where the test scores came from a later run of scripts/score-helmholtz-mnist.ts: its command. */
+  scoredBy?: string;
 }
 
 export interface MnistModelSpec {
