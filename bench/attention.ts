@@ -14,11 +14,12 @@ import {
   ALPHABET, CausalTransformer, GRU_WIDTH, GruSeq2Seq, SORTER, SOURCE_VOCABULARY, TRANSLATOR, Seq2SeqTransformer, TARGET_VOCABULARY, WRITER, ambiguityBatch, sequenceCrossEntropy, sortBatch, textBatch,
 } from '../lib/attention';
 import { parseArgs } from '../scripts/args';
+import { printAnatomies } from './anatomy';
 import { DEFAULT_TORCH_SETTINGS, ThreadSettings, interleave, referenceNote, stepTableHeader, stepTableRow, timeSteps, torchSettings } from './rounds';
 
 
 async function main() {
-  const args = parseArgs({ steps: '50', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS });
+  const args = parseArgs({ steps: '50', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS, anatomy: 'false' });
   const steps = Number(args.steps), rounds = Number(args.rounds);
   const backend = await initBackend({ quiet: true });
   const translator = new Seq2SeqTransformer(TRANSLATOR, SOURCE_VOCABULARY.size, TARGET_VOCABULARY.size, Key.fromSeed(1));
@@ -52,6 +53,7 @@ async function main() {
     console.log(stepTableRow(label, 44, result[which]));
   }
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step; ${referenceNote(args['torch-threads'])})`);
+  if (args.anatomy === 'true') await printAnatomies(names, (m) => models[m].label, oneStep, steps);
   names.forEach((m) => models[m].model.dispose());
   Object.values(optimizers).forEach((o) => o.dispose());
   tf.dispose([sentences.source, sentences.targetIn, sentences.targetOut, digits.tokens, digits.targets, digits.weights, text.tokens, text.targets]);

@@ -12,10 +12,11 @@ import { adam } from '../lib/core/adam';
 import { BARS_SBN_SIZES, BARS_VAE_CONFIG, SigmoidBeliefNet, barsImages, helmholtzLearner, tensorBatches, vaeLearner } from '../lib/helmholtz';
 import { Vae } from '../lib/vae/vae';
 import { parseArgs } from '../scripts/args';
+import { printAnatomies } from './anatomy';
 import { DEFAULT_TORCH_SETTINGS, ThreadSettings, interleave, referenceNote, stepTableHeader, stepTableRow, timeSteps, torchSettings } from './rounds';
 
 async function main() {
-  const args = parseArgs({ steps: '300', 'mnist-steps': '30', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS });
+  const args = parseArgs({ steps: '300', 'mnist-steps': '30', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS, anatomy: 'false' });
   const steps = Number(args.steps), mnistSteps = Number(args['mnist-steps']);
   const rounds = Number(args.rounds);
   const backend = await initBackend({ quiet: true });
@@ -44,16 +45,17 @@ async function main() {
   for (let i = 0; i < 20; i++) MODELS.forEach(oneStep);
   const reference = await ThreadSettings.start('helmholtz_torch.py', ['--steps', String(steps), '--mnist-steps', String(mnistSteps)], torchSettings(args['torch-threads']));
   const result = await interleave(rounds, () => timeSteps(MODELS, stepsOf, oneStep), reference, (r, mine) => console.error(`round ${r + 1}/${rounds}: ${MODELS.map((m) => `${m} ${(1000 * mine[m]).toFixed(2)} ms`).join(', ')}`), Number(args.warmup));
-  Object.values(learners).forEach((l) => l.dispose());
-  Object.values(optimizers).forEach((o) => o.dispose());
-  tf.dispose([data, pixels]);
+  const label = { sbn: 'SBN 25-10, RWS K=5', iwae: 'VAE 25-64-10, IWAE K=5', sbn_mnist: 'SBN 784-200-200-200, RWS K=5', iwae_mnist: 'VAE 784-200-200-50, IWAE K=5' };
   console.log(`\nHelmholtz-machine training steps (batch 100, Adam): bars, and the MNIST sizes\n`);
   console.log(stepTableHeader(34, backend));
-  const label = { sbn: 'SBN 25-10, RWS K=5', iwae: 'VAE 25-64-10, IWAE K=5', sbn_mnist: 'SBN 784-200-200-200, RWS K=5', iwae_mnist: 'VAE 784-200-200-50, IWAE K=5' };
   for (const which of MODELS) {
     console.log(stepTableRow(label[which], 34, result[which]));
   }
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps (MNIST sizes: ${mnistSteps}) after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step: 1 means as fast as PyTorch; ${referenceNote(args['torch-threads'])})`);
+  if (args.anatomy === 'true') await printAnatomies(MODELS, (m) => label[m], oneStep, mnistSteps);
+  Object.values(learners).forEach((l) => l.dispose());
+  Object.values(optimizers).forEach((o) => o.dispose());
+  tf.dispose([data, pixels]);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

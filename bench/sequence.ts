@@ -15,10 +15,11 @@ import { adam } from '../lib/core/adam';
 import { parameterCount } from '../lib/nn';
 import { SequenceLatentModel, buildDesign, sequenceLoss } from '../lib/sequence';
 import { parseArgs } from '../scripts/args';
+import { printAnatomies } from './anatomy';
 import { DEFAULT_TORCH_SETTINGS, ThreadSettings, interleave, referenceNote, stepTableHeader, stepTableRow, timeSteps, torchSettings } from './rounds';
 
 async function main() {
-  const args = parseArgs({ steps: '20', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS });
+  const args = parseArgs({ steps: '20', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS, anatomy: 'false' });
   const steps = Number(args.steps), rounds = Number(args.rounds);
   const backend = await initBackend({ quiet: true });
   // the data's content does not change the cost
@@ -61,6 +62,7 @@ async function main() {
     console.log(stepTableRow(`${models[which].label} (${(parameterCount(models[which].model.variables) / 1000).toFixed(1)}k)`, 44, result[which]));
   }
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step; ${referenceNote(args['torch-threads'])})`);
+  if (args.anatomy === 'true') await printAnatomies(names, (m) => models[m].label, oneStep, steps);
   names.forEach((m) => models[m].model.dispose());
   Object.values(optimizers).forEach((o) => o.dispose());
   tf.dispose([stateSpace, phonemes, digits]);

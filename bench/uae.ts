@@ -10,10 +10,11 @@ import { adam } from '../lib/core/adam';
 import { parameterCount } from '../lib/nn';
 import { Uae } from '../lib/sensing';
 import { parseArgs } from '../scripts/args';
+import { printAnatomies } from './anatomy';
 import { DEFAULT_TORCH_SETTINGS, ThreadSettings, interleave, referenceNote, stepTableHeader, stepTableRow, timeSteps, torchSettings } from './rounds';
 
 async function main() {
-  const args = parseArgs({ steps: '50', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS });
+  const args = parseArgs({ steps: '50', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS, anatomy: 'false' });
   const steps = Number(args.steps), rounds = Number(args.rounds);
   const backend = await initBackend({ quiet: true });
   // the pixels' values do not change the cost
@@ -41,6 +42,7 @@ async function main() {
     console.log(stepTableRow(label, 50, result[which]));
   }
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step; ${referenceNote(args['torch-threads'])})`);
+  if (args.anatomy === 'true') await printAnatomies(names, (m) => models[m].label, oneStep, steps);
   names.forEach((m) => models[m].model.dispose());
   Object.values(optimizers).forEach((o) => o.dispose());
   x.dispose();
