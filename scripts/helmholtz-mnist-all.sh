@@ -3,19 +3,18 @@
 # trained and scored by scripts/train-helmholtz-mnist.ts. Two chains side by side, one wasm thread
 # each: six models for 40 epochs (the IWAE with k = 50 for 10), about 100 minutes on two cores; then
 # the VAE and the IWAE with k = 5 trained on through stages 4 and 5 of Burda et al.'s schedule
-# (lib/helmholtz/mnist-runs.ts, burdaStage) and scored on all 10,000 test images, about 90 more.
+# (lib/helmholtz/mnist-runs.ts, burdaStage), each stage scored on all 10,000 test images, about 100 more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 run() { VI_WASM_THREADS=1 node dist/scripts/train-helmholtz-mnist.js --eval-particles 5000 "$@"; }
 sbn=(--sizes 784,200,200,200 --epochs 40 --test-images 1000)
 vae=(--method vae --sizes 784,200,200,50 --test-images 1000)
-# stage 4: 81 epochs at 1e-3 10^(-4/7); stage 5: 243 epochs at 1e-3 10^(-5/7); the 121-epoch run is a step on the way
+# stage 4: 81 epochs at 1e-3 10^(-4/7), to 121 epochs; stage 5: 243 epochs at 1e-3 10^(-5/7), to 364
 longer() {
   local first="data/helmholtz-mnist/$1-784-200-200-50-seed1"
-  run --continue "$first" --epochs 81 --learning-rate 2.683e-4 --test-images 1000
+  run --continue "$first" --epochs 81 --learning-rate 2.683e-4 --test-images 10000
   run --continue "$first-121-epochs" --epochs 243 --learning-rate 1.931e-4 --test-images 10000
-  rm -r "$first-121-epochs"
 }
 (run --method rws --particles 5 "${sbn[@]}" && run --method vimco --particles 5 "${sbn[@]}" && run --method wake-sleep --particles 1 "${sbn[@]}") &
 (run "${vae[@]}" --particles 1 --epochs 40 && run "${vae[@]}" --particles 5 --epochs 40 && run "${vae[@]}" --particles 50 --epochs 10 --curve-every 2) &
