@@ -134,20 +134,21 @@ export class ThreadSettings implements Measurer {
 
   /** Starts bench/<script> once per setting (adding --threads n); null if it cannot run. Prints how it runs. */
   static async start(script: string, args: string[], settings: TorchSetting[], quiet = false): Promise<ThreadSettings | null> {
-    let started = await ThreadSettings.startAll(script, args, settings, false);
     const overrides = BLAS_OVERRIDES.filter((name) => process.env[name] !== undefined);
+    // a failure is printed unless the start with the overrides comes next
+    let started = await ThreadSettings.startAll(script, args, settings, false, overrides.length > 0);
     if (!started && overrides.length > 0) {
       console.error(`PyTorch reference ${script} did not start without ${overrides.join(', ')}; running it with the machine's overrides`);
-      started = await ThreadSettings.startAll(script, args, settings, true);
+      started = await ThreadSettings.startAll(script, args, settings, true, false);
     }
     if (started && !quiet) console.log(started.describe());
     return started;
   }
 
-  private static async startAll(script: string, args: string[], settings: TorchSetting[], keepOverrides: boolean): Promise<ThreadSettings | null> {
+  private static async startAll(script: string, args: string[], settings: TorchSetting[], keepOverrides: boolean, quiet: boolean): Promise<ThreadSettings | null> {
     const references: [TorchSetting, Reference][] = [];
     for (const s of settings) {
-      const reference = await Reference.start(script, [...args, '--threads', String(s.torchThreads)], referenceEnv(s, keepOverrides), !keepOverrides);
+      const reference = await Reference.start(script, [...args, '--threads', String(s.torchThreads)], referenceEnv(s, keepOverrides), quiet);
       if (!reference) { references.forEach(([, r]) => r.stop()); return null; }
       references.push([s, reference]);
     }
@@ -167,7 +168,7 @@ export class ThreadSettings implements Measurer {
   }
 
   restart(): Promise<ThreadSettings | null> {
-    return ThreadSettings.startAll(this.script, this.args, this.references.map(([s]) => s), this.keepOverrides);
+    return ThreadSettings.startAll(this.script, this.args, this.references.map(([s]) => s), this.keepOverrides, false);
   }
 
   /** The reference's setup: the machine's overrides and, per setting, torch's threads, oneDNN and the BLAS kernel in use. */
