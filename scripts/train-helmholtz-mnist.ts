@@ -18,8 +18,8 @@ import { Key } from '../lib/core/random';
 import { loadMnist, pixelRange } from '../lib/data';
 import { binarizedTestSet } from '../lib/vae/train-vae';
 import { saveWeights } from '../lib/nn/weights';
-import { MnistModelSpec, MnistRunRecord, binarizedBatches, buildMnistModel, fitLearner, loadMnistRun, logMarginalByRows, marginalLogits, meanLogMarginal } from '../lib/helmholtz';
-import { SCORING_SEED, scoringProgress } from './helmholtz-scoring';
+import { MnistModelSpec, MnistRunRecord, binarizedBatches, buildMnistModel, fitLearner, loadMnistRun, marginalLogits, meanLogMarginal } from '../lib/helmholtz';
+import { scoreTestImages } from './helmholtz-scoring';
 import { parseArgs } from './args';
 
 async function main(): Promise<void> {
@@ -51,11 +51,7 @@ async function main(): Promise<void> {
     evaluate: { every: Number(args['curve-every']) * stepsPerEpoch, score: (l) => meanLogMarginal(l, Key.fromSeed(6), curveImages, 100) },
   });
   curveImages.dispose();
-  const x = pixelRange(testSet, 0, Number(args['test-images']));
-  const t0 = Date.now();
-  const perImage = logMarginalByRows(learner, Key.fromSeed(SCORING_SEED), x, Number(args['eval-particles']), 20, scoringProgress(learner.name, Number(args['test-images']), t0));
-  const testLogP = perImage.reduce((s, v) => s + v, 0) / perImage.length;
-  x.dispose();
+  const scores = scoreTestImages(learner, testSet, Number(args['test-images']), Number(args['eval-particles']));
   stages.push({ epochs: Number(args.epochs), learningRate: Number(args['learning-rate']) });
   const epochs = epochsBefore + Number(args.epochs);
   const first = `${spec.method}-k${particles}-${sizes.join('-')}-seed${args.seed}`;
@@ -67,12 +63,12 @@ async function main(): Promise<void> {
     learner: learner.name, method: spec.method, sizes, particles, epochs, steps: epochs * stepsPerEpoch, batch,
     learningRate: Number(args['learning-rate']), stages, seconds: (earlier?.record.seconds ?? 0) + result.seconds, backend,
     curve: { images: 500, particles: 100, points: [...(earlier?.record.curve.points ?? []), ...points] },
-    test: { images: Number(args['test-images']), particles: Number(args['eval-particles']), meanLogP: testLogP, perImage: Array.from(perImage, (v) => Math.round(v * 1000) / 1000), seconds: (Date.now() - t0) / 1000 },
+    test: scores,
     command: `npm run ts -- scripts/train-helmholtz-mnist.ts ${process.argv.slice(2).join(' ')}`,
     ...(earlier ? { continued: { from: args.continue, command: earlier.record.command } } : {}),
   };
   saveWeights(dir, named, record);
-  console.log(`[helmholtz-mnist] ${learner.name}: test log p(x) ${testLogP.toFixed(2)} nats (${record.test.images} images, K = ${record.test.particles}) after ${steps} steps, ${result.seconds.toFixed(0)} s; wrote ${dir}`);
+  console.log(`[helmholtz-mnist] ${learner.name}: test log p(x) ${scores.meanLogP.toFixed(2)} nats (${record.test.images} images, K = ${record.test.particles}) after ${steps} steps, ${result.seconds.toFixed(0)} s; wrote ${dir}`);
   learner.dispose();
 }
 
