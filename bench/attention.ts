@@ -16,6 +16,7 @@ import {
 import { parseArgs } from '../scripts/args';
 import { printAnatomies } from './anatomy';
 import { DEFAULT_TORCH_SETTINGS, ThreadSettings, interleave, referenceNote, stepTableHeader, stepTableRow, timeSteps, torchSettings } from './rounds';
+import { saveResults } from './results';
 
 
 async function main() {
@@ -53,6 +54,7 @@ async function main() {
     console.log(stepTableRow(label, 44, result[which]));
   }
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step; ${referenceNote(args['torch-threads'])})`);
+  saveResults({ bench: 'attention', title: 'one training step of the attention lecture (Adam): the translators on 64 sentences of 12 words, the sorter on 64 sequences, the character model on 32 windows of 64', backend, rounds, settings: args['torch-threads'], rows: names.map((m) => ({ model: `${models[m].label} (${(parameterCount(models[m].model.variables) / 1000).toFixed(1)}k)`, unit: 'ms' as const, compared: result[m] })) }, reference);
   if (args.anatomy === 'true') await printAnatomies(names, (m) => models[m].label, oneStep, steps);
   names.forEach((m) => models[m].model.dispose());
   Object.values(optimizers).forEach((o) => o.dispose());

@@ -15,6 +15,7 @@ import { buildCollapseModel, collapseRuns, vaeLoss } from '../lib/vae';
 import { parseArgs } from '../scripts/args';
 import { adam } from '../lib/core/adam';
 import { DEFAULT_TORCH_SETTINGS, ThreadSettings, formatAlone, formatRatio, formatReference, formatRound, interleave, referenceNote, torchSettings } from './rounds';
+import { saveResults } from './results';
 import { printProfile, profileStep } from './profile';
 
 interface Case { key: string; name: string; variables: tf.Variable[]; loss: (step: number) => tf.Scalar; learningRate: number }
@@ -60,6 +61,7 @@ async function main() {
     console.log(`${c.name.padEnd(42)}${(1000 * r.ours).toFixed(1).padStart(16)}${formatReference(r).padStart(38)}${(1 / r.ours).toFixed(1).padStart(14)}${(t ? (1 / t).toFixed(1) : 'n/a').padStart(17)}${formatRatio(r).padStart(22)}   ${formatAlone(r)}`);
   }
   console.log(`(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians, ${referenceNote(args['torch-threads'])}; range = lowest and highest ratio of one round pair)`);
+  saveResults({ bench: 'flow', title: 'one training step with Adam: the flows of lecture 8 and the strong-decoder VAE of lecture 3', backend, rounds, settings: args['torch-threads'], rows: cases.map((c) => ({ model: c.name, unit: 'ms' as const, compared: result[c.key] })) }, reference);
   if (args.profile === 'true') {
     for (const c of cases) printProfile(c.name, await profileStep(() => c.loss(0), c.variables, c.learningRate));
   }

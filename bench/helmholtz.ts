@@ -14,6 +14,7 @@ import { Vae } from '../lib/vae/vae';
 import { parseArgs } from '../scripts/args';
 import { printAnatomies } from './anatomy';
 import { DEFAULT_TORCH_SETTINGS, ThreadSettings, interleave, referenceNote, stepTableHeader, stepTableRow, timeSteps, torchSettings } from './rounds';
+import { saveResults } from './results';
 
 async function main() {
   const args = parseArgs({ steps: '300', 'mnist-steps': '30', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS, anatomy: 'false' });
@@ -52,6 +53,7 @@ async function main() {
     console.log(stepTableRow(label[which], 34, result[which]));
   }
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps (MNIST sizes: ${mnistSteps}) after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step: 1 means as fast as PyTorch; ${referenceNote(args['torch-threads'])})`);
+  saveResults({ bench: 'helmholtz', title: 'one training step of lecture 2 (batch 100, Adam): on bars the SBN 25-10 by RWS and the VAE 25-64-10 on the IWAE bound, both K = 5; the same two at the MNIST sizes', backend, rounds, settings: args['torch-threads'], rows: MODELS.map((m) => ({ model: label[m], unit: 'ms' as const, compared: result[m] })) }, reference);
   if (args.anatomy === 'true') await printAnatomies(MODELS, (m) => label[m], oneStep, mnistSteps);
   Object.values(learners).forEach((l) => l.dispose());
   Object.values(optimizers).forEach((o) => o.dispose());

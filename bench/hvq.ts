@@ -12,6 +12,7 @@ import { Discriminator, Vae, trainVaeGan } from '../lib/vae';
 import { HierarchicalVqVae, ONE_LEVEL, TWO_LEVELS, buildPriors, encodeSet, trainQuantized } from '../lib/vq';
 import { parseArgs } from '../scripts/args';
 import { DEFAULT_TORCH_SETTINGS, Seconds, ThreadSettings, interleave, referenceNote, stepTableHeader, stepTableRow, torchSettings } from './rounds';
+import { saveResults } from './results';
 
 async function main() {
   const args = parseArgs({ steps: '30', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS });
@@ -51,6 +52,7 @@ async function main() {
   console.log(stepTableHeader(56, backend));
   for (const name of names) console.log(stepTableRow(`${runs[name].label} (${(parameterCount(runs[name].weights) / 1000).toFixed(0)}k)`, 56, result[name]));
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step; ${referenceNote(args['torch-threads'])})`);
+  saveResults({ bench: 'hvq', title: 'one training step of the hierarchical VQ-VAE lecture through its training loop (batches drawn and binarized, Adam, EMA codebook updates)', backend, rounds, settings: args['torch-threads'], rows: names.map((m) => ({ model: `${runs[m].label} (${(parameterCount(runs[m].weights) / 1000).toFixed(0)}k)`, unit: 'ms' as const, compared: result[m] })) }, reference);
   for (const m of [two, one, bottomPrior, topPrior!, vae, disc]) m.dispose();
 }
 

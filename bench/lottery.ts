@@ -12,6 +12,7 @@ import { batchIndices, gatherPixels } from '../lib/data/batches';
 import { LENET_300_100, MaskedNetwork, crossEntropy, fullMasks, randomMasksLike, pruneByMagnitude } from '../lib/lottery';
 import { parseArgs } from '../scripts/args';
 import { DEFAULT_TORCH_SETTINGS, ThreadSettings, interleave, referenceNote, stepTableHeader, stepTableRow, torchSettings } from './rounds';
+import { saveResults } from './results';
 
 async function main() {
   const args = parseArgs({ steps: '200', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS });
@@ -49,6 +50,7 @@ async function main() {
   console.log(stepTableHeader(28, backend));
   console.log(stepTableRow('LeNet-300-100, masked', 28, r));
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step: 1 means as fast as PyTorch; ${referenceNote(args['torch-threads'])})`);
+  saveResults({ bench: 'lottery', title: 'one training step of the masked LeNet-300-100 (lecture 15; batch 60, Adam, 7 % of the weights kept)', backend, rounds, settings: args['torch-threads'], rows: [{ model: 'LeNet-300-100, masked', unit: 'ms' as const, compared: r }] }, reference);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -14,6 +14,7 @@ import { Relu, cholesky, choleskyTfjs, disposeKernel, fullyConnected, inputKerne
 import { packedGemm } from '../lib/engine/gemm';
 import { parseArgs } from '../scripts/args';
 import { DEFAULT_TORCH_SETTINGS, ThreadSettings, formatAlone, formatRatio, formatReference, interleave, referenceNote, torchSettings, withAliases } from './rounds';
+import { saveResults } from './results';
 
 async function main() {
   const args = parseArgs({ n: '5000', rounds: '5', 'torch-threads': DEFAULT_TORCH_SETTINGS, warmup: '1' });
@@ -69,6 +70,9 @@ async function main() {
     const s = (v?: number) => (v === undefined ? 'n/a' : v.toFixed(2));
     console.log(`${name.padEnd(26)}${s(f32.ours).padStart(18)}${formatReference(f32, 's').padStart(34)}${formatRatio(f32).padStart(22)}${formatReference(f64, 's').padStart(34)}${formatRatio(f64).padStart(22)}   ${formatAlone(f32, 's')}`);
   }
+  const stages: [string, string][] = [['NNGP kernel', 'kernel'], ['Cholesky + solve', 'chol'], ['Cholesky + solve, tfjs operations', 'cholTfjs']];
+  saveResults({ bench: 'nngp', title: `the NNGP kernel (depth-3 ReLU) and the Cholesky factorisation with a triangular solve, of ${n} MNIST images (seconds)`, backend, rounds, settings: args['torch-threads'],
+    rows: stages.map(([name, key]) => ({ model: `${name}, float32`, unit: 's' as const, compared: r[key] })) }, reference);
   const gemm = packedGemm();
   console.log(`(ratio = PyTorch seconds / tfjs seconds: 1 means as fast as PyTorch; ${referenceNote(args['torch-threads'])};`);
   console.log(` our Cholesky kernel: ${gemm.fused ? 'fused multiply-add (relaxed SIMD)' : 'multiply then add (no relaxed SIMD in this V8)'}, ${gemm.threads} threads)`);

@@ -17,6 +17,7 @@ import { SequenceLatentModel, buildDesign, sequenceLoss } from '../lib/sequence'
 import { parseArgs } from '../scripts/args';
 import { printAnatomies } from './anatomy';
 import { DEFAULT_TORCH_SETTINGS, ThreadSettings, interleave, referenceNote, stepTableHeader, stepTableRow, timeSteps, torchSettings } from './rounds';
+import { saveResults } from './results';
 
 async function main() {
   const args = parseArgs({ steps: '20', rounds: '5', warmup: '2', 'torch-threads': DEFAULT_TORCH_SETTINGS, anatomy: 'false' });
@@ -62,6 +63,7 @@ async function main() {
     console.log(stepTableRow(`${models[which].label} (${(parameterCount(models[which].model.variables) / 1000).toFixed(1)}k)`, 44, result[which]));
   }
   console.log(`(medians of ${rounds} alternating rounds of ${steps} steps after ${args.warmup} untimed rounds on both sides; ratio = PyTorch seconds / tfjs seconds per step; ${referenceNote(args['torch-threads'])})`);
+  saveResults({ bench: 'sequence', title: 'one training step of the sequence lecture: the negative ELBO per time step, Adam, batches of 32 (64 on MNIST rows)', backend, rounds, settings: args['torch-threads'], rows: names.map((m) => ({ model: `${models[m].label} (${(parameterCount(models[m].model.variables) / 1000).toFixed(1)}k)`, unit: 'ms' as const, compared: result[m] })) }, reference);
   if (args.anatomy === 'true') await printAnatomies(names, (m) => models[m].label, oneStep, steps);
   names.forEach((m) => models[m].model.dispose());
   Object.values(optimizers).forEach((o) => o.dispose());

@@ -14,6 +14,7 @@ import { DataParallel } from '../lib/engine/parallel';
 import { parseArgs } from '../scripts/args';
 import { adam } from '../lib/core/adam';
 import { Compared, DEFAULT_TORCH_SETTINGS, ThreadSettings, describeSetting, formatRatio, formatRound, formatSetting, interleave, referenceNote, torchSettings, withAliases } from './rounds';
+import { saveResults } from './results';
 import { printProfile, profileStep } from './profile';
 
 interface Row { model: string; backend: string; msPerStep: number; stepsPerSecond: number }
@@ -129,6 +130,8 @@ async function main() {
     }
   }
   console.log(`(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians, ${referenceNote(args['torch-threads'])}; range = lowest and highest ratio of one round pair; "once" rows are one run against the PyTorch median)`);
+  saveResults({ bench: 'vae-step', title: 'one VAE training step of lecture 1 (batch 128 MNIST images, Adam), on one thread and data-parallel on two', backend: 'wasm', rounds, settings: args['torch-threads'],
+    rows: names.flatMap((n) => [{ model: `VAE ${n}`, unit: 'ms' as const, compared: result[n] }, { model: `VAE ${n}, data-parallel on 2 threads`, unit: 'ms' as const, compared: result[`${n} parallel`] }]) }, reference);
   if (args.profile === 'true') {
     const data = loadMnist();
     for (const config of configs) {

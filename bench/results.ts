@@ -1,0 +1,65 @@
+// The bench's results on disk: each bench that times a model against PyTorch writes its rows (our
+// median, the reference's at its fastest setting, the ratio and its range, each side alone) with the
+// reference's setup to build/bench/<bench>.json; bench/report.ts writes bench/RESULTS.md from them.
+import { execSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { defaultWasmThreads } from '../lib/engine/wasm-threads';
+import { Compared, Measurer } from './rounds';
+
+export interface ResultRow { model: string; unit: 'ms' | 's'; compared: Compared }
+
+export interface BenchResults {
+  bench: string;
+  /** What one measured step is, in a sentence. */
+  title: string;
+  /** ISO time at which the bench finished. */
+  date: string;
+  /** The commit the bench was built from, "+ changes" where the tree differed from it. */
+  commit: string;
+  backend: string;
+  /** The wasm backend's threads (VI_WASM_THREADS, else one per core). */
+  wasmThreads: number;
+  rounds: number;
+  /** The torch settings tried (--torch-threads). */
+  settings: string;
+  /** The reference's own report of how it ran (ThreadSettings.describe), or why there is none. */
+  reference: string;
+  rows: ResultRow[];
+}
+
+/** The folder the benches write to and the report reads from. */
+export const RESULTS_DIR = path.resolve(__dirname, '../../build/bench');
+
+/** Writes one bench's rows to RESULTS_DIR/<bench>.json and returns the path. */
+export function saveResults(r: Omit<BenchResults, 'date' | 'commit' | 'wasmThreads' | 'reference'>, reference: Measurer | null, dir = RESULTS_DIR): string {
+  for (const row of r.rows) {
+    if (!(row.compared.ours > 0)) throw new Error(`bench ${r.bench}, row "${row.model}": our time ${row.compared.ours} is not a positive number of seconds`);
+  }
+  const out: BenchResults = { ...r, date: new Date().toISOString(), commit: currentCommit(), wasmThreads: defaultWasmThreads(), reference: reference?.describe?.() ?? 'no PyTorch reference ran (bash bench/setup.sh installs it)' };
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${r.bench}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(out, null, 1)}\n`);
+  return file;
+}
+
+/** Reads every bench's results in `dir`, ordered by bench name; a named error for a file that is not one. */
+export function loadResults(dir = RESULTS_DIR): BenchResults[] {
+  if (!fs.existsSync(dir)) throw new Error(`no bench results in ${dir}: run the benches first (npm run bench)`);
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => {
+    const r = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as BenchResults;
+    if (!Array.isArray(r.rows) || typeof r.bench !== 'string') throw new Error(`${path.join(dir, f)} is not a bench result (no bench name or rows): delete it and run the bench again`);
+    return r;
+  });
+}
+
+/** The repository's commit, with "+ changes" where files differ from it; "unknown" outside git. */
+export function currentCommit(): string {
+  try {
+    const run = (cmd: string) => execSync(cmd, { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const changed = run('git status --porcelain --untracked-files=no') !== '';
+    return `${run('git rev-parse --short HEAD')}${changed ? ' + changes' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
