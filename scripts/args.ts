@@ -15,3 +15,8 @@ export function parseArgs(defaults: Record<string, string>): Record<string, stri
   }
   return out;
 }
+
+/** The names of the flags given on the command line (without their values), e.g. ['seed', 'epochs']. */
+export function givenArgs(argv: string[] = process.argv.slice(2)): string[] {
+  return argv.map((a) => /^--([\w-]+)/.exec(a)?.[1]).filter((name): name is string => name !== undefined);
+}

@@ -9,7 +9,9 @@
 //   --curve-every the learning curve: log p(x) of the first 500 test images (K = 100) every N epochs
 //   --continue    a run's folder (e.g. data/helmholtz-mnist/vae-k5-784-200-200-50-seed1): its model,
 //                 weights and record are taken up and trained --epochs more (Adam starts afresh), e.g.
-//                 at the next learning rate of Burda et al.'s schedule; written to <name>-<total>-epochs
+//                 at the next learning rate of Burda et al.'s schedule; written to <name>-<total>-epochs.
+//                 The model, batch and seed come from its record: --method, --sizes, --particles,
+//                 --batch and --seed are refused with it
 // The output layer starts at the training set's pixel marginals (lib/helmholtz/init.ts).
 import * as fs from 'fs';
 import * as path from 'path';
@@ -20,7 +22,8 @@ import { binarizedTestSet } from '../lib/vae/train-vae';
 import { saveWeights } from '../lib/nn/weights';
 import { MnistModelSpec, MnistRunRecord, binarizedBatches, buildMnistModel, fitLearner, loadMnistRun, marginalLogits, meanLogMarginal } from '../lib/helmholtz';
 import { scoreTestImages } from './helmholtz-scoring';
-import { parseArgs } from './args';
+import { givenArgs, parseArgs } from './args';
+import { continuation } from './helmholtz-continue';
 
 async function main(): Promise<void> {
   const args = parseArgs({
@@ -29,13 +32,13 @@ async function main(): Promise<void> {
   });
   const backend = await initBackend();
   const earlier = args.continue ? loadMnistRun(args.continue) : undefined;
-  const sizes = earlier ? earlier.record.sizes : args.sizes.split(',').map(Number);
-  const particles = earlier ? earlier.record.particles : Number(args.particles);
-  const batch = Number(args.batch);
-  if (earlier && batch !== earlier.record.batch) throw new Error(`--batch ${batch} differs from the continued run's ${earlier.record.batch}; leave it out`);
-  const key = Key.fromSeed(Number(args.seed));
+  const kept = earlier ? continuation(earlier.record, givenArgs(), args.continue) : undefined;
+  const spec: MnistModelSpec = kept?.spec ?? { method: args.method as MnistModelSpec['method'], sizes: args.sizes.split(',').map(Number), particles: Number(args.particles) };
+  const { sizes, particles } = spec;
+  const batch = kept?.batch ?? Number(args.batch);
+  const seed = kept?.seed ?? Number(args.seed);
+  const key = Key.fromSeed(seed);
   const { train, test } = loadMnist();
-  const spec = { method: (earlier ? earlier.record.method : args.method) as MnistModelSpec['method'], sizes, particles };
   const { learner, named } = earlier ?? buildMnistModel(spec, key, marginalLogits(train));
   // earlier stages, one per run (the first run's record has none: one stage at its rate)
   const stages: { epochs: number; learningRate: number }[] = earlier ? (earlier.record.stages ?? [{ epochs: earlier.record.epochs, learningRate: earlier.record.learningRate }]) : [];
@@ -54,13 +57,13 @@ async function main(): Promise<void> {
   const scores = scoreTestImages(learner, testSet, Number(args['test-images']), Number(args['eval-particles']));
   stages.push({ epochs: Number(args.epochs), learningRate: Number(args['learning-rate']) });
   const epochs = epochsBefore + Number(args.epochs);
-  const first = `${spec.method}-k${particles}-${sizes.join('-')}-seed${args.seed}`;
+  const first = `${spec.method}-k${particles}-${sizes.join('-')}-seed${seed}`;
   const name = earlier ? `${first}-${epochs}-epochs` : first;
   const dir = path.join(args.out, name);
   fs.mkdirSync(dir, { recursive: true });
   const points = result.curve.map(({ step, value }) => ({ epoch: epochsBefore + step / stepsPerEpoch, meanLogP: value }));
   const record: MnistRunRecord = {
-    learner: learner.name, method: spec.method, sizes, particles, epochs, steps: epochs * stepsPerEpoch, batch,
+    learner: learner.name, method: spec.method, sizes, particles, seed, epochs, steps: epochs * stepsPerEpoch, batch,
     learningRate: Number(args['learning-rate']), stages, seconds: (earlier?.record.seconds ?? 0) + result.seconds, backend,
     curve: { images: 500, particles: 100, points: [...(earlier?.record.curve.points ?? []), ...points] },
     test: scores,

@@ -40,6 +40,8 @@ export interface MnistRunRecord {
   method: HelmholtzMethod | 'vae';
   sizes: number[];
   particles: number;
+  /** The seed of the first stage's key; a continued run keeps it (its stages fold in their own keys). */
+  seed?: number;
   epochs: number;
   steps: number;
   batch: number;
