@@ -1,11 +1,15 @@
-// Benchmark: encode and decode throughput of plain rANS on a long symbol stream and of BB-ANS with
-// the lecture VAE on MNIST test images.
-// Usage: node dist/bench/coding.js [--symbols 1000000 --images 1000]
+// Benchmark: encode and decode throughput of plain rANS on a long symbol stream, and of BB-ANS on
+// MNIST test images: the teaching codec (one lane, one image per network call) against its laned
+// speed twin (lib/coding/vae-lanes.ts) at several lane counts, with the lecture VAE and with a VAE of
+// craystack's example size (784-100-40, trained here for --small-steps steps).
+// Usage: node dist/bench/coding.js [--symbols 1000000] [--images 1000] [--lanes 1,10,20] [--small-steps 3000]
 import { initBackend } from '../lib/core/backend';
 import { Key } from '../lib/core/random';
 import { loadMnist } from '../lib/data';
-import { Vae, binarizedTestSet } from '../lib/vae';
-import { categorical, emptyMessage, messageBits, quantizeProbabilities, randomMessage, vaeCoder } from '../lib/coding';
+import * as tf from '../lib/core/tf';
+import { meanAndStderr } from '../lib/core/stats';
+import { Vae, binarizedTestSet, trainVae } from '../lib/vae';
+import { VaeCodecOptions, categorical, emptyMessage, lanesBits, messageBits, quantizeProbabilities, randomLanes, randomMessage, vaeCoder, vaeLanes } from '../lib/coding';
 import { parseArgs } from '../scripts/args';
 
 function seconds(f: () => void): number {
@@ -15,7 +19,7 @@ function seconds(f: () => void): number {
 }
 
 async function main() {
-  const args = parseArgs({ symbols: '1000000', images: '1000', weights: 'data/vae-mnist' });
+  const args = parseArgs({ symbols: '1000000', images: '1000', weights: 'data/vae-mnist', lanes: '1,10,20', 'small-steps': '3000' });
   await initBackend({ quiet: true });
   // rANS: 256-symbol alphabet with geometric-ish probabilities, 16-bit precision
   const n = Number(args.symbols);
@@ -34,20 +38,59 @@ async function main() {
   console.log(`rANS, 256 symbols, 16-bit precision, ${n} symbols: ${(bits / n).toFixed(3)} bits/symbol`);
   console.log(`  encode ${(n / enc / 1e6).toFixed(2)} M symbols/s (${(bits / enc / 1e6).toFixed(1)} Mbit/s), decode ${(n / dec / 1e6).toFixed(2)} M symbols/s (${(bits / dec / 1e6).toFixed(1)} Mbit/s)`);
 
-  const { vae } = Vae.load(args.weights);
   const test = binarizedTestSet(loadMnist().test);
   const k = Math.min(Number(args.images), test.n);
   const images = Array.from({ length: k }, (_, i) => Array.from(test.pixels.subarray(i * 784, (i + 1) * 784), (p) => (p ? 1 : 0)));
-  const bb = vaeCoder(vae).codec;
+  const laneCounts = args.lanes.split(',').map(Number);
+  const { vae } = Vae.load(args.weights);
+  codeImages('the lecture VAE 784-512,256-32', vae, {}, images, laneCounts);
+  vae.dispose();
+  // craystack's own example: a 784-100-40 VAE (ReLU), 10-bit latent buckets, posterior 14 bits, pixels 16 bits
+  const small = new Vae({ dataDim: 784, hidden: [100], latentDim: 40, activation: 'relu' }, Key.fromSeed(3));
+  await trainVae(small, loadMnist().train, Key.fromSeed(4), { steps: Number(args['small-steps']), batchSize: 128, learningRate: 1e-3, progress: 'off' });
+  codeImages(`craystack's size 784-100-40 (${args['small-steps']} training steps)`, small, { latentBits: 10, posteriorPrecision: 14, pixelPrecision: 16 }, images, laneCounts);
+  console.log(`(craystack's MNIST example, 784-100-40 with 10 images per network call, encoded about ${CRAYSTACK_IMAGES_PER_SECOND} images/s on this machine)`);
+  small.dispose();
+}
+
+/** craystack's MNIST example (torch_vae, 10 images per network call), measured on this machine on the same test images; from the issue that asked for lanes. */
+const CRAYSTACK_IMAGES_PER_SECOND = 9000;
+
+/**
+ * BB-ANS on the images with the teaching codec (one lane, one image per network call) and with the
+ * laned speed twin at each lane count: images per second both ways, bits per pixel net of the initial
+ * bits, the laned rate against the one-lane rate, and the negative ELBO of the same images.
+ */
+function codeImages(label: string, vae: Vae, options: Partial<VaeCodecOptions>, images: number[][], laneCounts: number[]) {
+  const k = images.length;
+  const coder = vaeCoder(vae, options);
+  const pixels = k * 784;
+  const x = tf.tensor2d(images.flat(), [k, 784], 'float32');
+  const elbo = tf.tidy(() => vae.elbo(x as tf.Tensor2D, Key.fromSeed(9)));
+  const negElbo = meanAndStderr(Array.from(elbo.dataSync(), (v) => -v / Math.LN2 / 784));
+  tf.dispose([x, elbo]);
+  console.log(`\nBB-ANS with ${label}, ${k} MNIST test images; negative ELBO ${negElbo.mean.toFixed(4)} ± ${negElbo.stderr.toFixed(4)} bits/pixel (one draw per image)`);
   const start = randomMessage(Key.fromSeed(2), 64);
   let s = start;
-  const encB = seconds(() => { for (const x of images) s = bb.push(s, x); });
+  const encB = seconds(() => { for (const img of images) s = coder.codec.push(s, img); });
   let t = s;
-  const decB = seconds(() => { for (let i = 0; i < k; i++) [t] = bb.pop(t); });
-  const bbBits = messageBits(s) - messageBits(start);
-  console.log(`BB-ANS with the VAE, ${k} MNIST test images: ${(bbBits / k / 784).toFixed(4)} bits/pixel`);
-  console.log(`  encode ${(k / encB).toFixed(0)} images/s (${(bbBits / encB / 1e3).toFixed(1)} kbit/s), decode ${(k / decB).toFixed(0)} images/s (${(bbBits / decB / 1e3).toFixed(1)} kbit/s)`);
-  vae.dispose();
+  const decB = seconds(() => { for (let i = 0; i < k; i++) [t] = coder.codec.pop(t); });
+  const oneLane = messageBits(s) - messageBits(start);
+  console.log(`${'codec'.padEnd(34)}${'encode img/s'.padStart(14)}${'decode img/s'.padStart(14)}${'bits/pixel'.padStart(12)}${'vs one lane'.padStart(14)}`);
+  const row = (name: string, enc: number, dec: number, bits: number) =>
+    console.log(`${name.padEnd(34)}${(k / enc).toFixed(0).padStart(14)}${(k / dec).toFixed(0).padStart(14)}${(bits / pixels).toFixed(4).padStart(12)}${`${(100 * (bits / oneLane - 1)).toFixed(3)} %`.padStart(14)}`);
+  row('teaching codec, one lane', encB, decB, oneLane);
+  for (const n of laneCounts) {
+    const lanes = vaeLanes(coder, n);
+    const first = randomLanes(Key.fromSeed(2), n, 64);
+    let coded = first;
+    const enc = seconds(() => { coded = lanes.encode(first, images); });
+    let decoded: number[][] = [];
+    const dec = seconds(() => { [, decoded] = lanes.decode(coded, k); });
+    if (decoded.some((img, i) => img.some((v, j) => v !== images[i][j]))) throw new Error(`${n} lanes did not decode the images they coded`);
+    row(`${n} lane${n === 1 ? '' : 's'}, batched networks`, enc, dec, lanesBits(coded) - lanesBits(first));
+  }
+  console.log('(bits: the packed stream less its initial random words; each lane beyond the first adds its 48-bit head and a 32-bit word count)');
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

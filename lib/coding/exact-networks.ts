@@ -7,6 +7,7 @@ import { crc32 } from '../core/crc32';
 import { ParameterError } from '../core/errors';
 import type { Activation, Mlp } from '../nn';
 import type { Vae } from '../vae/vae';
+import { ExactDenseKernel, Region } from './exact-dense';
 
 /** One dense layer's weights copied out of tfjs: weight [in, out] row-major, bias [out]. */
 interface ExactLayer {
@@ -77,6 +78,48 @@ export class ExactMlp {
     }
     return h as Float64Array;
   }
+
+  /**
+   * Several input vectors -> their output vectors, each exactly as `apply` computes it (the same
+   * sums in the same order), layer by layer over the whole batch in WebAssembly (exact-dense.ts):
+   * each weight row is read once per batch, two outputs at a time.
+   */
+  applyBatch(xs: ArrayLike<number>[]): Float64Array[] {
+    for (const x of xs) {
+      if (x.length !== this.inputSize) {
+        throw new ParameterError(`the network takes ${this.inputSize} inputs, got ${x.length}`, `pass vectors of length ${this.inputSize}`);
+      }
+    }
+    if (xs.length === 0) return [];
+    const k = this.kernelFor(xs.length);
+    const input = k.kernel.view(k.activations[0]);
+    xs.forEach((x, b) => input.set(x, b * this.inputSize));
+    this.layers.forEach(({ inputSize, outputSize, activation }, l) => {
+      const [from, to] = [k.activations[l % 2], k.activations[(l + 1) % 2]];
+      k.kernel.dense(k.weights[l], k.biases[l], from, to, xs.length, inputSize, outputSize);
+      if (activation !== 'linear') {
+        const out = k.kernel.view(to);
+        for (let i = 0; i < xs.length * outputSize; i++) out[i] = activate(out[i], activation);
+      }
+    });
+    const width = this.layers[this.layers.length - 1].outputSize;
+    const out = k.kernel.view(k.activations[this.layers.length % 2]);
+    return xs.map((_, b) => out.slice(b * width, (b + 1) * width));
+  }
+
+  /** The kernel with this network's weights, and activations for `batch` rows (made once, grown when a batch is larger). */
+  private kernelFor(batch: number): { kernel: ExactDenseKernel; weights: Region[]; biases: Region[]; activations: Region[]; batch: number } {
+    if (this.batchKernel && this.batchKernel.batch >= batch) return this.batchKernel;
+    const kernel = new ExactDenseKernel();
+    const weights = this.layers.map((l) => kernel.alloc(l.weight.length));
+    const biases = this.layers.map((l) => kernel.alloc(l.bias.length));
+    this.layers.forEach((l, i) => { kernel.view(weights[i]).set(l.weight); kernel.view(biases[i]).set(l.bias); });
+    const widest = Math.max(this.inputSize, ...this.layers.map((l) => l.outputSize));
+    const activations = [kernel.alloc(batch * widest), kernel.alloc(batch * widest)];
+    this.batchKernel = { kernel, weights, biases, activations, batch };
+    return this.batchKernel;
+  }
+  private batchKernel: { kernel: ExactDenseKernel; weights: Region[]; biases: Region[]; activations: Region[]; batch: number } | null = null;
 }
 
 /** The smallest posterior scale, as in Vae.encode. */
@@ -102,6 +145,16 @@ export class ExactVae {
     const mu = h.slice(0, this.latentDim);
     const sigma = h.slice(this.latentDim).map((v) => softplus(v) + MIN_SCALE);
     return { mu, sigma };
+  }
+
+  /** q(z|x) for several images at once, each exactly as `encode` gives it. */
+  encodeBatch(xs: ArrayLike<number>[]): { mu: Float64Array; sigma: Float64Array }[] {
+    return this.encoder.applyBatch(xs).map((h) => ({ mu: h.slice(0, this.latentDim), sigma: h.slice(this.latentDim).map((v) => softplus(v) + MIN_SCALE) }));
+  }
+
+  /** The decoder's logits for several latent vectors at once, each exactly as `decodeLogits` gives them. */
+  decodeLogitsBatch(zs: ArrayLike<number>[]): Float64Array[] {
+    return this.decoder.applyBatch(zs);
   }
 
   /** The decoder's Bernoulli logits for one latent vector. */

@@ -7,3 +7,4 @@ export * from './bbans';
 export * from './exact-networks';
 export * from './vae-codec';
 export * from './baselines';
+export * from './vae-lanes';
