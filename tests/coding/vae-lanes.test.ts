@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Key } from '../../lib/core/random';
 import { head, loadMnist } from '../../lib/data';
 import { Vae, binarizedTestSet, trainVae } from '../../lib/vae';
+import * as fs from 'fs';
+import * as path from 'path';
+import { OUTPUTS, exactDenseBinaryText } from '../../scripts/build-gemm-wasm';
 import { CodingError, Message, deserializeMessage, messageBits, packLanes, randomLanes, serializeMessage, unpackLanes, vaeCoder, vaeLanes } from '../../lib/coding';
 
 describe('BB-ANS on lanes (the speed twin of the one-lane codec)', () => {
@@ -16,6 +19,11 @@ describe('BB-ANS on lanes (the speed twin of the one-lane codec)', () => {
   });
   afterAll(() => vae.dispose());
 
+  it('ships the binary that exact-dense-wat.ts assembles to', async () => {
+    expect(fs.readFileSync(path.resolve(__dirname, '../../lib/coding/exact-dense-binary.ts'), 'utf8')).toBe(await exactDenseBinaryText());
+    expect(OUTPUTS.exactDense.endsWith('lib/coding/exact-dense-binary.ts')).toBe(true);
+  });
+
   it('batched networks give exactly the numbers of one image at a time', () => {
     const coder = vaeCoder(vae);
     const batch = coder.networks.encodeBatch(images);
@@ -26,6 +34,15 @@ describe('BB-ANS on lanes (the speed twin of the one-lane codec)', () => {
     });
     const zs = [[0.3, -1, 2, 0], [0, 0, 0, 0], [-0.5, 0.1, 0.2, 1.5]];
     coder.networks.decodeLogitsBatch(zs).forEach((l, b) => expect(Array.from(l)).toEqual(Array.from(coder.networks.decodeLogits(zs[b]))));
+    // a larger batch than before grows the kernel's memory
+    const many = Array.from({ length: 40 }, (_, b) => images[b % images.length]);
+    coder.networks.encodeBatch(many).forEach((q, b) => expect(Array.from(q.mu)).toEqual(Array.from(coder.networks.encode(many[b]).mu)));
+    expect(coder.networks.decodeLogitsBatch([])).toEqual([]);
+    // odd layer widths take the kernel's last single output
+    const odd = new Vae({ hidden: [7], latentDim: 3 }, Key.fromSeed(9));
+    const oddCoder = vaeCoder(odd);
+    oddCoder.networks.encodeBatch(images).forEach((q, b) => expect(Array.from(q.sigma)).toEqual(Array.from(oddCoder.networks.encode(images[b]).sigma)));
+    odd.dispose();
     expect(() => coder.networks.encoder.applyBatch([[1, 0]])).toThrow(/takes 784 inputs, got 2/);
   });
 
