@@ -11,6 +11,7 @@ import { meanAndStderr } from '../lib/core/stats';
 import { Vae, binarizedTestSet, trainVae } from '../lib/vae';
 import { VaeCodecOptions, categorical, emptyMessage, lanesBits, messageBits, quantizeProbabilities, randomLanes, randomMessage, vaeCoder, vaeLanes } from '../lib/coding';
 import { parseArgs } from '../scripts/args';
+import { ResultRow, saveResults } from './results';
 
 function seconds(f: () => void): number {
   const t = process.hrtime.bigint();
@@ -43,12 +44,14 @@ async function main() {
   const images = Array.from({ length: k }, (_, i) => Array.from(test.pixels.subarray(i * 784, (i + 1) * 784), (p) => (p ? 1 : 0)));
   const laneCounts = args.lanes.split(',').map(Number);
   const { vae } = Vae.load(args.weights);
-  codeImages('the lecture VAE 784-512,256-32', vae, {}, images, laneCounts);
+  const rows = codeImages('the lecture VAE 784-512,256-32', vae, {}, images, laneCounts);
   vae.dispose();
   // craystack's own example: a 784-100-40 VAE (ReLU), 10-bit latent buckets, posterior 14 bits, pixels 16 bits
   const small = new Vae({ dataDim: 784, hidden: [100], latentDim: 40, activation: 'relu' }, Key.fromSeed(3));
   await trainVae(small, loadMnist().train, Key.fromSeed(4), { steps: Number(args['small-steps']), batchSize: 128, learningRate: 1e-3, progress: 'off' });
-  codeImages(`craystack's size 784-100-40 (${args['small-steps']} training steps)`, small, { latentBits: 10, posteriorPrecision: 14, pixelPrecision: 16 }, images, laneCounts);
+  rows.push(...codeImages(`784-100-40 (craystack's size, ${args['small-steps']} training steps)`, small, { latentBits: 10, posteriorPrecision: 14, pixelPrecision: 16 }, images, laneCounts));
+  saveResults({ bench: 'coding', title: `BB-ANS on ${k} MNIST test images, seconds per image to encode and to decode: the teaching codec (one lane) and the laned speed twin`, backend: 'plain JavaScript and WebAssembly (float64)', rounds: 1, settings: 'none', rows },
+    `no PyTorch process: craystack's MNIST example (784-100-40, 10 images per network call) encoded about ${CRAYSTACK_IMAGES_PER_SECOND} images/s on this machine, measured separately`);
   console.log(`(craystack's MNIST example, 784-100-40 with 10 images per network call, encoded about ${CRAYSTACK_IMAGES_PER_SECOND} images/s on this machine)`);
   small.dispose();
 }
@@ -61,7 +64,7 @@ const CRAYSTACK_IMAGES_PER_SECOND = 9000;
  * laned speed twin at each lane count: images per second both ways, bits per pixel net of the initial
  * bits, the laned rate against the one-lane rate, and the negative ELBO of the same images.
  */
-function codeImages(label: string, vae: Vae, options: Partial<VaeCodecOptions>, images: number[][], laneCounts: number[]) {
+function codeImages(label: string, vae: Vae, options: Partial<VaeCodecOptions>, images: number[][], laneCounts: number[]): ResultRow[] {
   const k = images.length;
   const coder = vaeCoder(vae, options);
   const pixels = k * 784;
@@ -80,6 +83,11 @@ function codeImages(label: string, vae: Vae, options: Partial<VaeCodecOptions>, 
   const row = (name: string, enc: number, dec: number, bits: number) =>
     console.log(`${name.padEnd(34)}${(k / enc).toFixed(0).padStart(14)}${(k / dec).toFixed(0).padStart(14)}${(bits / pixels).toFixed(4).padStart(12)}${`${(100 * (bits / oneLane - 1)).toFixed(3)} %`.padStart(14)}`);
   row('teaching codec, one lane', encB, decB, oneLane);
+  const saved: ResultRow[] = [];
+  const save = (name: string, enc: number, dec: number) => saved.push(
+    { model: `BB-ANS encode, ${label}, ${name}`, unit: 'ms', compared: { ours: enc / k } },
+    { model: `BB-ANS decode, ${label}, ${name}`, unit: 'ms', compared: { ours: dec / k } });
+  save('one lane (teaching codec)', encB, decB);
   for (const n of laneCounts) {
     const lanes = vaeLanes(coder, n);
     const first = randomLanes(Key.fromSeed(2), n, 64);
@@ -89,8 +97,10 @@ function codeImages(label: string, vae: Vae, options: Partial<VaeCodecOptions>, 
     const dec = seconds(() => { [, decoded] = lanes.decode(coded, k); });
     if (decoded.some((img, i) => img.some((v, j) => v !== images[i][j]))) throw new Error(`${n} lanes did not decode the images they coded`);
     row(`${n} lane${n === 1 ? '' : 's'}, batched networks`, enc, dec, lanesBits(coded) - lanesBits(first));
+    save(`${n} lane${n === 1 ? '' : 's'}`, enc, dec);
   }
   console.log('(bits: the packed stream less its initial random words; each lane beyond the first adds its 48-bit head and a 32-bit word count)');
+  return saved;
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

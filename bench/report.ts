@@ -27,7 +27,7 @@ export function thisMachine(): Machine {
   };
 }
 
-const time = (seconds: number, unit: 'ms' | 's') => (unit === 'ms' ? `${(1000 * seconds).toFixed(2)} ms` : `${seconds.toFixed(2)} s`);
+const time = (seconds: number, unit: 'ms' | 's') => (unit === 'ms' ? `${(1000 * seconds).toFixed(seconds < 1e-3 ? 3 : 2)} ms` : `${seconds.toFixed(2)} s`);
 
 /** The reference's setup with the script's name taken out, so that benches' setups compare. */
 const setupOf = (r: BenchResults) => r.reference.replace(/^PyTorch reference \S+ /, 'PyTorch ');
@@ -58,17 +58,17 @@ export function renderResults(results: BenchResults[], machine: Machine): string
   let rows = 0;
   for (const r of results) {
     for (const { model, unit, compared: c } of r.rows) {
-      rows++;
       const reference = c.reference === undefined ? 'n/a' : `${time(c.reference, unit)}${c.setting ? ` (${describeSetting(c.setting)})` : ''}`;
       const ratio = c.ratio === undefined ? 'n/a' : `${c.ratio.toFixed(2)} (${c.low!.toFixed(2)}-${c.high!.toFixed(2)})`;
       const a = c.alone;
       const alone = a?.reference === undefined ? 'n/a' : `${time(a.ours, unit)} / ${time(a.reference, unit)}${a.setting ? ` (${describeSetting(a.setting)})` : ''} = ${a.ratio!.toFixed(2)}`;
       lines.push(`| ${r.bench} | ${model} | ${time(c.ours, unit)} | ${reference} | ${ratio} | ${alone} |`);
+      if (c.ratio !== undefined) rows++;
       if (c.ratio !== undefined && c.ratio < 1) below.push(`${model} (${c.ratio.toFixed(2)})`);
     }
   }
   lines.push('', `Ratio = PyTorch's time / ours, from the medians of alternating rounds: above 1 we are faster; the range is over single round pairs. Rounds per bench: ${results.map((r) => `${r.bench} ${r.rounds}`).join(', ')}.`);
-  lines.push('', below.length === 0 ? `All ${rows} rows at or above 1.0.` : `Below 1.0: ${below.length} of ${rows} rows: ${below.join(', ')}.`);
+  lines.push('', below.length === 0 ? `All ${rows} rows compared with PyTorch are at or above 1.0.` : `Below 1.0: ${below.length} of the ${rows} rows compared with PyTorch: ${below.join(', ')}.`);
   lines.push('', '### What each bench times', '', ...results.map((r) => `- **${r.bench}**: ${r.title}`), '', END);
   return lines.join('\n');
 }

@@ -31,12 +31,12 @@ export interface BenchResults {
 /** The folder the benches write to and the report reads from. */
 export const RESULTS_DIR = path.resolve(__dirname, '../../build/bench');
 
-/** Writes one bench's rows to RESULTS_DIR/<bench>.json and returns the path. */
-export function saveResults(r: Omit<BenchResults, 'date' | 'commit' | 'wasmThreads' | 'reference'>, reference: Measurer | null, dir = RESULTS_DIR): string {
+/** Writes one bench's rows to RESULTS_DIR/<bench>.json and returns the path; `reference` is the measurer compared with, or a sentence on what the rows compare with. */
+export function saveResults(r: Omit<BenchResults, 'date' | 'commit' | 'wasmThreads' | 'reference'>, reference: Measurer | string | null, dir = RESULTS_DIR): string {
   for (const row of r.rows) {
     if (!(row.compared.ours > 0)) throw new Error(`bench ${r.bench}, row "${row.model}": our time ${row.compared.ours} is not a positive number of seconds`);
   }
-  const out: BenchResults = { ...r, date: new Date().toISOString(), commit: currentCommit(), wasmThreads: defaultWasmThreads(), reference: reference?.describe?.() ?? 'no PyTorch reference ran (bash bench/setup.sh installs it)' };
+  const out: BenchResults = { ...r, date: new Date().toISOString(), commit: currentCommit(), wasmThreads: defaultWasmThreads(), reference: typeof reference === 'string' ? reference : reference?.describe?.() ?? 'no PyTorch reference ran (bash bench/setup.sh installs it)' };
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${r.bench}.json`);
   fs.writeFileSync(file, `${JSON.stringify(out, null, 1)}\n`);
