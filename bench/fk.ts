@@ -75,7 +75,7 @@ async function main() {
     const r = result[m.key];
     const t = r.reference;
     const rate = (s: number) => (m.moves / s).toFixed(0);
-    console.log(`${m.name.padEnd(36)}${(1000 * r.ours).toFixed(1).padStart(16)}${formatReference(r).padStart(38)}${rate(r.ours).padStart(18)}${(t ? rate(t) : 'n/a').padStart(17)}${formatRatio(r).padStart(22)}   ${formatAlone(r)}`);
+    console.log(`${m.name.padEnd(36)}${(1000 * r.ours).toFixed(1).padStart(16)}${` ${formatReference(r)}`.padStart(38)}${rate(r.ours).padStart(18)}${(t ? rate(t) : 'n/a').padStart(17)}${` ${formatRatio(r)}`.padStart(22)}   ${formatAlone(r)}`);
   }
   console.log('(medians of ' + rounds + ' alternating rounds of ' + iterations + ' iterations after ' + args.warmup + ' untimed rounds on both sides (the first hundred iterations run while V8 still compiles); ratio = PyTorch seconds / tfjs seconds per iteration: 1 means as fast as PyTorch; range = lowest and highest ratio of one round pair; ' + referenceNote(args['torch-threads']) + '; PyTorch gets the drift from autograd with create_graph, and the Laplacian from one more backward pass per coordinate)');
   saveResults({ bench: 'fk', title: `one training iteration of ${WALKERS} walkers: the bosons' ${STEPS} Euler-Maruyama steps with the corrected cost, backward and Adam; H2's Adam step and ${MALA_STEPS + 1} evaluations of log psi with gradient and Laplacian`, backend, rounds, settings: args['torch-threads'], rows: models.map((m) => ({ model: m.name, unit: 'ms' as const, compared: result[m.key] })) }, reference);

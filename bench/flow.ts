@@ -58,7 +58,7 @@ async function main() {
   for (const c of cases) {
     const r = result[c.key];
     const t = r.reference;
-    console.log(`${c.name.padEnd(42)}${(1000 * r.ours).toFixed(1).padStart(16)}${formatReference(r).padStart(38)}${(1 / r.ours).toFixed(1).padStart(14)}${(t ? (1 / t).toFixed(1) : 'n/a').padStart(17)}${formatRatio(r).padStart(22)}   ${formatAlone(r)}`);
+    console.log(`${c.name.padEnd(42)}${(1000 * r.ours).toFixed(1).padStart(16)}${` ${formatReference(r)}`.padStart(38)}${(1 / r.ours).toFixed(1).padStart(14)}${(t ? (1 / t).toFixed(1) : 'n/a').padStart(17)}${` ${formatRatio(r)}`.padStart(22)}   ${formatAlone(r)}`);
   }
   console.log(`(ratio = tfjs steps/s ÷ PyTorch steps/s from the medians, ${referenceNote(args['torch-threads'])}; range = lowest and highest ratio of one round pair)`);
   saveResults({ bench: 'flow', title: 'one training step with Adam: the flows of lecture 8 and the strong-decoder VAE of lecture 3', backend, rounds, settings: args['torch-threads'], rows: cases.map((c) => ({ model: c.name, unit: 'ms' as const, compared: result[c.key] })) }, reference);

@@ -68,7 +68,7 @@ async function main() {
     const f32 = r[key];
     const f64 = r[`${key}64`];
     const s = (v?: number) => (v === undefined ? 'n/a' : v.toFixed(2));
-    console.log(`${name.padEnd(26)}${s(f32.ours).padStart(18)}${formatReference(f32, 's').padStart(34)}${formatRatio(f32).padStart(22)}${formatReference(f64, 's').padStart(34)}${formatRatio(f64).padStart(22)}   ${formatAlone(f32, 's')}`);
+    console.log(`${name.padEnd(26)}${s(f32.ours).padStart(18)}${` ${formatReference(f32, 's')}`.padStart(34)}${` ${formatRatio(f32)}`.padStart(22)}${` ${formatReference(f64, 's')}`.padStart(34)}${` ${formatRatio(f64)}`.padStart(22)}   ${formatAlone(f32, 's')}`);
   }
   const stages: [string, string][] = [['NNGP kernel', 'kernel'], ['Cholesky + solve', 'chol'], ['Cholesky + solve, tfjs operations', 'cholTfjs']];
   saveResults({ bench: 'nngp', title: `the NNGP kernel (depth-3 ReLU) and the Cholesky factorisation with a triangular solve, of ${n} MNIST images (seconds)`, backend, rounds, settings: args['torch-threads'],

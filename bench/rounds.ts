@@ -346,5 +346,5 @@ export function stepTableHeader(width: number, backend: string): string {
 
 /** One row of that table: our median step, PyTorch's, our steps per second and the ratio. */
 export function stepTableRow(label: string, width: number, c: Compared): string {
-  return `${label.padEnd(width)}${(1000 * c.ours).toFixed(2).padStart(16)}${formatReference(c).padStart(58)}${(1 / c.ours).toFixed(0).padStart(16)}${formatRatio(c).padStart(22)}   ${formatAlone(c)}`;
+  return `${label.padEnd(width)}${(1000 * c.ours).toFixed(2).padStart(16)}${` ${formatReference(c)}`.padStart(58)}${(1 / c.ours).toFixed(0).padStart(16)}${` ${formatRatio(c)}`.padStart(22)}   ${formatAlone(c)}`;
 }
