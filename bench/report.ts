@@ -32,19 +32,25 @@ const time = (seconds: number, unit: 'ms' | 's') => (unit === 'ms' ? `${(1000 * 
 /** The reference's setup with the script's name taken out, so that benches' setups compare. */
 const setupOf = (r: BenchResults) => r.reference.replace(/^PyTorch reference \S+ /, 'PyTorch ');
 
-/** The markdown of the latest run: header, the reference's setup, one table row per model, the rows below 1.0. */
+/** Whether a bench compared its rows with a PyTorch process (the coding bench, for one, has none). */
+const withPyTorch = (r: BenchResults) => r.settings !== 'none';
+
+/** The markdown of the latest run: header, the reference's setup, one table row per model, the rows below 1.0, and the rows timed without PyTorch. */
 export function renderResults(results: BenchResults[], machine: Machine): string {
   if (results.length === 0) throw new Error('no bench results to report: run the benches first (npm run bench)');
   const dates = results.map((r) => r.date).sort();
   const commits = [...new Set(results.map((r) => r.commit))];
-  const setups = [...new Set(results.map(setupOf))];
+  const compared = results.filter(withPyTorch);
+  const alone = results.filter((r) => !withPyTorch(r));
+  const setups = [...new Set(compared.map(setupOf))];
+  const unique = (values: (string | number)[]) => [...new Set(values)].join(', ');
   const lines = [
     BEGIN,
     '## The latest run',
     '',
     `\`npm run bench\` at ${commits.map((c) => `**${c}**`).join(', ')}, from ${dates[0].slice(0, 16).replace('T', ' ')} to ${dates[dates.length - 1].slice(0, 16).replace('T', ' ')} UTC.`,
-    `Machine: ${machine.cpu}, ${machine.cores} cores${machine.avx512 ? ' (AVX-512)' : ''}, ${machine.memoryGiB} GiB, no GPU; Node ${machine.node}; tfjs backend ${[...new Set(results.map((r) => r.backend))].join(', ')}, wasm threads: ${[...new Set(results.map((r) => r.wasmThreads))].join(', ')} (torch at its fastest of the settings below).`,
-    `PyTorch ran under the settings ${[...new Set(results.map((r) => r.settings))].join(', ')} (torch threads, /blas OpenBLAS threads), one process each; each row is compared with the fastest.`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores${machine.avx512 ? ' (AVX-512)' : ''}, ${machine.memoryGiB} GiB, no GPU; Node ${machine.node}; tfjs backend ${unique(compared.map((r) => r.backend))} on ${unique(compared.map((r) => r.wasmThreads))} threads.`,
+    `PyTorch ran under the settings ${unique(compared.map((r) => r.settings))} (torch threads, /blas OpenBLAS threads), one process each; each row is compared with the fastest.`,
     setups.length === 1 ? 'Every bench\'s reference reported the same setup:' : 'The references reported these setups:',
     '',
     '```',
@@ -56,19 +62,23 @@ export function renderResults(results: BenchResults[], machine: Machine): string
   ];
   const below: string[] = [];
   let rows = 0;
-  for (const r of results) {
+  for (const r of compared) {
     for (const { model, unit, compared: c } of r.rows) {
       const reference = c.reference === undefined ? 'n/a' : `${time(c.reference, unit)}${c.setting ? ` (${describeSetting(c.setting)})` : ''}`;
       const ratio = c.ratio === undefined ? 'n/a' : `${c.ratio.toFixed(2)} (${c.low!.toFixed(2)}-${c.high!.toFixed(2)})`;
       const a = c.alone;
-      const alone = a?.reference === undefined ? 'n/a' : `${time(a.ours, unit)} / ${time(a.reference, unit)}${a.setting ? ` (${describeSetting(a.setting)})` : ''} = ${a.ratio!.toFixed(2)}`;
-      lines.push(`| ${r.bench} | ${model} | ${time(c.ours, unit)} | ${reference} | ${ratio} | ${alone} |`);
+      const aloneCell = a?.reference === undefined ? 'n/a' : `${time(a.ours, unit)} / ${time(a.reference, unit)}${a.setting ? ` (${describeSetting(a.setting)})` : ''} = ${a.ratio!.toFixed(2)}`;
+      lines.push(`| ${r.bench} | ${model} | ${time(c.ours, unit)} | ${reference} | ${ratio} | ${aloneCell} |`);
       if (c.ratio !== undefined) rows++;
       if (c.ratio !== undefined && c.ratio < 1) below.push(`${model} (${c.ratio.toFixed(2)})`);
     }
   }
-  lines.push('', `Ratio = PyTorch's time / ours, from the medians of alternating rounds: above 1 we are faster; the range is over single round pairs. Rounds per bench: ${results.map((r) => `${r.bench} ${r.rounds}`).join(', ')}.`);
+  lines.push('', `Ratio = PyTorch's time / ours, from the medians of alternating rounds: above 1 we are faster; the range is over single round pairs. Rounds per bench: ${compared.map((r) => `${r.bench} ${r.rounds}`).join(', ')}.`);
   lines.push('', below.length === 0 ? `All ${rows} rows compared with PyTorch are at or above 1.0.` : `Below 1.0: ${below.length} of the ${rows} rows compared with PyTorch: ${below.join(', ')}.`);
+  for (const r of alone) {
+    lines.push('', `**${r.bench}**, without a PyTorch process (${r.backend}): ${r.reference}.`, '', '| model | ours |', '|---|---:|',
+      ...r.rows.map(({ model, unit, compared: c }) => `| ${model} | ${time(c.ours, unit)} |`));
+  }
   lines.push('', '### What each bench times', '', ...results.map((r) => `- **${r.bench}**: ${r.title}`), '', END);
   return lines.join('\n');
 }

@@ -57,7 +57,8 @@ export function loadResults(dir = RESULTS_DIR): BenchResults[] {
 export function currentCommit(): string {
   try {
     const run = (cmd: string) => execSync(cmd, { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const changed = run('git status --porcelain --untracked-files=no') !== '';
+    // RESULTS.md is what the report itself rewrites: a change to it does not make the code differ
+    const changed = run("git status --porcelain --untracked-files=no -- . ':!bench/RESULTS.md'") !== '';
     return `${run('git rev-parse --short HEAD')}${changed ? ' + changes' : ''}`;
   } catch {
     return 'unknown';

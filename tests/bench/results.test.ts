@@ -41,22 +41,24 @@ describe('bench results and report', () => {
         { model: 'MADE VAE', unit: 'ms', compared: { ours: 0.01, reference: 0.006, ratio: 0.6, low: 0.5, high: 0.7, setting: '2' } },
       ]),
       result('nngp', [{ model: 'kernel', unit: 's', compared: { ours: 2, reference: 2.5, ratio: 1.25, low: 1.2, high: 1.3 } }]),
-      result('coding', [{ model: 'BB-ANS encode', unit: 'ms', compared: { ours: 0.000095 } }], 'no PyTorch process: craystack measured separately'),
+      { ...result('coding', [{ model: 'BB-ANS encode', unit: 'ms', compared: { ours: 0.000095 } }], 'craystack measured separately'), settings: 'none', backend: 'float64 in JavaScript and WebAssembly' },
     ], machine);
     expect(md.startsWith(BEGIN)).toBe(true);
     expect(md.endsWith(END)).toBe(true);
     expect(md).toContain('at **abc1234**');
     expect(md).toContain('Test CPU, 2 cores (AVX-512), 24 GiB');
-    expect(md).toContain('wasm threads: 2');
-    expect(md).toContain('| flow | 2-D RealNVP | 4.00 ms | 5.00 ms (1 thread) | 1.25 (1.10-1.30) | 3.80 ms / 4.60 ms (1 thread) = 1.21 |');
+        expect(md).toContain('| flow | 2-D RealNVP | 4.00 ms | 5.00 ms (1 thread) | 1.25 (1.10-1.30) | 3.80 ms / 4.60 ms (1 thread) = 1.21 |');
     expect(md).toContain('| flow | MADE VAE | 10.00 ms | 6.00 ms (2 threads) | 0.60 (0.50-0.70) | n/a |');
     expect(md).toContain('| nngp | kernel | 2.00 s | 2.50 s | 1.25 (1.20-1.30) | n/a |');
-    expect(md).toContain('| coding | BB-ANS encode | 0.095 ms | n/a | n/a | n/a |');
+    // a bench without PyTorch gets a table of its own, its note in place of a reference
+    expect(md).toContain('**coding**, without a PyTorch process (float64 in JavaScript and WebAssembly): craystack measured separately.');
+    expect(md).toContain('| BB-ANS encode | 0.095 ms |');
+    expect(md).toContain('tfjs backend wasm on 2 threads.');
+    expect(md).toContain('PyTorch ran under the settings 1,2,1/blas2 (torch threads');
     expect(md).toContain('Below 1.0: 1 of the 3 rows compared with PyTorch: MADE VAE (0.60).');
     // the two PyTorch benches reported the same setup, named once without the script
-    expect(md).toContain('The references reported these setups');
+    expect(md).toContain('Every bench\'s reference reported the same setup');
     expect(md.match(/PyTorch \(the machine sets no OpenBLAS overrides\)/g)).toHaveLength(1);
-    expect(md).toContain('no PyTorch process: craystack measured separately');
     expect(() => renderResults([], machine)).toThrow(/no bench results/);
   });
 
