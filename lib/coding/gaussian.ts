@@ -50,6 +50,13 @@ export function bucketPrior(bits: number): Codec<number> {
   return uniform(bits);
 }
 
+/** The quantized CDF that bucketPosterior codes with: cdf(i) for bucket edges i = 0..2^bits (arguments unchecked). */
+export function posteriorCdf(mu: number, sigma: number, buckets: Buckets, precision: number): (i: number) => number {
+  const k = buckets.centres.length;
+  const spread = 2 ** precision - k;
+  return (i: number) => (i === 0 ? 0 : i === k ? 2 ** precision : Math.floor(normalCdf((buckets.edges[i] - mu) / sigma) * spread) + i);
+}
+
 /**
  * The codec of a bucket index under N(mu, sigma^2), quantized to 2^precision so that every bucket
  * keeps frequency at least 1: cdf(i) = floor(Phi((edge_i - mu)/sigma) * (2^precision - K)) + i.
@@ -62,8 +69,7 @@ export function bucketPosterior(mu: number, sigma: number, buckets: Buckets, pre
   if (precision > MAX_PRECISION || 2 ** precision <= k) {
     throw new CodingError(`precision ${precision} cannot hold ${k} buckets`, `use bits < precision <= ${MAX_PRECISION}`);
   }
-  const spread = 2 ** precision - k;
-  const cdf = (i: number) => (i === 0 ? 0 : i === k ? 2 ** precision : Math.floor(normalCdf((buckets.edges[i] - mu) / sigma) * spread) + i);
+  const cdf = posteriorCdf(mu, sigma, buckets, precision);
   return {
     push(m: Message, i: number) {
       if (!(Number.isInteger(i) && i >= 0 && i < k)) throw new CodingError(`bucket ${i} is outside 0..${k - 1}`, 'pass a bucket index');

@@ -6,8 +6,9 @@
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { Codec, serial } from './codecs';
-import { bucketPosterior, priorBuckets } from './gaussian';
+import { Buckets, bucketPosterior, posteriorCdf, priorBuckets } from './gaussian';
 import { CodingError, HEAD_MIN, Message, Tail, WORD, messageBits, pushWord, randomMessage } from './message';
+import { peek, popInterval, searchCdf } from './rans';
 import { VaeCoder } from './vae-codec';
 
 export interface VaeLanes {
@@ -100,6 +101,38 @@ function popPixels(m: Message, logits: Float64Array, precision: number): [Messag
   return [{ head, tail }, x];
 }
 
+/**
+ * Pops one latent's bucket as bucketPosterior(mu, sigma, buckets, precision).pop does, finding the same
+ * bucket with fewer CDF evaluations: a first guess from the prior's own edges (the bucket holding
+ * mu + sigma t, t the prior edge at the popped value's share of the total), then steps to the bucket
+ * whose interval holds it; a binary search if the guess is far off.
+ */
+export function popBucket(m: Message, cdf: (i: number) => number, mu: number, sigma: number, buckets: Buckets, precision: number): [Message, number] {
+  const k = buckets.centres.length;
+  const cf = peek(m, precision);
+  const t = buckets.edges[Math.min(k - 1, Math.max(1, Math.round((cf / 2 ** precision) * k)))];
+  let i = edgeBelow(buckets.edges, mu + sigma * t);
+  for (let steps = 0; ; steps++) {
+    if (steps > 8) { i = searchCdf(cdf, k, cf); break; }
+    if (cdf(i) > cf) i--;
+    else if (i + 1 < k && cdf(i + 1) <= cf) i++;
+    else break;
+  }
+  const start = cdf(i);
+  return [popInterval(m, start, cdf(i + 1) - start, precision), i];
+}
+
+/** The bucket i (0..2^bits - 1) with edges[i] <= v < edges[i + 1], by binary search on the edges. */
+function edgeBelow(edges: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = edges.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (edges[mid] <= v) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** The laned twin of `coder.codec` on `lanes` lanes. */
 export function vaeLanes(coder: VaeCoder, lanes: number): VaeLanes {
   checkInt('lanes', lanes, 1);
@@ -109,6 +142,15 @@ export function vaeLanes(coder: VaeCoder, lanes: number): VaeLanes {
   const buckets = priorBuckets(o.latentBits);
   const posterior = (q: { mu: Float64Array; sigma: Float64Array }): Codec<number[]> =>
     serial(Array.from({ length: latentDim }, (_, j) => bucketPosterior(q.mu[j], q.sigma[j], buckets, o.posteriorPrecision)));
+  // the posterior's pop, dimension by dimension as serial pops them, with popBucket's faster search
+  const popLatents = (m: Message, q: { mu: Float64Array; sigma: Float64Array }): [Message, number[]] => {
+    const z = new Array<number>(latentDim);
+    for (let j = 0; j < latentDim; j++) {
+      bucketPosterior(q.mu[j], q.sigma[j], buckets, o.posteriorPrecision); // its checks of mu, sigma and the precision
+      [m, z[j]] = popBucket(m, posteriorCdf(q.mu[j], q.sigma[j], buckets, o.posteriorPrecision), q.mu[j], q.sigma[j], buckets, o.posteriorPrecision);
+    }
+    return [m, z];
+  };
   const centres = (z: number[]) => z.map((i) => buckets.centres[i]);
   const checkBatch = (ms: Message[], count: number) => {
     if (ms.length !== lanes) throw new ParameterError(`the coder has ${lanes} lanes, got ${ms.length} messages`, `start from randomLanes(key, ${lanes}, words)`);
@@ -124,7 +166,7 @@ export function vaeLanes(coder: VaeCoder, lanes: number): VaeLanes {
     const out = [...ms];
     const qs = networks.encodeBatch(xs);
     const zs = xs.map((_, b) => {
-      const [m, z] = posterior(qs[b]).pop(out[b]);
+      const [m, z] = popLatents(out[b], qs[b]);
       out[b] = m;
       return z;
     });

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Key } from '../../lib/core/random';
 import { head, loadMnist } from '../../lib/data';
 import { Vae, binarizedTestSet, trainVae } from '../../lib/vae';
+import { randomMessage } from '../../lib/coding';
 import * as fs from 'fs';
 import * as path from 'path';
 import { OUTPUTS, exactDenseBinaryText } from '../../scripts/build-gemm-wasm';
-import { CodingError, Message, deserializeMessage, messageBits, packLanes, randomLanes, serializeMessage, unpackLanes, vaeCoder, vaeLanes } from '../../lib/coding';
+import { CodingError, Message, bucketPosterior, deserializeMessage, popBucket, posteriorCdf, priorBuckets, messageBits, packLanes, randomLanes, serializeMessage, unpackLanes, vaeCoder, vaeLanes } from '../../lib/coding';
 
 describe('BB-ANS on lanes (the speed twin of the one-lane codec)', () => {
   let vae: Vae;
@@ -76,6 +77,23 @@ describe('BB-ANS on lanes (the speed twin of the one-lane codec)', () => {
     expect(() => unpackLanes(message, 5)).toThrow(/holds 4 lanes, the decoder has 5/);
     const cut: Message = { head: message.head, tail: message.tail!.next!.next };
     expect(() => unpackLanes(cut, 4)).toThrow(CodingError);
+  });
+
+  it('pops the same bucket as the posterior codec, for narrow, wide and far-off posteriors', () => {
+    const key = Key.fromSeed(11);
+    for (const [bits, precision] of [[10, 14], [12, 24]]) {
+      const buckets = priorBuckets(bits);
+      const u = key.foldIn(bits).uniforms(3 * 400);
+      for (let n = 0; n < 400; n++) {
+        const mu = 16 * u[3 * n] - 8;
+        const sigma = Math.exp(12 * u[3 * n + 1] - 10); // from 4.5e-5 to 7
+        const m = randomMessage(key.foldIn(1000 + n), 8);
+        const [expected, i] = bucketPosterior(mu, sigma, buckets, precision).pop(m);
+        const [got, j] = popBucket(m, posteriorCdf(mu, sigma, buckets, precision), mu, sigma, buckets, precision);
+        expect(j).toBe(i);
+        expect(got.head).toBe(expected.head);
+      }
+    }
   });
 
   it('refuses wrong lane counts, oversized batches and images that are not binary', () => {
