@@ -1,7 +1,7 @@
 // Codecs in the style of craystack: a codec is a pure pair {push, pop} on an immutable message,
 // and pop(push(m, x)) returns exactly (m, x). Combinators build larger codecs from smaller ones.
 import { ParameterError, checkInt } from '../core/errors';
-import { CodingError, Message, WORD, pushWord, messageBits } from './message';
+import { CodingError, Message, WORD, pushWord, messageBits, tailReader, tailWords } from './message';
 import { MAX_PRECISION, peek, popInterval, pushInterval, searchCdf } from './rans';
 
 export interface Codec<T> {
@@ -134,8 +134,7 @@ export function substack<T>(codec: Codec<T>, start: () => Message): Codec<T> {
   return {
     push(m, x) {
       const inner = codec.push(start(), x);
-      const words: number[] = [];
-      for (let t = inner.tail; t; t = t.next) words.push(t.word);
+      const words = tailWords(inner.tail);
       let tail = m.tail;
       for (let i = words.length - 1; i >= 0; i--) tail = pushWord(tail, words[i]);
       // the inner head (48 bits) as three words, most significant on top
@@ -150,20 +149,14 @@ export function substack<T>(codec: Codec<T>, start: () => Message): Codec<T> {
       const [m1, hi] = u.pop(m);
       const [m2, lo] = u.pop(m1);
       const n = hi * WORD + lo;
-      let tail = m2.tail;
-      const take = (): number => {
-        if (!tail) throw new CodingError('a substack block is truncated', 'the stream is corrupt or truncated');
-        const w = tail.word;
-        tail = tail.next;
-        return w;
-      };
+      const { take, rest } = tailReader(m2.tail, 'a substack block');
       const head = take() * WORD ** 2 + take() * WORD + take();
       let innerTail: ReturnType<typeof pushWord> | null = null;
       const words: number[] = [];
       for (let i = 0; i < n; i++) words.push(take());
       for (let i = words.length - 1; i >= 0; i--) innerTail = pushWord(innerTail, words[i]);
       const [, x] = codec.pop({ head, tail: innerTail });
-      return [{ head: m2.head, tail }, x];
+      return [{ head: m2.head, tail: rest() }, x];
     },
   };
 }

@@ -59,3 +59,26 @@ export function messageInformation(m: Message): number {
 export function pushWord(tail: Tail | null, word: number): Tail {
   return { word, next: tail, length: (tail ? tail.length : 0) + 1 };
 }
+
+/** A tail's words, top first. */
+export function tailWords(tail: Tail | null): number[] {
+  const words: number[] = [];
+  for (let t = tail; t; t = t.next) words.push(t.word);
+  return words;
+}
+
+/**
+ * Reads a tail's words from the top: `take` gives the next word, with a CodingError naming `what`
+ * when the tail runs out (a truncated or corrupt stream); `rest` is what is left.
+ */
+export function tailReader(tail: Tail | null, what: string): { take(): number; rest(): Tail | null } {
+  return {
+    take() {
+      if (!tail) throw new CodingError(`${what} is truncated`, 'the stream is corrupt or truncated; pass the complete stream');
+      const w = tail.word;
+      tail = tail.next;
+      return w;
+    },
+    rest: () => tail,
+  };
+}

@@ -6,7 +6,7 @@
 // wrong symbols. The CRC covers everything before it, so corruption is reported too.
 import { crc32 } from '../core/crc32';
 import { ParameterError } from '../core/errors';
-import { CodingError, HEAD_MIN, Message, Tail, WORD, pushWord } from './message';
+import { CodingError, HEAD_MIN, Message, Tail, WORD, pushWord, tailWords } from './message';
 
 const MAGIC = 'VIAN';
 export const FORMAT_VERSION = 2;
@@ -22,8 +22,7 @@ function checkDescriptor(descriptor: string): void {
 
 export function serializeMessage(m: Message, descriptor: string): Uint8Array {
   checkDescriptor(descriptor);
-  const words: number[] = [];
-  for (let t = m.tail; t; t = t.next) words.push(t.word);
+  const words = tailWords(m.tail);
   const body = HEADER + descriptor.length;
   const out = Buffer.alloc(body + 2 * words.length + 4);
   out.write(MAGIC, 0, 'ascii');

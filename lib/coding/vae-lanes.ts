@@ -7,7 +7,7 @@ import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { Codec, serial } from './codecs';
 import { Buckets, bucketPosterior, posteriorCdf, priorBuckets } from './gaussian';
-import { CodingError, HEAD_MIN, Message, Tail, WORD, messageBits, pushWord, randomMessage } from './message';
+import { CodingError, HEAD_MIN, Message, Tail, WORD, messageBits, pushWord, randomMessage, tailReader, tailWords } from './message';
 import { peek, popInterval, searchCdf } from './rans';
 import { VaeCoder } from './vae-codec';
 
@@ -214,13 +214,6 @@ export function vaeLanes(coder: VaeCoder, lanes: number): VaeLanes {
   };
 }
 
-/** The words of a tail, top first. */
-function wordsOf(tail: Tail | null): number[] {
-  const words: number[] = [];
-  for (let t = tail; t; t = t.next) words.push(t.word);
-  return words;
-}
-
 /**
  * The lanes as one message, for serializeMessage: lane 0 as it is, and on its tail, for each other
  * lane, its words, its head (three words) and its word count (two words), then the lane count.
@@ -229,7 +222,7 @@ export function packLanes(ms: Message[]): Message {
   if (ms.length < 1 || ms.length >= WORD) throw new ParameterError(`cannot pack ${ms.length} lanes`, `pack 1 to ${WORD - 1} lanes`);
   let tail = ms[0].tail;
   for (let b = ms.length - 1; b >= 1; b--) {
-    const words = wordsOf(ms[b].tail);
+    const words = tailWords(ms[b].tail);
     for (let i = words.length - 1; i >= 0; i--) tail = pushWord(tail, words[i]);
     const head = ms[b].head;
     for (const w of [head % WORD, Math.floor(head / WORD) % WORD, Math.floor(head / WORD ** 2)]) tail = pushWord(tail, w);
@@ -240,13 +233,7 @@ export function packLanes(ms: Message[]): Message {
 
 /** The lanes packLanes packed; a CodingError if the message holds a different number of lanes or too few words. */
 export function unpackLanes(m: Message, lanes: number): Message[] {
-  let tail = m.tail;
-  const take = (): number => {
-    if (!tail) throw new CodingError('the laned stream is truncated', 'the stream is corrupt or truncated; pass the complete stream');
-    const w = tail.word;
-    tail = tail.next;
-    return w;
-  };
+  const { take, rest } = tailReader(m.tail, 'the laned stream');
   const count = take();
   if (count !== lanes) throw new CodingError(`the stream holds ${count} lanes, the decoder has ${lanes}`, `decode with vaeLanes(coder, ${count})`);
   const others: Message[] = [];
@@ -259,5 +246,5 @@ export function unpackLanes(m: Message, lanes: number): Message[] {
     for (let i = words.length - 1; i >= 0; i--) laneTail = pushWord(laneTail, words[i]);
     others.push({ head, tail: laneTail });
   }
-  return [{ head: m.head, tail }, ...others];
+  return [{ head: m.head, tail: rest() }, ...others];
 }
