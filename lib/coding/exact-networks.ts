@@ -141,15 +141,17 @@ export class ExactVae {
 
   /** q(z|x) = N(mu, sigma^2) for one image, as Vae.encode computes it. */
   encode(x: ArrayLike<number>): { mu: Float64Array; sigma: Float64Array } {
-    const h = this.encoder.apply(x);
-    const mu = h.slice(0, this.latentDim);
-    const sigma = h.slice(this.latentDim).map((v) => softplus(v) + MIN_SCALE);
-    return { mu, sigma };
+    return this.posteriorOf(this.encoder.apply(x));
+  }
+
+  /** The encoder's output as q's mean and scale. */
+  private posteriorOf(h: Float64Array): { mu: Float64Array; sigma: Float64Array } {
+    return { mu: h.slice(0, this.latentDim), sigma: h.slice(this.latentDim).map((v) => softplus(v) + MIN_SCALE) };
   }
 
   /** q(z|x) for several images at once, each exactly as `encode` gives it. */
   encodeBatch(xs: ArrayLike<number>[]): { mu: Float64Array; sigma: Float64Array }[] {
-    return this.encoder.applyBatch(xs).map((h) => ({ mu: h.slice(0, this.latentDim), sigma: h.slice(this.latentDim).map((v) => softplus(v) + MIN_SCALE) }));
+    return this.encoder.applyBatch(xs).map((h) => this.posteriorOf(h));
   }
 
   /** The decoder's logits for several latent vectors at once, each exactly as `decodeLogits` gives them. */

@@ -50,6 +50,17 @@ export function bucketPrior(bits: number): Codec<number> {
   return uniform(bits);
 }
 
+/** Named errors for a posterior that is not a proper Gaussian, or a precision that cannot hold the buckets. */
+export function checkPosterior(mu: number, sigma: number, buckets: Buckets, precision: number): void {
+  if (!Number.isFinite(mu) || !(sigma > 0) || !Number.isFinite(sigma)) {
+    throw new ParameterError(`posterior N(${mu}, ${sigma}^2) is not a proper Gaussian`, 'pass a finite mean and a positive finite scale');
+  }
+  const k = buckets.centres.length;
+  if (precision > MAX_PRECISION || 2 ** precision <= k) {
+    throw new CodingError(`precision ${precision} cannot hold ${k} buckets`, `use bits < precision <= ${MAX_PRECISION}`);
+  }
+}
+
 /** The quantized CDF that bucketPosterior codes with: cdf(i) for bucket edges i = 0..2^bits (arguments unchecked). */
 export function posteriorCdf(mu: number, sigma: number, buckets: Buckets, precision: number): (i: number) => number {
   const k = buckets.centres.length;
@@ -62,13 +73,8 @@ export function posteriorCdf(mu: number, sigma: number, buckets: Buckets, precis
  * keeps frequency at least 1: cdf(i) = floor(Phi((edge_i - mu)/sigma) * (2^precision - K)) + i.
  */
 export function bucketPosterior(mu: number, sigma: number, buckets: Buckets, precision: number): Codec<number> {
-  if (!Number.isFinite(mu) || !(sigma > 0) || !Number.isFinite(sigma)) {
-    throw new ParameterError(`posterior N(${mu}, ${sigma}^2) is not a proper Gaussian`, 'pass a finite mean and a positive finite scale');
-  }
+  checkPosterior(mu, sigma, buckets, precision);
   const k = buckets.centres.length;
-  if (precision > MAX_PRECISION || 2 ** precision <= k) {
-    throw new CodingError(`precision ${precision} cannot hold ${k} buckets`, `use bits < precision <= ${MAX_PRECISION}`);
-  }
   const cdf = posteriorCdf(mu, sigma, buckets, precision);
   return {
     push(m: Message, i: number) {

@@ -6,7 +6,7 @@
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { Codec, serial } from './codecs';
-import { Buckets, bucketPosterior, posteriorCdf, priorBuckets } from './gaussian';
+import { Buckets, bucketPosterior, checkPosterior, posteriorCdf, priorBuckets } from './gaussian';
 import { CodingError, HEAD_MIN, Message, Tail, WORD, messageBits, pushWord, randomMessage, tailReader, tailWords } from './message';
 import { peek, popInterval, searchCdf } from './rans';
 import { VaeCoder } from './vae-codec';
@@ -146,7 +146,7 @@ export function vaeLanes(coder: VaeCoder, lanes: number): VaeLanes {
   const popLatents = (m: Message, q: { mu: Float64Array; sigma: Float64Array }): [Message, number[]] => {
     const z = new Array<number>(latentDim);
     for (let j = 0; j < latentDim; j++) {
-      bucketPosterior(q.mu[j], q.sigma[j], buckets, o.posteriorPrecision); // its checks of mu, sigma and the precision
+      checkPosterior(q.mu[j], q.sigma[j], buckets, o.posteriorPrecision);
       [m, z[j]] = popBucket(m, posteriorCdf(q.mu[j], q.sigma[j], buckets, o.posteriorPrecision), q.mu[j], q.sigma[j], buckets, o.posteriorPrecision);
     }
     return [m, z];
