@@ -12,6 +12,7 @@
 // - add, sub, rsub, mul, div, rdiv: element-wise arithmetic with the broadcasts the models make
 //   (lib/engine/wasm-binary.ts).
 // - exp, tanh, softplus: four values at a time (lib/engine/wasm-unary.ts).
+// - gruForward, gruBackward: a gated recurrent unit's gates, forward and backward (lib/nn/gru-gates.ts).
 
 /**
  * adam(w, g, m, v, out, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1,
@@ -258,49 +259,33 @@ function binaryFunc(name: string, op: string, swapped: boolean): string {
       (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))`)})`;
 }
 
-/**
- * Element-wise exp, tanh and softplus, four values at a time (tfjs's wasm kernels call the C
- * library once per value: 7, 14 and 16 ns per value here). exp is Cephes' expf: n = round(x / ln 2)
- * and exp(x) = 2^n exp(r), r = x - n ln 2 (ln 2 in two parts), exp(r) by a degree-7 polynomial, and
- * 2^n applied as two powers of two so that the result overflows to infinity and underflows through
- * the subnormals as exp does. tanh(x) is Cephes' odd polynomial for |x| < 0.625 and
- * 1 - 2 / (exp(2|x|) + 1), with x's sign, above. softplus(x) = max(x, 0) + log1p(exp(-|x|)), and
- * log1p(u) for u in (0, 1] is 2 atanh(s) with s = u / (2 + u), a series in s^2 that keeps its
- * relative accuracy for small u. NaN stays NaN (pmin and pmax keep their first operand).
- * Each export is f(x, out, n) on n float32 values; the last n % 4 go one at a time through the
- * same vector code. The formulas are written inline in each loop, with their constants in locals
- * set once before it: V8 builds a v128.const afresh wherever it appears (a few instructions each),
- * and it does not inline calls, so a per-vector function with its constants inside ran 2-3 times
- * slower.
- */
-function unaryFuncs(): string {
-  /** One exported loop; `body` writes the result of the input local $in to local $res, naming constants through k4 and i4. */
-  const loop = (name: string, body: (k4: (x: number) => string, i4: (x: number) => string) => string) => {
-    const constants = new Map<string, string>(); // WAT constant -> the local that holds it
-    const hoist = (text: string) => {
-      if (!constants.has(text)) constants.set(text, `$k${constants.size}`);
-      return `(local.get ${constants.get(text)})`;
-    };
-    const code = body((x) => hoist(`(v128.const f32x4 ${x} ${x} ${x} ${x})`), (x) => hoist(`(v128.const i32x4 ${x} ${x} ${x} ${x})`));
-    const locals = ['in', 'res', 't', 'n', 'r', 'z', 'p', 'k', 'half', 'ex', 'e', 'a', 'w', 'small', 'large', 's'];
-    return `
-  (func (export "${name}") (param $x i32) (param $out i32) (param $n_ i32) (local $at i32) (local $end i32) (local $vectorEnd i32)
-    ${[...locals.map((l) => `$${l}`), ...constants.values()].map((l) => `(local ${l} v128)`).join(' ')}
-    ${[...constants].map(([text, local]) => `(local.set ${local} ${text})`).join('\n    ')}
-    (local.set $end (i32.shl (local.get $n_) (i32.const 2)))
-    (local.set $vectorEnd (i32.and (local.get $end) (i32.const -16)))
-    ${countedLoop('vectors', 'at', '(local.get $vectorEnd)', 16, `
-      (local.set $in (v128.load (i32.add (local.get $x) (local.get $at))))${code}
-      (v128.store (i32.add (local.get $out) (local.get $at)) (local.get $res))`)}
-    ${countedLoop('tail', 'at', '(local.get $end)', 4, `
-      (local.set $in (f32x4.splat (f32.load (i32.add (local.get $x) (local.get $at)))))${code}
-      (f32.store (i32.add (local.get $out) (local.get $at)) (f32x4.extract_lane 0 (local.get $res)))`)})`;
+/** WAT constants hoisted into locals: k4 and i4 name a splatted float or integer, `locals` declares them and `sets` fills them. */
+function constantPool() {
+  const constants = new Map<string, string>(); // WAT constant -> the local that holds it
+  const hoist = (text: string) => {
+    if (!constants.has(text)) constants.set(text, `$k${constants.size}`);
+    return `(local.get ${constants.get(text)})`;
   };
-  /** Horner's rule in f32x4 for coefficients from the highest power down, in the local `z`. */
-  const horner = (k4: (x: number) => string, coefficients: number[], z: string) => coefficients.slice(1).reduce(
-    (acc, c) => `(f32x4.add (f32x4.mul ${acc} (local.get ${z})) ${k4(c)})`, k4(coefficients[0]));
-  /** exp of local $ex into local $e. */
-  const exp = (k4: (x: number) => string, i4: (x: number) => string) => `
+  return {
+    k4: (x: number) => hoist(`(v128.const f32x4 ${x} ${x} ${x} ${x})`),
+    i4: (x: number) => hoist(`(v128.const i32x4 ${x} ${x} ${x} ${x})`),
+    locals: () => [...constants.values()],
+    sets: () => [...constants].map(([text, local]) => `(local.set ${local} ${text})`).join('\n    '),
+  };
+}
+type Pool = ReturnType<typeof constantPool>;
+
+/** The v128 locals that `exp` and `tanh` below use. */
+const FORMULA_LOCALS = ['in', 'res', 't', 'n', 'r', 'z', 'p', 'k', 'half', 'ex', 'e', 'a', 'w', 'small', 'large', 's'];
+
+/** Horner's rule in f32x4 for coefficients from the highest power down, in the local `z`. */
+function horner(k4: Pool['k4'], coefficients: number[], z: string): string {
+  return coefficients.slice(1).reduce((acc, c) => `(f32x4.add (f32x4.mul ${acc} (local.get ${z})) ${k4(c)})`, k4(coefficients[0]));
+}
+
+/** exp of local $ex into local $e (Cephes' expf, see unaryFuncs). */
+function exp({ k4, i4 }: Pool): string {
+  return `
       ;; beyond these, exp is infinite or zero in float32 anyway
       (local.set $ex (f32x4.pmax (f32x4.pmin (local.get $ex) ${k4(89)}) ${k4(-104)}))
       ;; n = round(x / ln 2), ties to even, by adding and taking away 1.5 2^23 (exact for |n| < 2^22), and
@@ -317,26 +302,153 @@ function unaryFuncs(): string {
       (local.set $half (i32x4.shr_s (local.get $k) (i32.const 1)))
       (local.set $e (f32x4.mul (f32x4.mul (local.get $p) (i32x4.shl (i32x4.add (local.get $half) ${i4(127)}) (i32.const 23)))
                                (i32x4.shl (i32x4.add (i32x4.sub (local.get $k) (local.get $half)) ${i4(127)}) (i32.const 23))))`;
-  const expLoop = loop('exp', (k4, i4) => `
-      (local.set $ex (local.get $in))${exp(k4, i4)}
-      (local.set $res (local.get $e))`);
-  const tanhLoop = loop('tanh', (k4, i4) => `
+}
+
+/** tanh of local $in into local $res (see unaryFuncs). */
+function tanh(pool: Pool): string {
+  const { k4, i4 } = pool;
+  return `
       (local.set $a (f32x4.abs (local.get $in)))
       (local.set $w (f32x4.mul (local.get $in) (local.get $in)))
       (local.set $small (f32x4.add (f32x4.mul (f32x4.mul ${horner(k4, [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1], '$w')} (local.get $w)) (local.get $in)) (local.get $in)))
-      (local.set $ex (f32x4.add (local.get $a) (local.get $a)))${exp(k4, i4)}
+      (local.set $ex (f32x4.add (local.get $a) (local.get $a)))${exp(pool)}
       (local.set $large (f32x4.sub ${k4(1)} (f32x4.div ${k4(2)} (f32x4.add (local.get $e) ${k4(1)}))))
       ;; tanh is odd: the magnitude of the branch that applies, with x's sign bit (so tanh(-0) = -0)
       (local.set $res (v128.or (f32x4.abs (v128.bitselect (local.get $small) (local.get $large) (f32x4.lt (local.get $a) ${k4(0.625)})))
-                               (v128.and (local.get $in) ${i4(0x80000000)})))`);
-  const softplusLoop = loop('softplus', (k4, i4) => `
-      (local.set $ex (f32x4.neg (f32x4.abs (local.get $in))))${exp(k4, i4)}
+                               (v128.and (local.get $in) ${i4(0x80000000)})))`;
+}
+
+/**
+ * Element-wise exp, tanh and softplus, four values at a time (tfjs's wasm kernels call the C
+ * library once per value: 7, 14 and 16 ns per value here). exp is Cephes' expf: n = round(x / ln 2)
+ * and exp(x) = 2^n exp(r), r = x - n ln 2 (ln 2 in two parts), exp(r) by a degree-7 polynomial, and
+ * 2^n applied as two powers of two so that the result overflows to infinity and underflows through
+ * the subnormals as exp does. tanh(x) is Cephes' odd polynomial for |x| < 0.625 and
+ * 1 - 2 / (exp(2|x|) + 1), with x's sign, above. softplus(x) = max(x, 0) + log1p(exp(-|x|)), and
+ * log1p(u) for u in (0, 1] is 2 atanh(s) with s = u / (2 + u), a series in s^2 that keeps its
+ * relative accuracy for small u. NaN stays NaN (pmin and pmax keep their first operand).
+ * Each export is f(x, out, n) on n float32 values; the last n % 4 go one at a time through the
+ * same vector code. The formulas are written inline in each loop, with their constants in locals
+ * set once before it: V8 builds a v128.const afresh wherever it appears (a few instructions each),
+ * and it does not inline calls, so a per-vector function with its constants inside ran 2-3 times
+ * slower.
+ */
+function unaryFuncs(): string {
+  /** One exported loop; `body` writes the result of the input local $in to local $res. */
+  const loop = (name: string, body: (pool: Pool) => string) => {
+    const pool = constantPool();
+    const code = body(pool);
+    return `
+  (func (export "${name}") (param $x i32) (param $out i32) (param $n_ i32) (local $at i32) (local $end i32) (local $vectorEnd i32)
+    ${[...FORMULA_LOCALS.map((l) => `$${l}`), ...pool.locals()].map((l) => `(local ${l} v128)`).join(' ')}
+    ${pool.sets()}
+    (local.set $end (i32.shl (local.get $n_) (i32.const 2)))
+    (local.set $vectorEnd (i32.and (local.get $end) (i32.const -16)))
+    ${countedLoop('vectors', 'at', '(local.get $vectorEnd)', 16, `
+      (local.set $in (v128.load (i32.add (local.get $x) (local.get $at))))${code}
+      (v128.store (i32.add (local.get $out) (local.get $at)) (local.get $res))`)}
+    ${countedLoop('tail', 'at', '(local.get $end)', 4, `
+      (local.set $in (f32x4.splat (f32.load (i32.add (local.get $x) (local.get $at)))))${code}
+      (f32.store (i32.add (local.get $out) (local.get $at)) (f32x4.extract_lane 0 (local.get $res)))`)})`;
+  };
+  const expLoop = loop('exp', (pool) => `
+      (local.set $ex (local.get $in))${exp(pool)}
+      (local.set $res (local.get $e))`);
+  const tanhLoop = loop('tanh', tanh);
+  const softplusLoop = loop('softplus', (pool) => {
+    const { k4 } = pool;
+    return `
+      (local.set $ex (f32x4.neg (f32x4.abs (local.get $in))))${exp(pool)}
       (local.set $s (f32x4.div (local.get $e) (f32x4.add (local.get $e) ${k4(2)})))
       (local.set $w (f32x4.mul (local.get $s) (local.get $s)))
       (local.set $res (f32x4.add (f32x4.pmax (local.get $in) ${k4(0)})
-                                 (f32x4.mul (f32x4.add (local.get $s) (local.get $s)) ${horner(k4, [1 / 13, 1 / 11, 1 / 9, 1 / 7, 1 / 5, 1 / 3, 1], '$w')})))`);
+                                 (f32x4.mul (f32x4.add (local.get $s) (local.get $s)) ${horner(k4, [1 / 13, 1 / 11, 1 / 9, 1 / 7, 1 / 5, 1 / 3, 1], '$w')})))`;
+  });
   return `${expLoop}${tanhLoop}${softplusLoop}`;
 }
+
+/**
+ * A loop over the units of [rows, width] matrices, four columns at a time and the last width % 4
+ * one at a time through the same vector code (splatted loads, lane 0 stored). `body` gets a load
+ * and a store of array `p` at column section `section` (a byte offset: 0, $w4 or $w8 for the
+ * three gates of a [rows, 3 width] array); `wide` are the arrays of three sections per row.
+ */
+function unitLoop(arrays: string[], wide: string[], body: (load: (p: string, section?: string) => string, store: (p: string, section: string, value: string) => string) => string): string {
+  const at = (p: string, section: string) => `(i32.add (i32.add (local.get $${p}) (local.get $j)) ${section})`;
+  const vector = body((p, section = '(i32.const 0)') => `(v128.load ${at(p, section)})`, (p, section, value) => `(v128.store ${at(p, section)} ${value})`);
+  const scalar = body((p, section = '(i32.const 0)') => `(f32x4.splat (f32.load ${at(p, section)}))`, (p, section, value) => `(f32.store ${at(p, section)} (f32x4.extract_lane 0 ${value}))`);
+  return `
+    (local.set $w4 (i32.shl (local.get $width) (i32.const 2)))
+    (local.set $w8 (i32.shl (local.get $width) (i32.const 3)))
+    (local.set $vectorEnd (i32.and (local.get $w4) (i32.const -16)))
+    ${countedLoop('rows', 'row', '(local.get $rows)', 1, `
+      (local.set $j (i32.const 0))
+      ${countedLoop('vectors', 'j', '(local.get $vectorEnd)', 16, vector)}
+      ${countedLoop('tail', 'j', '(local.get $w4)', 4, scalar)}
+      ${arrays.map((p) => `(local.set $${p} (i32.add (local.get $${p}) ${wide.includes(p) ? '(i32.add (local.get $w4) (local.get $w8))' : '(local.get $w4)'}))`).join('\n      ')}`)}`;
+}
+
+/**
+ * The gated recurrent unit's gates, the element-wise part of its step (lib/nn/gru-gates.ts), from
+ * the projections gx = x Wx + bx and gh = h Wh + bh ([rows, 3 width] each: update, reset, candidate):
+ * - gruForward(gx, gh, h, out, gates, rows, width): z = sigmoid(gx_z + gh_z), r = sigmoid(gx_r + gh_r),
+ *   n = tanh(gx_n + r gh_n), out = (1 - z) n + z h; gates [rows, 3 width] keeps z, r and n for the
+ *   backward pass. sigmoid(a) = 1 / (1 + exp(-a)) and tanh are unaryFuncs' formulas.
+ * - gruBackward(dout, gates, gh, h, dgx, dgh, dh, rows, width): the gradients of the three inputs
+ *   given dout: d(pre-activation) of z is dout (h - n) z (1 - z), of n is dout (1 - z) (1 - n^2), of
+ *   r is that times gh_n r (1 - r); dgx holds the three, dgh the same with r times the candidate's;
+ *   dh = dout z (the path through the recurrent product is the product's own gradient).
+ * Ten tfjs kernels forward and about twenty-five backward per step were each a dispatch on a few
+ * thousand values; a sequence model's step ran thousands of them.
+ */
+function gruFuncs(): string {
+  const vLocals = (pool: Pool, names: string[]) => [...names.map((l) => `$${l}`), ...pool.locals()].map((l) => `(local ${l} v128)`).join(' ');
+  const iLocals = '(local $row i32) (local $j i32) (local $w4 i32) (local $w8 i32) (local $vectorEnd i32)';
+  const fwd = constantPool();
+  const { k4 } = fwd;
+  const sigmoidOf = (name: string) => `${exp(fwd)}
+      (local.set $${name} (f32x4.div ${k4(1)} (f32x4.add ${k4(1)} (local.get $e))))`;
+  const forwardLoop = unitLoop(['gx', 'gh', 'h', 'out', 'gates'], ['gx', 'gh', 'gates'], (load, store) => `
+      (local.set $ex (f32x4.neg (f32x4.add ${load('gx')} ${load('gh')})))${sigmoidOf('uz')}
+      (local.set $ex (f32x4.neg (f32x4.add ${load('gx', '(local.get $w4)')} ${load('gh', '(local.get $w4)')})))${sigmoidOf('ur')}
+      (local.set $in (f32x4.add ${load('gx', '(local.get $w8)')} (f32x4.mul (local.get $ur) ${load('gh', '(local.get $w8)')})))${tanh(fwd)}
+      ${store('gates', '(i32.const 0)', '(local.get $uz)')}
+      ${store('gates', '(local.get $w4)', '(local.get $ur)')}
+      ${store('gates', '(local.get $w8)', '(local.get $res)')}
+      ${store('out', '(i32.const 0)', `(f32x4.add (f32x4.mul (f32x4.sub ${k4(1)} (local.get $uz)) (local.get $res)) (f32x4.mul (local.get $uz) ${load('h')}))`)}`);
+  const forward = `
+  (func (export "gruForward") (param $gx i32) (param $gh i32) (param $h i32) (param $out i32) (param $gates i32) (param $rows i32) (param $width i32)
+    ${iLocals}
+    ${vLocals(fwd, [...FORMULA_LOCALS, 'uz', 'ur'])}
+    ${fwd.sets()}${forwardLoop})`;
+  const bwd = constantPool();
+  const one = bwd.k4(1);
+  const backwardLoop = unitLoop(['dout', 'gates', 'gh', 'h', 'dgx', 'dgh', 'dh'], ['gates', 'gh', 'dgx', 'dgh'], (load, store) => `
+      (local.set $g ${load('dout')})
+      (local.set $uz ${load('gates')})
+      (local.set $ur ${load('gates', '(local.get $w4)')})
+      (local.set $un ${load('gates', '(local.get $w8)')})
+      (local.set $dn (f32x4.mul (f32x4.mul (local.get $g) (f32x4.sub ${one} (local.get $uz)))
+                                (f32x4.sub ${one} (f32x4.mul (local.get $un) (local.get $un)))))
+      (local.set $dr (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dn) ${load('gh', '(local.get $w8)')}) (local.get $ur))
+                                (f32x4.sub ${one} (local.get $ur))))
+      (local.set $dz (f32x4.mul (f32x4.mul (f32x4.mul (local.get $g) (f32x4.sub ${load('h')} (local.get $un))) (local.get $uz))
+                                (f32x4.sub ${one} (local.get $uz))))
+      ${store('dgx', '(i32.const 0)', '(local.get $dz)')}
+      ${store('dgx', '(local.get $w4)', '(local.get $dr)')}
+      ${store('dgx', '(local.get $w8)', '(local.get $dn)')}
+      ${store('dgh', '(i32.const 0)', '(local.get $dz)')}
+      ${store('dgh', '(local.get $w4)', '(local.get $dr)')}
+      ${store('dgh', '(local.get $w8)', '(f32x4.mul (local.get $dn) (local.get $ur))')}
+      ${store('dh', '(i32.const 0)', '(f32x4.mul (local.get $g) (local.get $uz))')}`);
+  const backward = `
+  (func (export "gruBackward") (param $dout i32) (param $gates i32) (param $gh i32) (param $h i32) (param $dgx i32) (param $dgh i32) (param $dh i32) (param $rows i32) (param $width i32)
+    ${iLocals}
+    ${vLocals(bwd, ['g', 'uz', 'ur', 'un', 'dn', 'dr', 'dz'])}
+    ${bwd.sets()}${backwardLoop})`;
+  return `${forward}${backward}`;
+}
+
 /**
  * WAT source of the module, importing env.memory (shared, up to 4 GiB, when tfjs is the threaded
  * build). `fused`: the matrix product multiplies and adds with relaxed SIMD's f32x4.relaxed_madd
@@ -344,6 +456,6 @@ function unaryFuncs(): string {
  */
 export function heapWat(shared: boolean, fused: boolean): string {
   return `(module
-  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${adamFunc()}${transposeFunc()}${matmulFunc(fused)}${BINARY_OPS.map(([name, op, swapped]) => binaryFunc(name, op, swapped)).join('')}${unaryFuncs()})
+  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${adamFunc()}${transposeFunc()}${matmulFunc(fused)}${BINARY_OPS.map(([name, op, swapped]) => binaryFunc(name, op, swapped)).join('')}${unaryFuncs()}${gruFuncs()})
 `;
 }

@@ -5,6 +5,7 @@ import * as tf from '../core/tf';
 import { checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { Dense } from './dense';
+import { gruGates } from './gru-gates';
 
 /** One gated recurrent unit layer: h' = (1 − z) ⊙ n + z ⊙ h. */
 export class GruCell {
@@ -22,14 +23,12 @@ export class GruCell {
 
   /** x [batch, in], h [batch, width] → the next state. */
   step(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => {
-      const [xz, xr, xn] = tf.split(this.input.apply(x), 3, 1);
-      const [hz, hr, hn] = tf.split(this.recurrent.apply(h), 3, 1);
-      const z = tf.sigmoid(tf.add(xz, hz));
-      const r = tf.sigmoid(tf.add(xr, hr));
-      const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
-      return tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D;
-    });
+    return tf.tidy(() => this.advance(this.input.apply(x), h));
+  }
+
+  /** The next state from the input's projection gx = x Wx + bx [batch, 3 width] and h. */
+  advance(gx: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
+    return gruGates(gx, this.recurrent.apply(h), h);
   }
 
   /**
@@ -39,12 +38,14 @@ export class GruCell {
   run(x: tf.Tensor3D, h0: tf.Tensor2D, keep?: tf.Tensor2D): { states: tf.Tensor3D; last: tf.Tensor2D } {
     return tf.tidy(() => {
       const [b, t] = x.shape;
-      const steps = tf.unstack(x, 1) as tf.Tensor2D[];
+      // the input's projections of all steps in one product; only the state's must wait for the last step
+      const projected = tf.reshape(this.input.apply(tf.reshape(x, [b * t, this.inputSize]) as tf.Tensor2D), [b, t, 3 * this.width]);
+      const steps = tf.unstack(projected, 1) as tf.Tensor2D[];
       const mask = keep ? (tf.unstack(tf.reshape(keep, [b, t, 1]), 1) as tf.Tensor2D[]) : [];
       const states: tf.Tensor2D[] = [];
       let h = h0;
       steps.forEach((xt, i) => {
-        const next = this.step(xt, h);
+        const next = this.advance(xt, h);
         h = keep ? (tf.add(tf.mul(mask[i], next), tf.mul(tf.sub(1, mask[i]), h)) as tf.Tensor2D) : next;
         states.push(h);
       });
