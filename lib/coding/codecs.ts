@@ -96,7 +96,11 @@ export function bernoulli(p: number, precision: number): Codec<number> {
 export function bernoulliFrequency(p: number, precision: number): number {
   if (!(p >= 0 && p <= 1)) throw new ParameterError(`Bernoulli probability ${p} is outside [0, 1]`, 'pass a probability in [0, 1]');
   checkInt('precision', precision, 1);
-  const total = 2 ** precision;
+  return quantizedOne(p, 2 ** precision);
+}
+
+/** `bernoulliFrequency` without its checks, for a p in [0, 1] and total = 2^precision (the laned coder's pixel loop). */
+export function quantizedOne(p: number, total: number): number {
   return p === 0 ? 0 : p === 1 ? total : Math.min(total - 1, Math.max(1, Math.round(p * total)));
 }
 

@@ -5,7 +5,7 @@
 // codec (vaeCoder(...).codec) makes of the images on that lane: this is its speed twin.
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
-import { Codec, serial } from './codecs';
+import { Codec, quantizedOne, serial } from './codecs';
 import { Buckets, bucketPosterior, checkPosterior, posteriorCdf, priorBuckets } from './gaussian';
 import { CodingError, HEAD_MIN, Message, Tail, WORD, messageBits, pushWord, randomMessage, tailReader, tailWords } from './message';
 import { peek, popInterval, searchCdf } from './rans';
@@ -49,7 +49,7 @@ function doubles(...values: number[]): Float64Array {
 function frequencyOfOne(logit: number, total: number): number {
   const p = 1 / (1 + Math.exp(-logit));
   if (!(p >= 0 && p <= 1)) throw new ParameterError(`Bernoulli probability ${p} is outside [0, 1]`, 'the decoder gave a logit that is not a number: check the model\'s weights');
-  return p === 0 ? 0 : p === 1 ? total : Math.min(total - 1, Math.max(1, Math.round(p * total)));
+  return quantizedOne(p, total);
 }
 
 /**
