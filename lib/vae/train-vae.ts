@@ -62,17 +62,51 @@ function summarise(values: Float32Array): BoundSummary {
   return { ...meanAndStderr(values), values };
 }
 
-/** Per-image ELBO (nats) over the first `count` images of a binarized set. */
-export function evaluateElbo(vae: Vae, data: ImageSet, key: Key, count = data.n, batch = 500): BoundSummary {
+/** Per-image ELBO (nats) over the first `count` images of a binarized set, its KL analytic or drawn ('mc'). */
+export function evaluateElbo(vae: Vae, data: ImageSet, key: Key, count = data.n, batch = 500, klMode: 'analytic' | 'mc' = 'analytic'): BoundSummary {
   checkInt('count', count, 1);
   checkInt('batch', batch, 1);
   const values = new Float32Array(Math.min(count, data.n));
   for (let start = 0, b = 0; start < values.length; start += batch, b++) {
-    const part = tf.tidy(() => vae.elbo(pixelRange(data, start, Math.min(batch, values.length - start)), key.foldIn(b)));
+    const part = tf.tidy(() => vae.elbo(pixelRange(data, start, Math.min(batch, values.length - start)), key.foldIn(b), klMode));
     values.set(part.dataSync(), start);
     part.dispose();
   }
   return summarise(values);
+}
+
+/** The ELBO averaged over several draws per image, with the two errors of its mean (nats). */
+export interface DrawnElbo extends BoundSummary {
+  /** Draws of z per image. */
+  draws: number;
+  /**
+   * The standard error of the mean from the draws alone, given these images: the error that matters
+   * when another number is measured on the same images (a code length, say), so that the spread
+   * between images (`stderr`) is common to both.
+   */
+  drawStderr: number;
+}
+
+/**
+ * Per-image ELBO (nats) averaged over `draws` independent draws of z (draw d uses key.foldIn(d)),
+ * over the first `count` images; `drawStderr` from each image's variance over its draws.
+ */
+export function evaluateElboDraws(vae: Vae, data: ImageSet, key: Key, draws: number, count = data.n, batch = 500, klMode: 'analytic' | 'mc' = 'analytic'): DrawnElbo {
+  checkInt('draws', draws, 2);
+  const runs = Array.from({ length: draws }, (_, d) => evaluateElbo(vae, data, key.foldIn(d), count, batch, klMode).values);
+  const n = runs[0].length;
+  const means = new Float32Array(n);
+  let varianceSum = 0;
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (const r of runs) sum += r[i];
+    const mean = sum / draws;
+    let squares = 0;
+    for (const r of runs) squares += (r[i] - mean) ** 2;
+    means[i] = mean;
+    varianceSum += squares / (draws - 1);
+  }
+  return { ...summarise(means), draws, drawStderr: Math.sqrt(varianceSum / draws) / n };
 }
 
 /** Per-image importance-weighted bound with k samples (nats) over the first `count` images. */

@@ -6,7 +6,7 @@ import * as tf from '../../lib/core/tf';
 import { Key } from '../../lib/core/random';
 import { ShapeError } from '../../lib/core/errors';
 import { head, loadMnist } from '../../lib/data';
-import { Vae, binarizedTestSet, estimatorVariances, evaluateElbo, evaluateIwae, perSampleGradients, trainVae } from '../../lib/vae';
+import { Vae, binarizedTestSet, estimatorVariances, evaluateElbo, evaluateElboDraws, evaluateIwae, perSampleGradients, trainVae } from '../../lib/vae';
 import { expectClose, expectNoLeak, values } from '../helpers';
 
 const small = { dataDim: 6, hidden: [8], latentDim: 2 };
@@ -92,6 +92,27 @@ describe('VAE training on MNIST', () => {
     const iw = await evaluateIwae(loaded.vae, head(test, 20), Key.fromSeed(5), 50);
     expect(iw.mean).toBeGreaterThan(evaluateElbo(loaded.vae, head(test, 20), Key.fromSeed(5)).mean);
     [a.vae, b.vae, loaded.vae].forEach((v) => v.dispose());
+  });
+});
+
+describe('the ELBO averaged over draws', () => {
+  it('averages the single-draw ELBOs, and its draw error predicts how much the mean moves with the key', async () => {
+    const vae = new Vae({ dataDim: 784, hidden: [32], latentDim: 4 }, Key.fromSeed(1));
+    const test = binarizedTestSet(loadMnist().test);
+    await expectNoLeak(() => {
+      const drawn = evaluateElboDraws(vae, test, Key.fromSeed(2), 4, 200, 50);
+      const single = [0, 1, 2, 3].map((d) => evaluateElbo(vae, test, Key.fromSeed(2).foldIn(d), 200, 50).values);
+      expect(drawn.values.length).toBe(200);
+      expectClose(drawn.values, drawn.values.map((_, i) => single.reduce((s, v) => s + v[i], 0) / 4), 1e-4, 1e-5);
+      // the same images under other keys: their means spread by the draw error
+      const means = Array.from({ length: 12 }, (_, r) => evaluateElboDraws(vae, test, Key.fromSeed(10 + r), 4, 200, 50).mean);
+      const centre = means.reduce((s, m) => s + m, 0) / means.length;
+      const spread = Math.sqrt(means.reduce((s, m) => s + (m - centre) ** 2, 0) / (means.length - 1));
+      expect(spread / drawn.drawStderr).toBeGreaterThan(0.5);
+      expect(spread / drawn.drawStderr).toBeLessThan(2);
+    });
+    expect(() => evaluateElboDraws(vae, test, Key.fromSeed(2), 1, 10)).toThrow(/draws/);
+    vae.dispose();
   });
 });
 
