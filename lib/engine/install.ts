@@ -14,6 +14,7 @@ import { installHeapUnary } from './wasm-unary';
 import { installSharedIdentity } from './wasm-identity';
 import { installHeapPieces } from './wasm-pieces';
 import { installHeapTile } from './wasm-tile';
+import { installTileGradient } from './tile-gradient';
 import { installHeapReverse } from './wasm-reverse';
 import { installHeapGather } from './wasm-gather';
 import { installHeapCompare } from './wasm-compare';
@@ -27,7 +28,7 @@ export const ENGINE_KERNELS: [string, () => void][] = [
   ['Concat', installHeapConcat], ['MatMul', installHeapMatMul], ['binary element-wise', installHeapBinary],
   ['unary element-wise', installHeapUnary], ['Identity', installSharedIdentity], ['Unpack and SplitV', installHeapPieces],
   ['Tile', installHeapTile], ['Reverse', installHeapReverse], ['GatherV2', installHeapGather],
-  ['comparisons', installHeapCompare],
+  ['comparisons', installHeapCompare], ['Tile\'s gradient', installTileGradient],
 ];
 
 /** Installs every engine kernel on the registered tfjs-backend-wasm of version `wasmVersion`. */
