@@ -5,7 +5,7 @@ import { execSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { defaultWasmThreads } from '../lib/engine/wasm-threads';
-import { Compared, Measurer } from './rounds';
+import { Compared, DEFAULT_TORCH_SETTINGS, Measurer } from './rounds';
 
 export interface ResultRow { model: string; unit: 'ms' | 's'; compared: Compared }
 
@@ -31,10 +31,34 @@ export interface BenchResults {
 /** The folder the benches write to and the report reads from. */
 export const RESULTS_DIR = path.resolve(__dirname, '../../build/bench');
 
-/** Writes one bench's rows to RESULTS_DIR/<bench>.json and returns the path; `reference` is the measurer compared with, or a sentence on what the rows compare with. */
-export function saveResults(r: Omit<BenchResults, 'date' | 'commit' | 'wasmThreads' | 'reference'>, reference: Measurer | string | null, dir = RESULTS_DIR): string {
+/** Rounds a comparison with PyTorch needs before its rows go into the table (a range over one round pair says nothing). */
+export const MIN_SAVED_ROUNDS = 3;
+
+/**
+ * Why a run's rows stay out of the table, or null. The table compares with PyTorch at its
+ * strongest, so a run that tried fewer torch settings (a profiling run, say) or too few rounds is
+ * not saved; a bench without a PyTorch process ('none') is saved as it ran.
+ */
+export function unsavedBecause(r: Pick<BenchResults, 'settings' | 'rounds'>): string | null {
+  if (r.settings === 'none') return null;
+  if (r.settings !== DEFAULT_TORCH_SETTINGS) return `PyTorch ran under ${r.settings} only, not the table's ${DEFAULT_TORCH_SETTINGS}`;
+  if (r.rounds < MIN_SAVED_ROUNDS) return `${r.rounds} round${r.rounds === 1 ? '' : 's'}, fewer than ${MIN_SAVED_ROUNDS}`;
+  return null;
+}
+
+/**
+ * Writes one bench's rows to RESULTS_DIR/<bench>.json and returns the path, or null (with the
+ * reason on stderr) for a run the table does not take (unsavedBecause); `reference` is the measurer
+ * compared with, or a sentence on what the rows compare with.
+ */
+export function saveResults(r: Omit<BenchResults, 'date' | 'commit' | 'wasmThreads' | 'reference'>, reference: Measurer | string | null, dir = RESULTS_DIR): string | null {
   for (const row of r.rows) {
     if (!(row.compared.ours > 0)) throw new Error(`bench ${r.bench}, row "${row.model}": our time ${row.compared.ours} is not a positive number of seconds`);
+  }
+  const why = unsavedBecause(r);
+  if (why) {
+    console.error(`(bench ${r.bench}: rows not saved for bench/RESULTS.md: ${why})`);
+    return null;
   }
   const out: BenchResults = { ...r, date: new Date().toISOString(), commit: currentCommit(), wasmThreads: defaultWasmThreads(), reference: typeof reference === 'string' ? reference : reference?.describe?.() ?? 'no PyTorch reference ran (bash bench/setup.sh installs it)' };
   fs.mkdirSync(dir, { recursive: true });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { BenchResults, loadResults, saveResults } from '../../bench/results';
+import { BenchResults, MIN_SAVED_ROUNDS, loadResults, saveResults, unsavedBecause } from '../../bench/results';
+import { DEFAULT_TORCH_SETTINGS } from '../../bench/rounds';
 import { BEGIN, END, Machine, renderResults, replaceLatest } from '../../bench/report';
 
 const machine: Machine = { cpu: 'Test CPU', cores: 2, memoryGiB: 24, avx512: true, node: 'v20.0.0' };
@@ -15,14 +16,25 @@ describe('bench results and report', () => {
   it('writes a bench\'s rows with the reference\'s setup and reads them back in bench order', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
     const reference = { measure: async () => ({}), stop: () => undefined, describe: () => 'PyTorch reference y.py: 1 thread' };
-    saveResults({ bench: 'zeta', title: 't', backend: 'wasm', rounds: 3, settings: '1', rows: [{ model: 'm', unit: 'ms', compared: { ours: 0.01 } }] }, reference, dir);
-    saveResults({ bench: 'alpha', title: 't', backend: 'wasm', rounds: 3, settings: '1', rows: [{ model: 'm', unit: 'ms', compared: { ours: 0.02 } }] }, null, dir);
+    saveResults({ bench: 'zeta', title: 't', backend: 'wasm', rounds: 3, settings: DEFAULT_TORCH_SETTINGS, rows: [{ model: 'm', unit: 'ms', compared: { ours: 0.01 } }] }, reference, dir);
+    saveResults({ bench: 'alpha', title: 't', backend: 'wasm', rounds: 3, settings: DEFAULT_TORCH_SETTINGS, rows: [{ model: 'm', unit: 'ms', compared: { ours: 0.02 } }] }, null, dir);
     const loaded = loadResults(dir);
     expect(loaded.map((r) => r.bench)).toEqual(['alpha', 'zeta']);
     expect(loaded[1].reference).toBe('PyTorch reference y.py: 1 thread');
     expect(loaded[0].reference).toMatch(/no PyTorch reference ran/);
     expect(loaded[1].commit).toMatch(/^([0-9a-f]{7,}( \+ changes)?|unknown)$/);
     expect(Date.parse(loaded[1].date)).not.toBeNaN();
+  });
+
+  it('keeps out of the table a run with fewer torch settings or too few rounds, and saves a bench without PyTorch as it ran', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+    const rows: BenchResults['rows'] = [{ model: 'm', unit: 'ms', compared: { ours: 0.01 } }];
+    expect(saveResults({ bench: 'profiled', title: 't', backend: 'wasm', rounds: 5, settings: '1', rows }, null, dir)).toBeNull();
+    expect(saveResults({ bench: 'short', title: 't', backend: 'wasm', rounds: 2, settings: DEFAULT_TORCH_SETTINGS, rows }, null, dir)).toBeNull();
+    expect(unsavedBecause({ settings: '1', rounds: 5 })).toMatch(/PyTorch ran under 1 only/);
+    expect(unsavedBecause({ settings: DEFAULT_TORCH_SETTINGS, rounds: MIN_SAVED_ROUNDS - 1 })).toMatch(/fewer than/);
+    expect(saveResults({ bench: 'coding', title: 't', backend: 'js', rounds: 1, settings: 'none', rows }, 'no PyTorch', dir)).not.toBeNull();
+    expect(loadResults(dir).map((r) => r.bench)).toEqual(['coding']);
   });
 
   it('refuses a row without a positive time, and a folder that is missing', () => {
