@@ -6,8 +6,8 @@
 import { initBackend } from '../lib/core/backend';
 import { Key } from '../lib/core/random';
 import { ImageSet, loadMnist } from '../lib/data';
-import { Vae, binarizedTestSet, evaluateElboDraws, trainVae } from '../lib/vae';
-import { VaeCodecOptions, categorical, emptyMessage, lanesBits, messageBits, quantizeProbabilities, randomLanes, randomMessage, vaeCoder, vaeLanes } from '../lib/coding';
+import { Vae, binarizedTestSet, trainVae } from '../lib/vae';
+import { VaeCodecOptions, categorical, emptyMessage, lanesBits, messageBits, quantizeProbabilities, randomLanes, randomMessage, rateReference, vaeCoder, vaeLanes } from '../lib/coding';
 import { parseArgs } from '../scripts/args';
 import { ResultRow, saveResults } from './results';
 
@@ -73,12 +73,9 @@ function codeImages(label: string, vae: Vae, options: Partial<VaeCodecOptions>, 
   const k = images.length;
   const coder = vaeCoder(vae, options);
   const pixels = k * 784;
-  const elbo = evaluateElboDraws(vae, test, Key.fromSeed(9), ELBO_DRAWS, k);
-  // a code length is itself a one-draw estimate (z popped from the message, the KL drawn): its error, by 'mc' draws
-  const oneDrawMc = evaluateElboDraws(vae, test, Key.fromSeed(10), ELBO_DRAWS, k, 500, 'mc');
-  const negElbo = -elbo.mean / Math.LN2 / 784;
-  const gapSe = Math.hypot(elbo.drawStderr, oneDrawMc.drawStderr * Math.sqrt(ELBO_DRAWS)) / Math.abs(elbo.mean);
-  console.log(`\nBB-ANS with ${label}, ${k} MNIST test images; negative ELBO ${negElbo.toFixed(5)} bits/pixel (${ELBO_DRAWS} draws per image); a rate's Monte Carlo error against it ± ${(100 * gapSe).toFixed(3)} %`);
+  const reference = rateReference(vae, test, { elbo: Key.fromSeed(9), coder: Key.fromSeed(10) }, ELBO_DRAWS, k);
+  const negElbo = -reference.elbo.mean / Math.LN2 / 784;
+  console.log(`\nBB-ANS with ${label}, ${k} MNIST test images; negative ELBO ${negElbo.toFixed(5)} bits/pixel (${ELBO_DRAWS} draws per image); a rate's Monte Carlo error against it ± ${(100 * reference.error).toFixed(3)} %`);
   const start = randomMessage(Key.fromSeed(2), 64);
   let s = start;
   const encB = seconds(() => { for (const img of images) s = coder.codec.push(s, img); });

@@ -8,3 +8,4 @@ export * from './exact-networks';
 export * from './vae-codec';
 export * from './baselines';
 export * from './vae-lanes';
+export * from './rate-reference';
