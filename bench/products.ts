@@ -1,7 +1,7 @@
 // Benchmark: the wasm facts behind lib/engine/wasm-matmul.ts, lib/nn/dense.ts and the Bernoulli
 // likelihood, measured side by side in one run. (1) x W at batch 128 with a weight matrix that is new
-// for every product (as in training): tfjs's XNNPACK kernel, against our kernel on one thread and
-// on two; (2) one dense layer's forward and backward pass with new weights, XNNPACK under tfjs
+// for every product (as in training): tfjs's XNNPACK kernel, against our WebAssembly kernel on one
+// thread and on two, and OpenBLAS (lib/engine/native-blas.ts) where its addon is built; (2) one dense layer's forward and backward pass with new weights, XNNPACK under tfjs
 // autodiff (its backward products are transposed) against lib/nn's affine on our kernel; (3)
 // per-element cost of softplus, exp, log1p and sigmoid; (4) element-wise kernels on tfjs's thread
 // pool against one thread, by size, alone and right after a product that our second thread shared
@@ -11,7 +11,8 @@ import { initBackend } from '../lib/core/backend';
 import * as tf from '../lib/core/tf';
 import { affine } from '../lib/nn';
 import { heapMatMul } from '../lib/engine/wasm-matmul';
-import { parallelProduct } from '../lib/engine/heap-kernels';
+import { heapKernels, parallelProduct } from '../lib/engine/heap-kernels';
+import { nativeBlasStatus, nativeProducts } from '../lib/engine/native-blas';
 import { parallelThresholds, routingKernels } from '../lib/engine/wasm-threads';
 import { median } from './rounds';
 import { parseArgs } from '../scripts/args';
@@ -43,10 +44,11 @@ function withTfjsProducts<T>(f: () => T): T {
   try { return f(); } finally { heapMatMul.enabled = true; }
 }
 
-/** f with our kernel on one thread. */
-function withOneThread<T>(f: () => T): T {
-  parallelProduct.enabled = false;
-  try { return f(); } finally { parallelProduct.enabled = true; }
+/** f with our WebAssembly kernel instead of OpenBLAS, on two threads or one. */
+function withWasm<T>(threads: 1 | 2, f: () => T): T {
+  nativeProducts.enabled = false;
+  parallelProduct.enabled = threads === 2;
+  try { return f(); } finally { parallelProduct.enabled = true; nativeProducts.enabled = true; }
 }
 
 /** f with every element-wise kernel on tfjs's multi-threaded pool (true) or on one thread (false). */
@@ -97,7 +99,9 @@ async function main() {
   const batch = 128;
   const gflops = (flops: number, ms: number) => `${ms.toFixed(3)} (${(flops / ms / 1e6).toFixed(0)})`;
   console.log(`\nMatrix products x W at batch ${batch} with a new W per product, and a dense layer's forward and backward pass (tfjs ${backend}); ms per call (GFLOP/s), medians of ${rounds} rounds of ${repeats}\n`);
-  console.log(`${'in x out'.padEnd(10)}${'XNNPACK'.padStart(16)}${'ours, 1 thread'.padStart(16)}${'ours, 2 threads'.padStart(17)}${'ratio'.padStart(7)}${'layer, XNNPACK'.padStart(18)}${'layer, ours'.padStart(16)}${'ratio'.padStart(7)}`);
+  const native = heapKernels()?.native != null;
+  console.log(`(${nativeBlasStatus()})\n`);
+  console.log(`${'in x out'.padEnd(10)}${'XNNPACK'.padStart(16)}${'wasm, 1 thread'.padStart(16)}${'wasm, 2 threads'.padStart(17)}${'OpenBLAS'.padStart(16)}${'ratio'.padStart(7)}${'layer, XNNPACK'.padStart(18)}${'layer, ours'.padStart(16)}${'ratio'.padStart(7)}`);
   for (const [inputs, outputs] of [[784, 400], [400, 784], [784, 512], [400, 40], [64, 64], [196, 512]]) {
     const x0 = tf.randomNormal([batch, inputs], 0, 1, 'float32', 1) as tf.Tensor2D;
     const w0 = tf.randomNormal([inputs, outputs], 0, 0.05, 'float32', 2) as tf.Tensor2D;
@@ -105,20 +109,21 @@ async function main() {
     const fresh = () => [tf.add(x0, 0), tf.add(w0, 0)];
     const product = ([x, w]: tf.Tensor[]) => tf.matMul(x, w);
     const xnnpack = withTfjsProducts(() => time(rounds, repeats, fresh, product));
-    const oneThread = withOneThread(() => time(rounds, repeats, fresh, product));
-    const twoThreads = time(rounds, repeats, fresh, product);
+    const oneThread = withWasm(1, () => time(rounds, repeats, fresh, product));
+    const twoThreads = withWasm(2, () => time(rounds, repeats, fresh, product));
+    const blas = native ? time(rounds, repeats, fresh, product) : NaN;
     // a layer's forward and backward pass with new weights, as in a training step
     const layer = (f: (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor) => ([x, w]: tf.Tensor[]) =>
       tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.tanh(f(xx as tf.Tensor2D, ww as tf.Tensor2D, b0))))([x, w]);
     const layerTfjs = withTfjsProducts(() => time(rounds, repeats, fresh, layer((x, w, b) => tf.add(tf.matMul(x, w), b))));
     const layerOurs = time(rounds, repeats, fresh, layer(affine));
     const flops = 2 * batch * inputs * outputs;
-    const ours = Math.min(oneThread, twoThreads);
-    console.log(`${`${inputs}x${outputs}`.padEnd(10)}${gflops(flops, xnnpack).padStart(16)}${gflops(flops, oneThread).padStart(16)}${gflops(flops, twoThreads).padStart(17)}${(xnnpack / ours).toFixed(1).padStart(7)}`
+    const ours = native ? blas : Math.min(oneThread, twoThreads);
+    console.log(`${`${inputs}x${outputs}`.padEnd(10)}${gflops(flops, xnnpack).padStart(16)}${gflops(flops, oneThread).padStart(16)}${gflops(flops, twoThreads).padStart(17)}${(native ? gflops(flops, blas) : '-').padStart(16)}${(xnnpack / ours).toFixed(1).padStart(7)}`
       + `${layerTfjs.toFixed(3).padStart(18)}${layerOurs.toFixed(3).padStart(16)}${(layerTfjs / layerOurs).toFixed(1).padStart(7)}`);
     tf.dispose([x0, w0, b0]);
   }
-  console.log(`(ratio = XNNPACK's time / ours, ours at its faster thread count for the product; products of at least ${parallelProduct.minFlops / 1e6} MFLOP take two threads by default. layer = forward and backward pass of x W + b under a tanh, new weights: tfjs autodiff on XNNPACK, whose backward products are transposed, against lib/nn's affine on our kernel)`);
+  console.log(`(ratio = XNNPACK's time / ours: OpenBLAS where it is built, else our wasm kernel at its faster thread count; wasm products of at least ${parallelProduct.minFlops / 1e6} MFLOP take two threads by default, OpenBLAS ones of ${nativeProducts.minParallelFlops / 1e6}. layer = forward and backward pass of x W + b under a tanh, new weights: tfjs autodiff on XNNPACK, whose backward products are transposed, against lib/nn's affine on the engine's products)`);
 
   const x = tf.randomNormal([batch, 784], 0, 3, 'float32', 3);
   console.log(`\nElement-wise functions on a ${batch} x 784 tensor: ns per element\n`);
@@ -128,7 +133,7 @@ async function main() {
   }
   console.log('  (log1p row includes an abs, about as cheap as multiply)');
   x.dispose();
-  if (routingKernels()) poolTable(rounds, repeats);
+  if (routingKernels()) withWasm(2, () => poolTable(rounds, repeats));
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -4,7 +4,8 @@
 #  2. Jupyter from Debian (nbclient, nbconvert, ipykernel), Fashion-MNIST, Chromium, bzip2 and xz, when missing
 #  3. the tslab kernel spec in .jupyter/ (JUPYTER_PATH=$PWD/.jupyter/share/jupyter), and tslab's
 #     kernel messages sent one at a time (scripts/patch-tslab.js)
-#  4. the compiled library in dist/
+#  4. the engine's OpenBLAS products (scripts/build-native.sh: gcc and libopenblas-dev from Debian)
+#  5. the compiled library in dist/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '[setup] %s\n' "$*"; }
@@ -27,6 +28,8 @@ $PY -c 'import nbclient, nbformat, ipykernel, nbconvert' 2>/dev/null || need+=(j
 command -v bzip2 >/dev/null || need+=(bzip2)
 [ -x /usr/bin/chromium ] || need+=(chromium)   # the browser test of the book (scripts/check-book.ts)
 command -v xz >/dev/null || need+=(xz-utils)
+command -v gcc >/dev/null || need+=(gcc libc6-dev)
+dpkg -s libopenblas-dev >/dev/null 2>&1 || need+=(libopenblas-dev)   # the engine's products (step 4)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     say "missing Debian packages: ${need[*]}; install them with: sudo apt-get install -y --no-install-recommends ${need[*]}"
@@ -37,7 +40,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 else
-  say "Jupyter and Fashion-MNIST present"
+  say "Debian packages present (Jupyter, Fashion-MNIST, Chromium, gcc, OpenBLAS)"
 fi
 
 # 3. tslab kernel spec, local to the project
@@ -50,7 +53,10 @@ else
 fi
 node scripts/patch-tslab.js
 
-# 4. compiled library (tsc from typescript@5, not tslab's bundled one)
+# 4. the engine's matrix products on OpenBLAS (lib/engine/native-blas.ts)
+bash scripts/build-native.sh
+
+# 5. compiled library (tsc from typescript@5, not tslab's bundled one)
 say "compiling lib/ to dist/"
 node node_modules/typescript/bin/tsc -p tsconfig.json
 say "done"

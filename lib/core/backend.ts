@@ -6,6 +6,7 @@ import { EngineMode, engineOn, requestedEngineMode, setEngineMode } from '../eng
 import { installEngine } from '../engine/install';
 export { ENGINE_TFJS_VERSION } from '../engine/install';
 import { defaultWasmThreads, wasmThreadCount, withWasmThreads } from '../engine/wasm-threads';
+import { nativeBlasStatus } from '../engine/native-blas';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -84,7 +85,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
       await tf.ready();
       if (reported !== name && !options.quiet) {
         const threads = wasmThreadCount();
-        const wasm = engineOn() ? ` (SIMD, ${threads} thread${threads > 1 ? 's' : ''})` : ' (stock tfjs, without the engine)';
+        const wasm = engineOn() ? ` (SIMD, ${threads} thread${threads > 1 ? 's' : ''}; ${nativeBlasStatus()})` : ' (stock tfjs, without the engine)';
         console.log(`tfjs backend: ${name}` + (name === 'wasm' ? wasm : ''));
       }
       reported = name;

@@ -7,6 +7,8 @@ import * as binaries from './heap-binary';
 import { HeapHelper } from './heap-helper';
 import { beforeThreadedKernel } from './wasm-threads';
 import { compileRelaxedSimd } from './relaxed-simd';
+import { NativeProduct, nativeProduct } from './native-blas';
+import { wasmThreadCount } from './wasm-threads';
 
 type BinaryKernel = (a: number, b: number, out: number, rows: number, cols: number, mode: number) => void;
 
@@ -30,6 +32,8 @@ export interface HeapKernels {
   product(a: number, rowStride: number, innerStride: number, b: number, c: number, m: number, k: number, n: number, bias: number, relu: number): void;
   /** Whether matmul multiplies and adds in one rounding (relaxed SIMD's madd). */
   fused: boolean;
+  /** The product on OpenBLAS (native-blas.ts), or null where the addon is off or not built. */
+  native: NativeProduct | null;
 }
 
 /**
@@ -40,7 +44,7 @@ export interface HeapKernels {
  */
 export const parallelProduct = { minFlops: 8e6, enabled: true, /** products the second thread took part in (tests check that the path is taken) */ splits: 0 };
 
-type Exports = Omit<HeapKernels, 'backend' | 'fused' | 'product'>;
+type Exports = Omit<HeapKernels, 'backend' | 'fused' | 'product' | 'native'>;
 
 /** Our kernels on a memory; on a shared one, with a second thread for large products (started at the first). */
 function instantiate(memory: WebAssembly.Memory): Omit<HeapKernels, 'backend'> {
@@ -62,7 +66,7 @@ function instantiate(memory: WebAssembly.Memory): Omit<HeapKernels, 'backend'> {
     }
     if (helper.matmul(ours.matmul, a, rowStride, innerStride, b, c, m, k, n, bias, relu)) parallelProduct.splits++;
   };
-  return { ...ours, fused, product };
+  return { ...ours, fused, product, native: nativeProduct(memory, wasmThreadCount) };
 }
 
 const instances = new WeakMap<WebAssembly.Memory, Omit<HeapKernels, 'backend'>>();

@@ -11,6 +11,7 @@
 import * as tf from '../core/tf';
 import { HeapKernels, heapKernels, heapOffset } from './heap-kernels';
 import { replaceWasmKernel } from './wasm-kernels';
+import { nativeProducts } from './native-blas';
 
 /** How many products our kernel has computed (tests check that the path is taken). */
 export const heapMatMulCount = { calls: 0 };
@@ -35,6 +36,16 @@ function heapProduct(kernels: HeapKernels, { a, b, transposeA, transposeB, bias,
 
   const backend = kernels.backend;
   const out = backend.makeOutput([...outer, m, n], 'float32');
+  const native = nativeProducts.enabled ? kernels.native : null;
+  if (native) {
+    const [pa, pb, pc] = [heapOffset(backend, a), heapOffset(backend, b), heapOffset(backend, out)];
+    const pBias = bias ? heapOffset(backend, bias) : 0;
+    for (let i = 0; i < batch; i++) {
+      native(pa + 4 * (batchA === 1 ? 0 : i) * m * k, transposeA, pb + 4 * (batchB === 1 ? 0 : i) * k * n, transposeB, pc + 4 * i * m * n, m, k, n, pBias, relu);
+    }
+    heapMatMulCount.calls++;
+    return out;
+  }
   // a transposed B is transposed once, into a temporary: our kernel reads B's rows as vectors
   const rowsOfB = transposeB ? backend.makeOutput([batchB * k, n], 'float32') : b;
   try {

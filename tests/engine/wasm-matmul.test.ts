@@ -1,12 +1,14 @@
-// Our matrix-product kernel on tfjs's wasm memory (lib/engine/wasm-matmul.ts), which replaces tfjs's
-// BatchMatMul and _FusedMatMul for float32: values against the product's definition, in double
+// The engine's matrix products on tfjs's wasm memory (lib/engine/wasm-matmul.ts), which replace
+// tfjs's BatchMatMul and _FusedMatMul for float32, on both of their paths (our WebAssembly kernel and
+// OpenBLAS, lib/engine/native-blas.ts): values against the product's definition, in double
 // precision, over random shapes that hit every tile (4 x 8, 4 x 4, single rows, single columns),
 // transposed operands, batches and broadcasts, the fused bias and ReLU; gradients through it.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
 import { heapKernels, parallelProduct } from '../../lib/engine/heap-kernels';
 import { heapMatMulCount } from '../../lib/engine/wasm-matmul';
+import { nativeBlasStatus, nativeProducts } from '../../lib/engine/native-blas';
 import { beforeThreadedKernel, routingKernels } from '../../lib/engine/wasm-threads';
 import { ENGINE, expectClose, expectNoLeak, values } from '../helpers';
 
@@ -39,7 +41,25 @@ function sharedProduct(product: () => number[]): number[] {
 
 const pseudoRandom = (size: number, seed: number) => Array.from({ length: size }, (_, i) => Math.sin(seed * 7919 + i * 12.9898) * 2);
 
-describe('matrix products on our kernel', () => {
+/** Whether the OpenBLAS addon is loaded here (CI builds it; see the test that says so). */
+const NATIVE = ENGINE && nativeBlasStatus().startsWith('products on OpenBLAS');
+
+describe.each([['our WebAssembly kernel', false], ['OpenBLAS', true]] as const)('matrix products on %s', (_, native) => {
+  let calls = 0;
+  beforeAll(() => {
+    nativeProducts.enabled = native;
+    calls = nativeProducts.calls;
+  });
+  afterAll(() => {
+    // the OpenBLAS path was taken by every product above, the WebAssembly path by none
+    if (NATIVE) expect(nativeProducts.calls > calls).toBe(native);
+    nativeProducts.enabled = true;
+  });
+  if (native && !NATIVE) {
+    it.skip(`needs the OpenBLAS addon (${ENGINE ? nativeBlasStatus() : 'stock tfjs'})`, () => undefined);
+    return;
+  }
+
   it.runIf(ENGINE)('runs where tfjs is the wasm backend, with fused multiply-adds where this V8 has relaxed SIMD', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(heapKernels()?.fused).toBe(true);
@@ -106,7 +126,34 @@ describe('matrix products on our kernel', () => {
     });
   });
 
-  it.runIf(ENGINE)('splits large products between two threads with the same bits as one thread', async () => {
+  it.runIf(ENGINE && native)('gives the same bits run after run, on one OpenBLAS thread and on all (which may differ in the last bits)', () => {
+    for (const [m, k, n] of [[128, 196, 512], [500, 200, 784], [9, 900, 533]] as const) {
+      const [a, b] = [pseudoRandom(m * k, 13), pseudoRandom(k * n, 14)];
+      const product = () => tf.tidy(() => values(tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n]))));
+      const all = product();
+      expect(product().every((v, i) => v === all[i])).toBe(true);
+      const minFlops = nativeProducts.minParallelFlops;
+      nativeProducts.minParallelFlops = Infinity;
+      try {
+        const one = product();
+        expect(product().every((v, i) => v === one[i])).toBe(true);
+        // OpenBLAS sums in another order on one thread (its small-matrix kernels): equal to float32 accuracy
+        expectClose(one, all, 1e-4, 1e-5);
+      } finally {
+        nativeProducts.minParallelFlops = minFlops;
+      }
+    }
+  });
+
+  it.runIf(ENGINE && native)('refuses operands outside the heap by name', () => {
+    const product = heapKernels()!.native!;
+    const heapBytes = (tf.backend() as unknown as { wasm: { HEAPF32: Float32Array } }).wasm.HEAPF32.length * 4;
+    expect(() => product(heapBytes - 16, false, 0, false, 0, 4, 4, 4, 0, false)).toThrow(/reaches outside the heap/);
+    expect(() => product(2, false, 0, false, 0, 4, 4, 4, 0, false)).toThrow(/multiples of 4 bytes/);
+    expect(() => product(0, false, 0, false, 0, 0, 4, 4, 0, false)).toThrow(/must be positive/);
+  });
+
+  it.runIf(ENGINE && !native)('splits large products between two threads with the same bits as one thread', async () => {
     // the worker starts at the first large product; until it is ready, products stay on this thread
     const warm = tf.tidy(() => [tf.ones([64, 256]), tf.ones([256, 256])]);
     for (let tries = 0; tries < 200; tries++) {
@@ -132,7 +179,7 @@ describe('matrix products on our kernel', () => {
     }
   });
 
-  it.runIf(ENGINE)('wakes the second thread for the next product after a kernel on tfjs\'s pool sent it to rest', () => {
+  it.runIf(ENGINE && !native)('wakes the second thread for the next product after a kernel on tfjs\'s pool sent it to rest', () => {
     const [m, k, n] = [128, 196, 512];
     const [a, b] = [tf.tensor2d(pseudoRandom(m * k, 11), [m, k]), tf.tensor2d(pseudoRandom(k * n, 12), [k, n])];
     tf.matMul(a, b).dispose(); // the worker has a job behind it and spins
@@ -150,5 +197,12 @@ describe('matrix products on our kernel', () => {
       parallelProduct.enabled = true;
     }
     tf.dispose([a, b]);
+  });
+});
+
+describe('where the products run', () => {
+  it.runIf(ENGINE && process.env.CI === 'true')('on OpenBLAS in CI, which builds the addon (scripts/build-native.sh)', () => {
+    expect(nativeBlasStatus()).toMatch(/^products on OpenBLAS/);
+    expect(heapKernels()?.native).toBeTypeOf('function');
   });
 });

@@ -1,0 +1,91 @@
+// The engine's matrix products on OpenBLAS (native/blas-product.c, built by scripts/build-native.sh
+// into build/native/), on the tfjs wasm backend's own memory. WebAssembly SIMD is 128 bits wide;
+// OpenBLAS runs the processor's own kernels (AVX2 or AVX-512), two to three times as many
+// multiply-adds per cycle. VI_NATIVE_BLAS=off keeps every product on our WebAssembly kernel; where
+// the addon is missing, initBackend's line says so and why (scripts/setup.sh builds it).
+import * as fs from 'fs';
+import * as path from 'path';
+import { BackendError } from '../core/errors';
+
+/** The addon's interface (byte offsets into the heap; see native/blas-product.c). */
+interface Addon {
+  product(heap: Float32Array, a: number, transA: number, b: number, transB: number, c: number,
+    m: number, k: number, n: number, bias: number, relu: number, threads: number): void;
+  kernel(): string;
+}
+
+/** A product on OpenBLAS: C = op(A) op(B) (+ bias) (then ReLU), operands by byte offset in the memory's heap. */
+export type NativeProduct = (a: number, transA: boolean, b: number, transB: boolean, c: number,
+  m: number, k: number, n: number, bias: number, relu: boolean) => void;
+
+/**
+ * `enabled`: products go to OpenBLAS where it is loaded (tests and bench/products.ts switch it off
+ * to compare with our WebAssembly kernel); `calls` counts them (tests check the path is taken);
+ * products of fewer than `minParallelFlops` (2 m k n) run on one OpenBLAS thread, larger ones on as
+ * many as the wasm backend has, since waking a second thread costs more than a small product.
+ */
+export const nativeProducts = { enabled: true, calls: 0, minParallelFlops: 8e6 };
+
+const ADDON = path.join('build', 'native', 'blas-product.node');
+
+/** The project's root: the nearest folder above this file with the addon's source. */
+function projectRoot(): string | null {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'native', 'blas-product.c'))) return dir;
+    if (path.dirname(dir) === dir) return null;
+  }
+}
+
+let loaded: { addon: Addon | null; status: string } | undefined;
+
+/** VI_NATIVE_BLAS, checked: on (the default) or off. */
+function requested(): boolean {
+  const value = process.env.VI_NATIVE_BLAS ?? 'on';
+  if (value !== 'on' && value !== 'off') {
+    throw new BackendError(`VI_NATIVE_BLAS=${value} is not on or off`, 'unset it, or set it to off to keep every product in WebAssembly');
+  }
+  return value === 'on';
+}
+
+function load(): { addon: Addon | null; status: string } {
+  if (!requested()) return { addon: null, status: 'products in WebAssembly (VI_NATIVE_BLAS=off)' };
+  const root = projectRoot();
+  const file = root ? path.join(root, ADDON) : ADDON;
+  if (!root || !fs.existsSync(file)) {
+    return { addon: null, status: `products in WebAssembly: ${ADDON} is not built (run npm run setup, which builds it with gcc and libopenblas-dev)` };
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const addon = require(file) as Addon;
+    // "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ... (kernel Haswell)" -> "OpenBLAS 0.3.21, Haswell kernel"
+    const [, version, kernel] = /^(\S+ \S+).*\(kernel (\S+)\)$/.exec(addon.kernel()) ?? [null, addon.kernel(), '?'];
+    return { addon, status: `products on ${version}, ${kernel} kernel` };
+  } catch (e) {
+    return { addon: null, status: `products in WebAssembly: ${ADDON} did not load (${(e as Error).message.split('\n')[0]}; run npm run setup to rebuild it)` };
+  }
+}
+
+/** The addon, loaded once per process (null where it is off, missing or broken). */
+function addon(): Addon | null {
+  loaded ??= load();
+  return loaded.addon;
+}
+
+/** Where the engine's products run, for initBackend's line: OpenBLAS and its kernel, or why not. */
+export function nativeBlasStatus(): string {
+  loaded ??= load();
+  return loaded.status;
+}
+
+/** OpenBLAS products on a wasm memory with `threads` threads at most; null where the addon is not loaded. */
+export function nativeProduct(memory: WebAssembly.Memory, threads: () => number): NativeProduct | null {
+  const blas = addon();
+  if (!blas) return null;
+  let heap = new Float32Array(memory.buffer);
+  return (a, transA, b, transB, c, m, k, n, bias, relu) => {
+    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer); // the memory grew
+    const wide = 2 * m * k * n >= nativeProducts.minParallelFlops;
+    blas.product(heap, a, transA ? 1 : 0, b, transB ? 1 : 0, c, m, k, n, bias, relu ? 1 : 0, wide ? Math.max(1, threads()) : 1);
+    nativeProducts.calls++;
+  };
+}

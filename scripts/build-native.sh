@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the speed engine's OpenBLAS products (native/blas-product.c) into
+# build/native/blas-product.node with Node's own headers; skipped when the source, Node and the
+# compiler are unchanged. Needs gcc and Debian's libopenblas-dev (scripts/setup.sh installs them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src=native/blas-product.c
+out=build/native/blas-product.node
+headers=$(node -p "require('path').resolve(process.execPath, '..', '..', 'include', 'node')")
+stamp="$(sha1sum "$src" | cut -d' ' -f1) $(node --version) $(gcc -dumpfullversion)"
+if [ -f "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ]; then
+  echo "[native] $out up to date"
+  exit 0
+fi
+if [ ! -f "$headers/node_api.h" ]; then
+  echo "[native] Node's headers are not at $headers (node_api.h): install Node with its headers" >&2
+  exit 1
+fi
+mkdir -p build/native
+gcc -O2 -std=c11 -Wall -Wextra -Werror -shared -fPIC -I"$headers" "$src" -o "$out.tmp" -lopenblas
+mv "$out.tmp" "$out"
+echo "$stamp" > "$out.stamp"
+echo "[native] built $out"
