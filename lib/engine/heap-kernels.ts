@@ -28,6 +28,9 @@ export interface HeapKernels {
   /** A gated recurrent unit's gates, forward and backward (heap-wat.ts's gruFuncs). */
   gruForward(gx: number, gh: number, h: number, out: number, gates: number, rows: number, width: number): void;
   gruBackward(dout: number, gates: number, gh: number, h: number, dgx: number, dgh: number, dh: number, rows: number, width: number): void;
+  /** A Bernoulli log-likelihood from logits summed over rows, and its gradient (heap-wat.ts's bernoulliFuncs). */
+  bernoulliForward(x: number, l: number, out: number, rows: number, width: number): void;
+  bernoulliBackward(dy: number, x: number, l: number, dl: number, rows: number, width: number): void;
   /** matmul's product on two threads where it is large enough and the memory is shared, else matmul. */
   product(a: number, rowStride: number, innerStride: number, b: number, c: number, m: number, k: number, n: number, bias: number, relu: number): void;
   /** Whether matmul multiplies and adds in one rounding (relaxed SIMD's madd). */

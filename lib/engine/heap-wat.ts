@@ -355,16 +355,19 @@ function unaryFuncs(): string {
       (local.set $ex (local.get $in))${exp(pool)}
       (local.set $res (local.get $e))`);
   const tanhLoop = loop('tanh', tanh);
-  const softplusLoop = loop('softplus', (pool) => {
-    const { k4 } = pool;
-    return `
+  const softplusLoop = loop('softplus', softplus);
+  return `${expLoop}${tanhLoop}${softplusLoop}`;
+}
+
+/** softplus of local $in into local $res (see unaryFuncs). */
+function softplus(pool: Pool): string {
+  const { k4 } = pool;
+  return `
       (local.set $ex (f32x4.neg (f32x4.abs (local.get $in))))${exp(pool)}
       (local.set $s (f32x4.div (local.get $e) (f32x4.add (local.get $e) ${k4(2)})))
       (local.set $w (f32x4.mul (local.get $s) (local.get $s)))
       (local.set $res (f32x4.add (f32x4.pmax (local.get $in) ${k4(0)})
                                  (f32x4.mul (f32x4.add (local.get $s) (local.get $s)) ${horner(k4, [1 / 13, 1 / 11, 1 / 9, 1 / 7, 1 / 5, 1 / 3, 1], '$w')})))`;
-  });
-  return `${expLoop}${tanhLoop}${softplusLoop}`;
 }
 
 /**
@@ -450,12 +453,75 @@ function gruFuncs(): string {
 }
 
 /**
+ * A Bernoulli log-likelihood from logits, summed over each row (lib/distributions/bernoulli-rows.ts):
+ * - bernoulliForward(x, l, out, rows, width): out[i] = sum_j x_ij l_ij - softplus(l_ij);
+ * - bernoulliBackward(dy, x, l, dl, rows, width): dl_ij = dy_i (x_ij - sigmoid(l_ij)).
+ * softplus and sigmoid are unaryFuncs' formulas. A row is summed in four lanes, then across them;
+ * the last width % 4 values go through the same vector code, lane 0 only. Written with tfjs
+ * operations, the forward pass was four kernels and the backward pass about eight, each a pass over
+ * a decoder's whole output (392,000 values for an IWAE step at the MNIST size).
+ */
+function bernoulliFuncs(): string {
+  const iLocals = '(local $row i32) (local $j i32) (local $w4 i32) (local $vectorEnd i32)';
+  const vLocals = (pool: Pool, names: string[]) => [...names.map((l) => `$${l}`), ...pool.locals()].map((l) => `(local ${l} v128)`).join(' ');
+  /** The loop over rows and their columns; `vector` and `tail` bodies see the column's byte offset $j. */
+  const rowsLoop = (start: string, vector: string, tail: string, end: string, advance: string[]) => `
+    (local.set $w4 (i32.shl (local.get $width) (i32.const 2)))
+    (local.set $vectorEnd (i32.and (local.get $w4) (i32.const -16)))
+    ${countedLoop('rows', 'row', '(local.get $rows)', 1, `${start}
+      (local.set $j (i32.const 0))
+      ${countedLoop('vectors', 'j', '(local.get $vectorEnd)', 16, vector)}
+      ${countedLoop('tail', 'j', '(local.get $w4)', 4, tail)}${end}
+      ${advance.join('\n      ')}`)}`;
+  const at = (p: string) => `(i32.add (local.get $${p}) (local.get $j))`;
+  const fwd = constantPool();
+  const term = (load: (p: string) => string) => `
+      (local.set $in ${load('l')})${softplus(fwd)}
+      (local.set $v (f32x4.sub (f32x4.mul ${load('x')} (local.get $in)) (local.get $res)))`;
+  const forwardLoop = rowsLoop(`
+      (local.set $acc (v128.const f32x4 0 0 0 0))`,
+    `${term((p) => `(v128.load ${at(p)})`)}
+      (local.set $acc (f32x4.add (local.get $acc) (local.get $v)))`,
+    `${term((p) => `(f32x4.splat (f32.load ${at(p)}))`)}
+      (local.set $acc (f32x4.add (local.get $acc) (v128.and (local.get $v) (v128.const i32x4 -1 0 0 0))))`,
+    `
+      (f32.store (local.get $out) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+                                           (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))`,
+    ['(local.set $x (i32.add (local.get $x) (local.get $w4)))', '(local.set $l (i32.add (local.get $l) (local.get $w4)))', '(local.set $out (i32.add (local.get $out) (i32.const 4)))']);
+  const forward = `
+  (func (export "bernoulliForward") (param $x i32) (param $l i32) (param $out i32) (param $rows i32) (param $width i32)
+    ${iLocals}
+    ${vLocals(fwd, [...FORMULA_LOCALS, 'v', 'acc'])}
+    ${fwd.sets()}${forwardLoop})`;
+  const bwd = constantPool();
+  const one = bwd.k4(1);
+  const gradient = (load: (p: string) => string) => `
+      (local.set $ex (f32x4.neg ${load('l')}))${exp(bwd)}
+      (local.set $v (f32x4.mul (local.get $g) (f32x4.sub ${load('x')} (f32x4.div ${one} (f32x4.add ${one} (local.get $e))))))`;
+  const backwardLoop = rowsLoop(`
+      (local.set $g (v128.load32_splat (local.get $dy)))`,
+    `${gradient((p) => `(v128.load ${at(p)})`)}
+      (v128.store ${at('dl')} (local.get $v))`,
+    `${gradient((p) => `(f32x4.splat (f32.load ${at(p)}))`)}
+      (f32.store ${at('dl')} (f32x4.extract_lane 0 (local.get $v)))`,
+    '',
+    ['(local.set $x (i32.add (local.get $x) (local.get $w4)))', '(local.set $l (i32.add (local.get $l) (local.get $w4)))',
+      '(local.set $dl (i32.add (local.get $dl) (local.get $w4)))', '(local.set $dy (i32.add (local.get $dy) (i32.const 4)))']);
+  const backward = `
+  (func (export "bernoulliBackward") (param $dy i32) (param $x i32) (param $l i32) (param $dl i32) (param $rows i32) (param $width i32)
+    ${iLocals}
+    ${vLocals(bwd, [...FORMULA_LOCALS, 'v', 'g'])}
+    ${bwd.sets()}${backwardLoop})`;
+  return `${forward}${backward}`;
+}
+
+/**
  * WAT source of the module, importing env.memory (shared, up to 4 GiB, when tfjs is the threaded
  * build). `fused`: the matrix product multiplies and adds with relaxed SIMD's f32x4.relaxed_madd
  * (one FMA instruction here), which Node 20 keeps behind a V8 flag; the other build uses mul + add.
  */
 export function heapWat(shared: boolean, fused: boolean): string {
   return `(module
-  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${adamFunc()}${transposeFunc()}${matmulFunc(fused)}${BINARY_OPS.map(([name, op, swapped]) => binaryFunc(name, op, swapped)).join('')}${unaryFuncs()}${gruFuncs()})
+  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${adamFunc()}${transposeFunc()}${matmulFunc(fused)}${BINARY_OPS.map(([name, op, swapped]) => binaryFunc(name, op, swapped)).join('')}${unaryFuncs()}${gruFuncs()}${bernoulliFuncs()})
 `;
 }

@@ -9,9 +9,11 @@ import { repeatRows, variableFrom } from '../core/ops';
 
 export { repeatRows };
 import { Dense, uniqueVariableName } from '../nn/dense';
+import { bernoulliRowLogProb } from '../distributions/bernoulli-rows';
 
 /** log Bernoulli(y | sigmoid(a)) summed over the last axis: y a − softplus(a); a broadcasts against y. */
 export function bernoulliLogProb(y: tf.Tensor2D, logits: tf.Tensor): tf.Tensor1D {
+  if (logits.rank === 2 && logits.shape[0] === y.shape[0] && logits.shape[1] === y.shape[1]) return bernoulliRowLogProb(y, logits as tf.Tensor2D);
   return tf.tidy(() => tf.sum(tf.sub(tf.mul(y, logits), tf.softplus(logits)), 1) as tf.Tensor1D);
 }
 
