@@ -4,6 +4,11 @@
 # compiler are unchanged. Needs gcc and Debian's libopenblas-dev (scripts/setup.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# gcc prints the library's full path when it finds it, the bare name when not
+if ! command -v gcc >/dev/null || [ "$(gcc -print-file-name=libopenblas.so)" = libopenblas.so ]; then
+  echo "[native] gcc or OpenBLAS (libopenblas.so) is missing: apt-get install gcc libc6-dev libopenblas-dev" >&2
+  exit 1
+fi
 src=native/blas-product.c
 out=build/native/blas-product.node
 headers=$(node -p "require('path').resolve(process.execPath, '..', '..', 'include', 'node')")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # For readers: makes this project's lectures open in your own Jupyter.
 #  1. npm dependencies when missing (npm install also patches tslab: scripts/patch-tslab.js)
-#  2. the library compiled to dist/ (the notebooks import '../dist/lib')
+#  2. the library compiled to dist/ (the notebooks import '../dist/lib'), and the engine's OpenBLAS
+#     products built where gcc and libopenblas-dev are installed (scripts/build-native.sh)
 #  3. the TypeScript (tslab) kernel registered with your Jupyter, its command an absolute path to
 #     this project's tslab, so a shell whose PATH lacks node_modules/.bin can start it
 #  4. JupyterLab (or classic Notebook) started on notebooks/, unless --no-start is given
@@ -29,6 +30,9 @@ fi
 node scripts/patch-tslab.js
 say "compiling lib/ to dist/"
 node node_modules/typescript/bin/tsc -p tsconfig.json
+# the engine's products on OpenBLAS where gcc and libopenblas-dev are installed; otherwise they run in WebAssembly
+bash scripts/build-native.sh || say "products stay in WebAssembly (slower): install gcc and libopenblas-dev, then run npm run jupyter again"
+
 node_modules/.bin/tslab install --python="$PY" --binary="$PWD/node_modules/.bin/tslab" "${install_args[@]}"
 say "registered the TypeScript kernel: $PWD/node_modules/.bin/tslab"
 $start || exit 0
