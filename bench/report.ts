@@ -49,7 +49,7 @@ export function renderResults(results: BenchResults[], machine: Machine): string
     '## The latest run',
     '',
     `\`npm run bench\` at ${commits.map((c) => `**${c}**`).join(', ')}, from ${dates[0].slice(0, 16).replace('T', ' ')} to ${dates[dates.length - 1].slice(0, 16).replace('T', ' ')} UTC.`,
-    `Machine: ${machine.cpu}, ${machine.cores} cores${machine.avx512 ? ' (AVX-512)' : ''}, ${machine.memoryGiB} GiB, no GPU; Node ${machine.node}; tfjs backend ${unique(compared.map((r) => r.backend))} on ${unique(compared.map((r) => r.wasmThreads))} threads.`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores${machine.avx512 ? ' (AVX-512)' : ''}, ${machine.memoryGiB} GiB, no GPU; Node ${machine.node}; tfjs backend ${unique(compared.map((r) => r.backend))} on ${unique(compared.map((r) => r.wasmThreads))} threads; the engine's ${unique(compared.map((r) => r.products ?? 'products in WebAssembly'))}.`,
     `PyTorch ran under the settings ${unique(compared.map((r) => r.settings))} (torch threads, /blas OpenBLAS threads), one process each; each row is compared with the fastest.`,
     setups.length === 1 ? 'Every bench\'s reference reported the same setup:' : 'The references reported these setups:',
     '',

@@ -5,6 +5,7 @@ import { execSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { defaultWasmThreads } from '../lib/engine/wasm-threads';
+import { nativeBlasStatus } from '../lib/engine/native-blas';
 import { Compared, DEFAULT_TORCH_SETTINGS, Measurer } from './rounds';
 
 export interface ResultRow { model: string; unit: 'ms' | 's'; compared: Compared }
@@ -20,6 +21,8 @@ export interface BenchResults {
   backend: string;
   /** The wasm backend's threads (VI_WASM_THREADS, else one per core). */
   wasmThreads: number;
+  /** Where the engine's matrix products ran (lib/engine/native-blas.ts): OpenBLAS and its kernel, or why not. */
+  products?: string;
   rounds: number;
   /** The torch settings tried (--torch-threads). */
   settings: string;
@@ -51,7 +54,7 @@ export function unsavedBecause(r: Pick<BenchResults, 'settings' | 'rounds'>): st
  * reason on stderr) for a run the table does not take (unsavedBecause); `reference` is the measurer
  * compared with, or a sentence on what the rows compare with.
  */
-export function saveResults(r: Omit<BenchResults, 'date' | 'commit' | 'wasmThreads' | 'reference'>, reference: Measurer | string | null, dir = RESULTS_DIR): string | null {
+export function saveResults(r: Omit<BenchResults, 'date' | 'commit' | 'wasmThreads' | 'products' | 'reference'>, reference: Measurer | string | null, dir = RESULTS_DIR): string | null {
   for (const row of r.rows) {
     if (!(row.compared.ours > 0)) throw new Error(`bench ${r.bench}, row "${row.model}": our time ${row.compared.ours} is not a positive number of seconds`);
   }
@@ -60,7 +63,7 @@ export function saveResults(r: Omit<BenchResults, 'date' | 'commit' | 'wasmThrea
     console.error(`(bench ${r.bench}: rows not saved for bench/RESULTS.md: ${why})`);
     return null;
   }
-  const out: BenchResults = { ...r, date: new Date().toISOString(), commit: currentCommit(), wasmThreads: defaultWasmThreads(), reference: typeof reference === 'string' ? reference : reference?.describe?.() ?? 'no PyTorch reference ran (bash bench/setup.sh installs it)' };
+  const out: BenchResults = { ...r, date: new Date().toISOString(), commit: currentCommit(), wasmThreads: defaultWasmThreads(), products: r.backend === 'wasm' ? nativeBlasStatus() : undefined, reference: typeof reference === 'string' ? reference : reference?.describe?.() ?? 'no PyTorch reference ran (bash bench/setup.sh installs it)' };
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${r.bench}.json`);
   fs.writeFileSync(file, `${JSON.stringify(out, null, 1)}\n`);
