@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { defaultWasmThreads } from '../lib/engine/wasm-threads';
 import { nativeBlasStatus } from '../lib/engine/native-blas';
+import { engineOn } from '../lib/engine/switch';
 import { Compared, DEFAULT_TORCH_SETTINGS, Measurer } from './rounds';
 
 export interface ResultRow { model: string; unit: 'ms' | 's'; compared: Compared }
@@ -63,7 +64,7 @@ export function saveResults(r: Omit<BenchResults, 'date' | 'commit' | 'wasmThrea
     console.error(`(bench ${r.bench}: rows not saved for bench/RESULTS.md: ${why})`);
     return null;
   }
-  const out: BenchResults = { ...r, date: new Date().toISOString(), commit: currentCommit(), wasmThreads: defaultWasmThreads(), products: r.backend === 'wasm' ? nativeBlasStatus() : undefined, reference: typeof reference === 'string' ? reference : reference?.describe?.() ?? 'no PyTorch reference ran (bash bench/setup.sh installs it)' };
+  const out: BenchResults = { ...r, date: new Date().toISOString(), commit: currentCommit(), wasmThreads: defaultWasmThreads(), products: r.backend === 'wasm' ? (engineOn() ? nativeBlasStatus() : 'products of stock tfjs (VI_ENGINE=stock)') : undefined, reference: typeof reference === 'string' ? reference : reference?.describe?.() ?? 'no PyTorch reference ran (bash bench/setup.sh installs it)' };
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${r.bench}.json`);
   fs.writeFileSync(file, `${JSON.stringify(out, null, 1)}\n`);
