@@ -3,6 +3,10 @@
 // OpenBLAS runs the processor's own kernels (AVX2 or AVX-512), two to three times as many
 // multiply-adds per cycle. VI_NATIVE_BLAS=off keeps every product on our WebAssembly kernel; where
 // the addon is missing, initBackend's line says so and why (scripts/setup.sh builds it).
+// OpenBLAS picks its kernel when it loads, unless OPENBLAS_CORETYPE names one (this VM sets Haswell,
+// for the sake of older OpenBLAS builds). VI_OPENBLAS_KERNEL=processor loads it without that
+// override (and OPENBLAS_L2_SIZE), in this process only, so that it runs the processor's own kernel
+// as a reader's machine would; the benchmark does this, the tests and lectures keep the machine's.
 import * as fs from 'fs';
 import * as path from 'path';
 import { BackendError } from '../core/errors';
@@ -47,6 +51,29 @@ function requested(): boolean {
   return value === 'on';
 }
 
+/** The machine's overrides of OpenBLAS's own kernel and cache size choice. */
+const OVERRIDES = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'];
+
+/** VI_OPENBLAS_KERNEL, checked: machine (the default: as the environment says) or processor. */
+function kernelChoice(): 'machine' | 'processor' {
+  const value = process.env.VI_OPENBLAS_KERNEL ?? 'machine';
+  if (value !== 'machine' && value !== 'processor') {
+    throw new BackendError(`VI_OPENBLAS_KERNEL=${value} is not machine or processor`, 'unset it, or set it to processor to let OpenBLAS choose its kernel');
+  }
+  return value;
+}
+
+/** f() with the overrides out of the environment when `remove` (OpenBLAS reads them as it loads), restored after. */
+function withoutOverrides<T>(remove: boolean, f: () => T): T {
+  const saved = OVERRIDES.map((name) => [name, process.env[name]] as const);
+  if (remove) OVERRIDES.forEach((name) => delete process.env[name]);
+  try {
+    return f();
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  }
+}
+
 function load(): { addon: Addon | null; status: string } {
   if (!requested()) return { addon: null, status: 'products in WebAssembly (VI_NATIVE_BLAS=off)' };
   const root = projectRoot();
@@ -54,9 +81,9 @@ function load(): { addon: Addon | null; status: string } {
   if (!root || !fs.existsSync(file)) {
     return { addon: null, status: `products in WebAssembly: ${ADDON} is not built (run npm run setup, which builds it with gcc and libopenblas-dev)` };
   }
+  const processorKernel = kernelChoice() === 'processor';
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const addon = require(file) as Addon;
+    const addon = withoutOverrides(processorKernel, () => require(file) as Addon);
     // "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ... (kernel Haswell)" -> "OpenBLAS 0.3.21, Haswell kernel"
     const [, version, kernel] = /^(\S+ \S+).*\(kernel (\S+)\)$/.exec(addon.kernel()) ?? [null, addon.kernel(), '?'];
     return { addon, status: `products on ${version}, ${kernel} kernel` };
