@@ -14,13 +14,18 @@ import { BackendError } from '../core/errors';
 /** The addon's interface (byte offsets into the heap; see native/blas-product.c). */
 interface Addon {
   product(heap: Float32Array, a: number, transA: number, b: number, transB: number, c: number,
-    m: number, k: number, n: number, bias: number, relu: number, threads: number): void;
+    m: number, k: number, n: number, bias: number, relu: number, threads: number,
+    batch: number, strideA: number, strideB: number): void;
   kernel(): string;
 }
 
-/** A product on OpenBLAS: C = op(A) op(B) (+ bias) (then ReLU), operands by byte offset in the memory's heap. */
+/**
+ * Products on OpenBLAS: C = op(A) op(B) (+ bias) (then ReLU), operands by byte offset in the memory's
+ * heap, for `batch` products whose A and B start `strideA` and `strideB` bytes apart (0: the same
+ * matrix for all) and whose Cs follow each other.
+ */
 export type NativeProduct = (a: number, transA: boolean, b: number, transB: boolean, c: number,
-  m: number, k: number, n: number, bias: number, relu: boolean) => void;
+  m: number, k: number, n: number, bias: number, relu: boolean, batch?: number, strideA?: number, strideB?: number) => void;
 
 /**
  * `enabled`: products go to OpenBLAS where it is loaded (tests and bench/products.ts switch it off
@@ -109,10 +114,10 @@ export function nativeProduct(memory: WebAssembly.Memory, threads: () => number)
   const blas = addon();
   if (!blas) return null;
   let heap = new Float32Array(memory.buffer);
-  return (a, transA, b, transB, c, m, k, n, bias, relu) => {
+  return (a, transA, b, transB, c, m, k, n, bias, relu, batch = 1, strideA = 0, strideB = 0) => {
     if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer); // the memory grew
     const wide = 2 * m * k * n >= nativeProducts.minParallelFlops;
-    blas.product(heap, a, transA ? 1 : 0, b, transB ? 1 : 0, c, m, k, n, bias, relu ? 1 : 0, wide ? Math.max(1, threads()) : 1);
+    blas.product(heap, a, transA ? 1 : 0, b, transB ? 1 : 0, c, m, k, n, bias, relu ? 1 : 0, wide ? Math.max(1, threads()) : 1, batch, strideA, strideB);
     nativeProducts.calls++;
   };
 }

@@ -40,9 +40,8 @@ function heapProduct(kernels: HeapKernels, { a, b, transposeA, transposeB, bias,
   if (native) {
     const [pa, pb, pc] = [heapOffset(backend, a), heapOffset(backend, b), heapOffset(backend, out)];
     const pBias = bias ? heapOffset(backend, bias) : 0;
-    for (let i = 0; i < batch; i++) {
-      native(pa + 4 * (batchA === 1 ? 0 : i) * m * k, transposeA, pb + 4 * (batchB === 1 ? 0 : i) * k * n, transposeB, pc + 4 * i * m * n, m, k, n, pBias, relu);
-    }
+    // the whole batch in one call; an operand with one matrix is repeated (stride 0)
+    native(pa, transposeA, pb, transposeB, pc, m, k, n, pBias, relu, batch, batchA === 1 ? 0 : 4 * m * k, batchB === 1 ? 0 : 4 * k * n);
     heapMatMulCount.calls++;
     return out;
   }

@@ -151,6 +151,8 @@ describe.each([['our WebAssembly kernel', false], ['OpenBLAS', true]] as const)(
     expect(() => product(heapBytes - 16, false, 0, false, 0, 4, 4, 4, 0, false)).toThrow(/reaches outside the heap/);
     expect(() => product(2, false, 0, false, 0, 4, 4, 4, 0, false)).toThrow(/multiples of 4 bytes/);
     expect(() => product(0, false, 0, false, 0, 0, 4, 4, 0, false)).toThrow(/must be positive/);
+    expect(() => product(0, false, 0, false, 0, 4, 4, 4, 0, false, 3, heapBytes / 2, 0)).toThrow(/reaches outside the heap/);
+    expect(() => product(0, false, 0, false, 0, 4, 4, 4, 0, false, 0)).toThrow(/batch must be positive/);
   });
 
   it.runIf(ENGINE && !native)('splits large products between two threads with the same bits as one thread', async () => {
