@@ -9,7 +9,9 @@
 // tfjs's Sum over the first axis of a matrix (every bias gradient) transposes the matrix with its
 // own transpose, called directly rather than through the kernel registry, and then sums the rows
 // of the result. `installHeapColumnSum` gives that Sum our transpose and then the same row sums,
-// so the sums are the same bits.
+// so the sums are the same bits. A sum over the leading axes of a tensor of any rank (a bias
+// gradient of [batch, time, width] activations sums axes 0 and 1) is the same sum over the first
+// axis of the tensor seen as a matrix [leading, rest], which costs no copy.
 import * as tf from '../core/tf';
 import { HeapKernels, heapKernels, heapOffset } from './heap-kernels';
 import { countOurCall, replaceWasmKernel } from './wasm-kernels';
@@ -34,18 +36,31 @@ export function installHeapTranspose(): void {
   });
 }
 
-/** Replaces the wasm Sum kernel, for the first axis of a float32 or int32 matrix, by our transpose and tfjs's row sums. Idempotent. */
+/** How many leading axes `axes` are (0, 1, ..., j with j below the last axis), or 0 if they are not such a run. */
+function leadingAxes(axes: number[], rank: number): number {
+  const sorted = [...axes].sort((a, b) => a - b);
+  return sorted.every((a, i) => a === i) && sorted.length < rank ? sorted.length : 0;
+}
+
+/**
+ * Replaces the wasm Sum kernel, for the leading axes of a float32 or int32 tensor of rank 2 or more
+ * (the first axis of a matrix among them), by our transpose and tfjs's row sums. Idempotent.
+ */
 export function installHeapColumnSum(): void {
   replaceWasmKernel(tf.Sum, (original) => (args) => {
     const x = args.inputs.x as tf.TensorInfo;
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
     const kernels = heapKernels(args.backend);
-    const axes = x.shape.length === 2 ? tf.util.parseAxisParam(axis, x.shape) : [];
-    if (!kernels || axes.length !== 1 || axes[0] !== 0 || (x.dtype !== 'float32' && x.dtype !== 'int32')) return original(args);
-    const transposed = transposeMatrix(kernels, x);
+    const rank = x.shape.length;
+    const leading = rank >= 2 ? leadingAxes(tf.util.parseAxisParam(axis, x.shape), rank) : 0;
+    if (!kernels || leading === 0 || (x.dtype !== 'float32' && x.dtype !== 'int32')) return original(args);
+    const size = (dims: number[]) => dims.reduce((p, d) => p * d, 1);
+    const rest = x.shape.slice(leading);
+    // the same memory seen as a matrix [leading, rest]
+    const transposed = transposeMatrix(kernels, { ...x, shape: [size(x.shape.slice(0, leading)), size(rest)] });
     try {
       const out = original({ ...args, inputs: { x: transposed }, attrs: { axis: [1], keepDims: false } as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
-      if (keepDims) out.shape = [1, x.shape[1]];
+      out.shape = keepDims ? [...Array(leading).fill(1), ...rest] : rest;
       return out;
     } finally {
       kernels.backend.disposeData(transposed.dataId);

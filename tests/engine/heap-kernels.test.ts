@@ -109,6 +109,23 @@ describe('kernels on the wasm heap', () => {
     }), { numRuns: 60, seed: 5 });
   });
 
+  it.runIf(ENGINE)('Sum over the leading axes of a tensor of rank 3 or 4 goes through our transpose, bit for bit tfjs\'s own', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 3, maxLength: 4 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), (shape, lead, keepDims) => {
+      const leading = Math.min(lead, shape.length - 1);
+      const x = tf.randomNormal(shape, 0, 1, 'float32', shape.reduce((a, b) => 31 * a + b, leading));
+      const axes = Array.from({ length: leading }, (_, i) => i);
+      // tfjs's own path: the same axes moved to the back, which it sums in the same order
+      const perm = [...shape.keys()].slice(leading).concat(axes);
+      const reference = tf.tidy(() => tf.sum(tf.transpose(x, perm), axes.map((_, i) => shape.length - leading + i)));
+      const calls = transposeCalls();
+      const sum = tf.sum(x, axes, keepDims);
+      expect(transposeCalls() - calls).toBe(1);
+      expect(sum.shape).toEqual(keepDims ? shape.map((d, i) => (i < leading ? 1 : d)) : shape.slice(leading));
+      expect(Array.from(sum.dataSync())).toEqual(Array.from(reference.dataSync()));
+      tf.dispose([x, reference, sum]);
+    }), { numRuns: 60, seed: 6 });
+  });
+
   it('leaves other sums to tfjs: the last axis, every axis, rank 3', () => {
     const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
     const calls = transposeCalls();
