@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the speed engine's OpenBLAS products (native/blas-product.c) into
-# build/native/blas-product.node with Node's own headers; skipped when the source, Node and the
+# Builds the speed engine's OpenBLAS products (native/openblas.c) into
+# build/native/openblas.node with Node's own headers; skipped when the source, Node and the
 # compiler are unchanged. Needs gcc and Debian's libopenblas-dev (scripts/setup.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,8 +9,8 @@ if ! command -v gcc >/dev/null || [ "$(gcc -print-file-name=libopenblas.so)" = l
   echo "[native] gcc or OpenBLAS (libopenblas.so) is missing: apt-get install gcc libc6-dev libopenblas-dev" >&2
   exit 1
 fi
-src=native/blas-product.c
-out=build/native/blas-product.node
+src=native/openblas.c
+out=build/native/openblas.node
 headers=$(node -p "require('path').resolve(process.execPath, '..', '..', 'include', 'node')")
 stamp="$(sha1sum "$src" | cut -d' ' -f1) $(node --version) $(gcc -dumpfullversion)"
 if [ -f "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ]; then

@@ -7,7 +7,7 @@ import * as binaries from './heap-binary';
 import { HeapHelper } from './heap-helper';
 import { beforeThreadedKernel } from './wasm-threads';
 import { compileRelaxedSimd } from './relaxed-simd';
-import { NativeProduct, nativeProduct } from './native-blas';
+import { NativeLinalg, NativeProduct, nativeLinalg, nativeProduct } from './native-blas';
 import { wasmThreadCount } from './wasm-threads';
 
 type BinaryKernel = (a: number, b: number, out: number, rows: number, cols: number, mode: number) => void;
@@ -37,6 +37,8 @@ export interface HeapKernels {
   fused: boolean;
   /** The product on OpenBLAS (native-blas.ts), or null where the addon is off or not built. */
   native: NativeProduct | null;
+  /** The Cholesky factor and triangular solves on OpenBLAS (native-blas.ts), or null as `native`. */
+  linalg: NativeLinalg | null;
 }
 
 /**
@@ -47,7 +49,7 @@ export interface HeapKernels {
  */
 export const parallelProduct = { minFlops: 8e6, enabled: true, /** products the second thread took part in (tests check that the path is taken) */ splits: 0 };
 
-type Exports = Omit<HeapKernels, 'backend' | 'fused' | 'product' | 'native'>;
+type Exports = Omit<HeapKernels, 'backend' | 'fused' | 'product' | 'native' | 'linalg'>;
 
 /** Our kernels on a memory; on a shared one, with a second thread for large products (started at the first). */
 function instantiate(memory: WebAssembly.Memory): Omit<HeapKernels, 'backend'> {
@@ -69,7 +71,7 @@ function instantiate(memory: WebAssembly.Memory): Omit<HeapKernels, 'backend'> {
     }
     if (helper.matmul(ours.matmul, a, rowStride, innerStride, b, c, m, k, n, bias, relu)) parallelProduct.splits++;
   };
-  return { ...ours, fused, product, native: nativeProduct(memory, wasmThreadCount) };
+  return { ...ours, fused, product, native: nativeProduct(memory, wasmThreadCount), linalg: nativeLinalg(memory, wasmThreadCount) };
 }
 
 const instances = new WeakMap<WebAssembly.Memory, Omit<HeapKernels, 'backend'>>();

@@ -1,4 +1,4 @@
-// The engine's matrix products on OpenBLAS (native/blas-product.c, built by scripts/build-native.sh
+// The engine's matrix products on OpenBLAS (native/openblas.c, built by scripts/build-native.sh
 // into build/native/), on the tfjs wasm backend's own memory. WebAssembly SIMD is 128 bits wide;
 // OpenBLAS runs the processor's own kernels (AVX2 or AVX-512), two to three times as many
 // multiply-adds per cycle. VI_NATIVE_BLAS=off keeps every product on our WebAssembly kernel; where
@@ -11,12 +11,25 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BackendError } from '../core/errors';
 
-/** The addon's interface (byte offsets into the heap; see native/blas-product.c). */
+/** The addon's interface (byte offsets into the heap; see native/openblas.c). */
 interface Addon {
   product(heap: Float32Array, a: number, transA: number, b: number, transB: number, c: number,
     m: number, k: number, n: number, bias: number, relu: number, threads: number,
     batch: number, strideA: number, strideB: number): void;
+  cholesky(heap: Float32Array, a: number, out: number, n: number, shiftBits: number, threads: number): number;
+  solve(heap: Float32Array, l: number, b: number, out: number, n: number, m: number, transposed: number, threads: number): void;
   kernel(): string;
+}
+
+/**
+ * LAPACK's Cholesky factor and BLAS's triangular solves on a memory's heap (byte offsets):
+ * `cholesky` writes L (zeros above the diagonal) with L L^T = a + shift I from a's lower triangle and
+ * returns null, or, where a leading minor is not positive definite, the first such pivot (0-based)
+ * and its value; `solve` writes L^-1 B (L^-T B when transposed) for B [n, m].
+ */
+export interface NativeLinalg {
+  cholesky(a: number, out: number, n: number, shift: number): { pivot: number; value: number } | null;
+  solve(l: number, b: number, out: number, n: number, m: number, transposed: boolean): void;
 }
 
 /**
@@ -28,19 +41,20 @@ export type NativeProduct = (a: number, transA: boolean, b: number, transB: bool
   m: number, k: number, n: number, bias: number, relu: boolean, batch?: number, strideA?: number, strideB?: number) => void;
 
 /**
- * `enabled`: products go to OpenBLAS where it is loaded (tests and bench/products.ts switch it off
- * to compare with our WebAssembly kernel); `calls` counts them (tests check the path is taken);
+ * `enabled`: products (and lib/linalg's Cholesky and solves) go to OpenBLAS where it is loaded (tests
+ * and benches switch it off to compare with our WebAssembly kernels); `calls` counts the products
+ * and `linalgCalls` the factors and solves (tests check the path is taken);
  * products of fewer than `minParallelFlops` (2 m k n) run on one OpenBLAS thread, larger ones on as
  * many as the wasm backend has, since waking a second thread costs more than a small product.
  */
-export const nativeProducts = { enabled: true, calls: 0, minParallelFlops: 8e6 };
+export const nativeProducts = { enabled: true, calls: 0, minParallelFlops: 8e6, /** Cholesky factors and solves on OpenBLAS */ linalgCalls: 0 };
 
-const ADDON = path.join('build', 'native', 'blas-product.node');
+const ADDON = path.join('build', 'native', 'openblas.node');
 
 /** The project's root: the nearest folder above this file with the addon's source. */
 function projectRoot(): string | null {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'native', 'blas-product.c'))) return dir;
+    if (fs.existsSync(path.join(dir, 'native', 'openblas.c'))) return dir;
     if (path.dirname(dir) === dir) return null;
   }
 }
@@ -119,5 +133,27 @@ export function nativeProduct(memory: WebAssembly.Memory, threads: () => number)
     const wide = 2 * m * k * n >= nativeProducts.minParallelFlops;
     blas.product(heap, a, transA ? 1 : 0, b, transB ? 1 : 0, c, m, k, n, bias, relu ? 1 : 0, wide ? Math.max(1, threads()) : 1, batch, strideA, strideB);
     nativeProducts.calls++;
+  };
+}
+
+/** The Cholesky factor and triangular solves on OpenBLAS, on a wasm memory; null where the addon is not loaded. */
+export function nativeLinalg(memory: WebAssembly.Memory, threads: () => number): NativeLinalg | null {
+  const blas = addon();
+  if (!blas) return null;
+  let heap = new Float32Array(memory.buffer);
+  const current = () => (heap.buffer === memory.buffer ? heap : (heap = new Float32Array(memory.buffer)));
+  const bits = new Uint32Array(new Float32Array(1).buffer);
+  return {
+    cholesky(a, out, n, shift) {
+      new Float32Array(bits.buffer)[0] = shift; // the shift as float32, as the copy into L adds it
+      const info = blas.cholesky(current(), a, out, n, bits[0], Math.max(1, threads()));
+      nativeProducts.linalgCalls++;
+      if (info === 0) return null;
+      return { pivot: info - 1, value: current()[(out >> 2) + (info - 1) * (n + 1)] };
+    },
+    solve(l, b, out, n, m, transposed) {
+      blas.solve(current(), l, b, out, n, m, transposed ? 1 : 0, Math.max(1, threads()));
+      nativeProducts.linalgCalls++;
+    },
   };
 }

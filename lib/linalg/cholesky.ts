@@ -1,12 +1,16 @@
-// Cholesky factorisation and triangular solves on tfjs tensors (tfjs has none). `cholesky` runs on
-// our own WebAssembly matrix kernel on both cores (cholesky-packed.ts, lib/engine/gemm.ts);
+// Cholesky factorisation and triangular solves on tfjs tensors (tfjs has none). `cholesky` and the
+// solves run on LAPACK's spotrf and BLAS's strsm where the engine's OpenBLAS addon is loaded
+// (lib/engine/native-blas.ts: float32 throughout, as PyTorch's), else on our own WebAssembly matrix
+// kernel on both cores (cholesky-packed.ts, lib/engine/gemm.ts);
 // `choleskyTfjs` is the same blocked algorithm written with tfjs products, kept as the reference
 // the tests compare against and as the bench's earlier row. In both, diagonal blocks are factorised
 // and inverted in double precision in JavaScript, and everything else is matrix multiplication.
 // Work is O(n^3 / 3). Storage is float32.
 import * as tf from '../core/tf';
 import { ShapeError, fmtShape } from '../core/errors';
-import { NotPositiveDefiniteError, choleskyDense, invertLowerTransposed, subBlock } from './dense-cholesky';
+import { NotPositiveDefiniteError, choleskyDense, invertLowerTransposed, notPositiveDefinite, subBlock } from './dense-cholesky';
+import { heapKernels } from '../engine/heap-kernels';
+import { nativeProducts } from '../engine/native-blas';
 import { choleskyPacked } from '../engine/cholesky-packed';
 import { solveTriangularPacked } from '../engine/solve-packed';
 import { tensorFrom } from '../engine/tensor-io';
@@ -89,7 +93,8 @@ function checkSquare(a: tf.Tensor): number {
 /**
  * Lower-triangular L with L L^T = a + diagonalShift I, for symmetric positive-definite a: [n, n]
  * (float32; only its lower triangle is read). Right-looking by block columns of `blockSize` rows
- * (a multiple of 8) on our WebAssembly kernel: see cholesky-packed.ts. The shift (jitter or
+ * (a multiple of 8) on our WebAssembly kernel (see cholesky-packed.ts), or in one call of LAPACK's
+ * spotrf where the engine's OpenBLAS addon is loaded. The shift (jitter or
  * observation noise) is added as the matrix is copied in, which costs nothing, where tf.add with
  * tf.eye allocates two more n x n matrices. Throws NotPositiveDefiniteError naming the first pivot
  * that is not positive.
@@ -99,6 +104,15 @@ export function cholesky(a: tf.Tensor2D, blockSize = 128, diagonalShift = 0): tf
   if (!engineOn()) return tf.tidy(() => choleskyTfjs(diagonalShift === 0 ? a : tf.add(a, tf.mul(tf.eye(n), diagonalShift)), blockSize));
   const input = a.dtype === 'float32' ? a : tf.cast(a, 'float32');
   try {
+    // checked on every path: the WebAssembly kernel needs whole tiles of 8, and OpenBLAS ignores it
+    if (!(blockSize >= 8) || blockSize % 8 !== 0) throw new ShapeError(`cholesky: block size ${blockSize} is not a positive multiple of 8`, 'use a multiple of 8, such as 128');
+    const linalg = openBlas();
+    if (linalg && n > 0) {
+      return tensorFrom<tf.Rank.R2>([n, n], (out, values) => {
+        const failed = linalg.cholesky(values.byteOffset, out.byteOffset, n, diagonalShift);
+        if (failed) throw notPositiveDefinite(failed.pivot, failed.value);
+      }, input);
+    }
     let invT: Float64Array[] = [];
     const owner = {}; // names this factor in the kernel's workspace, which keeps it for the solves
     const factor = tensorFrom<tf.Rank.R2>([n, n], (out, values) => {
@@ -207,11 +221,25 @@ function checkRhs(name: string, n: number, B: tf.Tensor2D): void {
   if (B.rank !== 2 || B.shape[0] !== n) throw new ShapeError(`${name}: L is ${n}x${n} but B is ${fmtShape(B.shape)}`, 'pass B [n, m] with as many rows as L');
 }
 
-/** The packed solve, or null when the block size does not suit the kernel. */
+/** LAPACK and BLAS on OpenBLAS (lib/engine/native-blas.ts) where the engine has them on, else null. */
+function openBlas() {
+  return nativeProducts.enabled ? heapKernels()?.linalg ?? null : null;
+}
+
+/** The solve on OpenBLAS or the packed one, or null when neither applies (engine off, a block size the kernel does not suit). */
 function solvePacked(L: tf.Tensor2D, B: tf.Tensor2D, blockSize: number, transposed: boolean): tf.Tensor2D | null {
   if (!engineOn()) return null;
   const n = checkSquare(L);
   checkRhs(transposed ? 'solveUpperTransposed' : 'solveLower', n, B);
+  const linalg = openBlas();
+  if (linalg && n > 0 && B.shape[1] > 0) {
+    const operands = [L, B].map((t) => (t.dtype === 'float32' ? t : tf.cast(t, 'float32')));
+    try {
+      return tensorFrom<tf.Rank.R2>([n, B.shape[1]], (out, l, b) => linalg.solve(l.byteOffset, b.byteOffset, out.byteOffset, n, B.shape[1], transposed), operands);
+    } finally {
+      operands.forEach((t, i) => { if (t !== [L, B][i]) t.dispose(); });
+    }
+  }
   const cached = diagonalInverses.get(L);
   const size = cached?.blockSize ?? blockSize;
   if (size % 8 !== 0 || size < 8) return null;
