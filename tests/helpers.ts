@@ -1,6 +1,7 @@
 // Shared test helpers: the tensor-leak guard and numeric comparisons.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../lib/core/tf';
+import { nativeBlasStatus, nativeProducts } from '../lib/engine/native-blas';
 
 /** Runs fn and fails unless it leaves exactly `held` new tensors behind (those its result holds). */
 export async function expectNoLeak<T>(fn: () => T | Promise<T>, held = 0): Promise<T> {
@@ -46,4 +47,31 @@ export async function onWasmAndCpu<T>(run: () => T): Promise<{ wasm: T; cpu: T }
   } finally {
     await tf.setBackend('wasm');
   }
+}
+
+/** Whether the engine's OpenBLAS addon is loaded here (CI builds it; tests/engine/wasm-matmul.test.ts requires it there). */
+export const OPENBLAS = ENGINE && nativeBlasStatus().startsWith('products on OpenBLAS');
+
+/**
+ * The tests in `body` twice: as `title` "on <wasm>" with OpenBLAS switched off, and "on OpenBLAS"
+ * (skipped, with the reason, where its addon is not loaded). `count` is the OpenBLAS calls made so
+ * far: each run checks that it took its own path.
+ */
+export function onBothPaths(title: string, wasm: string, count: () => number, body: (native: boolean) => void): void {
+  describe.each([[wasm, false], ['OpenBLAS', true]] as const)(`${title} on %s`, (_, native) => {
+    let calls = 0;
+    beforeAll(() => {
+      nativeProducts.enabled = native;
+      calls = count();
+    });
+    afterAll(() => {
+      if (OPENBLAS) expect(count() > calls, `calls of OpenBLAS ${native ? 'made' : 'avoided'}`).toBe(native);
+      nativeProducts.enabled = true;
+    });
+    if (native && !OPENBLAS) {
+      it.skip(`needs the OpenBLAS addon (${ENGINE ? nativeBlasStatus() : 'stock tfjs'})`, () => undefined);
+      return;
+    }
+    body(native);
+  });
 }

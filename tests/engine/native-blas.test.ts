@@ -6,11 +6,9 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { nativeBlasStatus } from '../../lib/engine/native-blas';
-import { ENGINE } from '../helpers';
+import { OPENBLAS } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const BUILT = ENGINE && nativeBlasStatus().startsWith('products on OpenBLAS');
 
 /** What a fresh process prints: the status line and the override's value after loading, or the error. */
 function freshProcess(env: Record<string, string>): { status?: string; coretype?: string; error?: string } {
@@ -22,7 +20,7 @@ function freshProcess(env: Record<string, string>): { status?: string; coretype?
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
-describe.runIf(BUILT)('choosing the OpenBLAS addon', () => {
+describe.runIf(OPENBLAS)('choosing the OpenBLAS addon', () => {
   it('keeps the products in WebAssembly with VI_NATIVE_BLAS=off, and says so', () => {
     expect(freshProcess({ VI_NATIVE_BLAS: 'off' }).status).toBe('products in WebAssembly (VI_NATIVE_BLAS=off)');
     expect(freshProcess({ VI_NATIVE_BLAS: 'maybe' }).error).toMatch(/VI_NATIVE_BLAS=maybe is not on or off/);

@@ -3,14 +3,14 @@
 // OpenBLAS, lib/engine/native-blas.ts): values against the product's definition, in double
 // precision, over random shapes that hit every tile (4 x 8, 4 x 4, single rows, single columns),
 // transposed operands, batches and broadcasts, the fused bias and ReLU; gradients through it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
 import { heapKernels, parallelProduct } from '../../lib/engine/heap-kernels';
 import { heapMatMulCount } from '../../lib/engine/wasm-matmul';
 import { nativeBlasStatus, nativeProducts } from '../../lib/engine/native-blas';
 import { beforeThreadedKernel, routingKernels } from '../../lib/engine/wasm-threads';
-import { ENGINE, expectClose, expectNoLeak, values } from '../helpers';
+import { ENGINE, expectClose, expectNoLeak, onBothPaths, values } from '../helpers';
 
 /** C = A B by definition, in double precision; a [batch, m, k] and b [batch, k, n] as flat arrays (batch 1 broadcasts). */
 function productByDefinition(a: number[], b: number[], batchA: number, batchB: number, m: number, k: number, n: number): number[] {
@@ -41,25 +41,7 @@ function sharedProduct(product: () => number[]): number[] {
 
 const pseudoRandom = (size: number, seed: number) => Array.from({ length: size }, (_, i) => Math.sin(seed * 7919 + i * 12.9898) * 2);
 
-/** Whether the OpenBLAS addon is loaded here (CI builds it; see the test that says so). */
-const NATIVE = ENGINE && nativeBlasStatus().startsWith('products on OpenBLAS');
-
-describe.each([['our WebAssembly kernel', false], ['OpenBLAS', true]] as const)('matrix products on %s', (_, native) => {
-  let calls = 0;
-  beforeAll(() => {
-    nativeProducts.enabled = native;
-    calls = nativeProducts.calls;
-  });
-  afterAll(() => {
-    // the OpenBLAS path was taken by every product above, the WebAssembly path by none
-    if (NATIVE) expect(nativeProducts.calls > calls).toBe(native);
-    nativeProducts.enabled = true;
-  });
-  if (native && !NATIVE) {
-    it.skip(`needs the OpenBLAS addon (${ENGINE ? nativeBlasStatus() : 'stock tfjs'})`, () => undefined);
-    return;
-  }
-
+onBothPaths('matrix products', 'our WebAssembly kernel', () => nativeProducts.calls, (native) => {
   it.runIf(ENGINE)('runs where tfjs is the wasm backend, with fused multiply-adds where this V8 has relaxed SIMD', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(heapKernels()?.fused).toBe(true);

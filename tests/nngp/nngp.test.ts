@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as tf from '../../lib/core/tf';
 import { Key, normal } from '../../lib/core/random';
@@ -6,8 +6,8 @@ import {
   Dense, Elementwise, Erf, Layer, NotPositiveDefiniteError, Relu, Tanh, cholesky, choleskyTfjs, choleskyWithJitter, disposeFit, disposeKernel,
   diagonal, fullyConnected, gaussHermite, gpFit, gpPredict, inputKernel, serial, solveLower, solveLowerTfjs, solveUpperTransposed, solveUpperTransposedTfjs,
 } from '../../lib/nngp';
-import { ENGINE, expectClose, expectNoLeak, values } from '../helpers';
-import { nativeBlasStatus, nativeProducts } from '../../lib/engine/native-blas';
+import { ENGINE, expectClose, expectNoLeak, onBothPaths, values } from '../helpers';
+import { nativeProducts } from '../../lib/engine/native-blas';
 
 // golden values from numpy/scipy: tests/fixtures/make_nngp_fixtures.py
 const G = JSON.parse(fs.readFileSync('tests/fixtures/nngp.json', 'utf8'));
@@ -136,25 +136,9 @@ describe('kernels against an independent numpy implementation', () => {
   });
 });
 
-/** Whether the engine's OpenBLAS addon is loaded here (CI builds it). */
-const OPENBLAS = ENGINE && nativeBlasStatus().startsWith('products on OpenBLAS');
-
 // `cholesky` and the solves run on LAPACK and BLAS where the addon is loaded, else on our packed
 // WebAssembly kernel: both paths are tested
-describe.each([['the packed kernel', false], ['OpenBLAS', true]] as const)('blocked Cholesky and triangular solves, on %s', (_, native) => {
-  let calls = 0;
-  beforeAll(() => {
-    nativeProducts.enabled = native;
-    calls = nativeProducts.linalgCalls;
-  });
-  afterAll(() => {
-    if (OPENBLAS) expect(nativeProducts.linalgCalls > calls).toBe(native);
-    nativeProducts.enabled = true;
-  });
-  if (native && !OPENBLAS) {
-    it.skip(`needs the OpenBLAS addon (${ENGINE ? nativeBlasStatus() : 'stock tfjs'})`, () => undefined);
-    return;
-  }
+onBothPaths('blocked Cholesky and triangular solves', 'the packed kernel', () => nativeProducts.linalgCalls, () => {
   it.each([['kernel', cholesky], ['tfjs', choleskyTfjs]] as const)('(%s) match scipy across several blocks and reconstruct the matrix', async (_, factorise) => {
     const a = tf.tensor2d(G.spd);
     const b = tf.tensor2d(G.b);
