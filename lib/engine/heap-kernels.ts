@@ -31,6 +31,9 @@ export interface HeapKernels {
   /** A Bernoulli log-likelihood from logits summed over rows, and its gradient (heap-wat.ts's bernoulliFuncs). */
   bernoulliForward(x: number, l: number, out: number, rows: number, width: number): void;
   bernoulliBackward(dy: number, x: number, l: number, dl: number, rows: number, width: number): void;
+  /** Layer normalisation of rows and its gradients (heap-wat.ts's layerNormFuncs). */
+  layerNormForward(x: number, gain: number, bias: number, out: number, normed: number, rstd: number, rows: number, width: number, epsilon: number): void;
+  layerNormBackward(dy: number, normed: number, rstd: number, gain: number, dx: number, dgain: number, dbias: number, rows: number, width: number): void;
   /** matmul's product on two threads where it is large enough and the memory is shared, else matmul. */
   product(a: number, rowStride: number, innerStride: number, b: number, c: number, m: number, k: number, n: number, bias: number, relu: number): void;
   /** Whether matmul multiplies and adds in one rounding (relaxed SIMD's madd). */

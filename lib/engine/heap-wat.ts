@@ -516,12 +516,100 @@ function bernoulliFuncs(): string {
 }
 
 /**
+ * Layer normalisation of the rows of [rows, width] matrices (lib/nn/layer-norm-rows.ts):
+ * - layerNormForward(x, gain, bias, out, normed, rstd, rows, width, epsilon): per row, the mean m and
+ *   variance v over its width values, r = 1 / sqrt(v + epsilon), normed = (x - m) r, out = normed gain
+ *   + bias; normed and rstd (r per row) are kept for the backward pass.
+ * - layerNormBackward(dy, normed, rstd, gain, dx, dgain, dbias, rows, width): with g = dy gain,
+ *   dx = r (g - mean(g) - normed mean(g normed)) per row; dgain and dbias are the column sums of
+ *   dy normed and dy over the rows (zeroed first).
+ * Sums run in four lanes, then across them; the last width % 4 values go through the same vector
+ * code, lane 0 only. With tfjs operations the two passes were about nine and twenty kernels.
+ */
+function layerNormFuncs(): string {
+  const iLocals = '(local $row i32) (local $j i32) (local $w4 i32) (local $vectorEnd i32) (local $scale f32)';
+  const lane0 = '(v128.const i32x4 -1 0 0 0)';
+  const at = (p: string) => `(i32.add (local.get $${p}) (local.get $j))`;
+  const vload = (p: string) => `(v128.load ${at(p)})`;
+  const sload = (p: string) => `(f32x4.splat (f32.load ${at(p)}))`;
+  const hsum = (v: string) => `(f32.add (f32.add (f32x4.extract_lane 0 (local.get ${v})) (f32x4.extract_lane 1 (local.get ${v})))
+                   (f32.add (f32x4.extract_lane 2 (local.get ${v})) (f32x4.extract_lane 3 (local.get ${v}))))`;
+  /** A pass over the current row's columns: `vector` for whole vectors, `tail` for the rest (both see $j). */
+  const columns = (vector: string, tail: string) => `
+      (local.set $j (i32.const 0))
+      ${countedLoop('vectors', 'j', '(local.get $vectorEnd)', 16, vector)}
+      ${countedLoop('tail', 'j', '(local.get $w4)', 4, tail)}`;
+  const setup = `
+    (local.set $w4 (i32.shl (local.get $width) (i32.const 2)))
+    (local.set $vectorEnd (i32.and (local.get $w4) (i32.const -16)))
+    (local.set $scale (f32.div (f32.const 1) (f32.convert_i32_u (local.get $width))))`;
+  const next = (arrays: string[], perRow: string[]) => [
+    ...arrays.map((p) => `(local.set $${p} (i32.add (local.get $${p}) (local.get $w4)))`),
+    ...perRow.map((p) => `(local.set $${p} (i32.add (local.get $${p}) (i32.const 4)))`)].join('\n      ');
+  const forward = `
+  (func (export "layerNormForward") (param $x i32) (param $gain i32) (param $bias i32) (param $out i32) (param $normed i32) (param $rstd i32)
+      (param $rows i32) (param $width i32) (param $epsilon f32)
+    ${iLocals} (local $acc v128) (local $mean v128) (local $r v128) (local $d v128) (local $n v128)${setup}
+    ${countedLoop('rows', 'row', '(local.get $rows)', 1, `
+      (local.set $acc (v128.const f32x4 0 0 0 0))${columns(`
+        (local.set $acc (f32x4.add (local.get $acc) ${vload('x')}))`, `
+        (local.set $acc (f32x4.add (local.get $acc) (v128.and ${sload('x')} ${lane0})))`)}
+      (local.set $mean (f32x4.splat (f32.mul ${hsum('$acc')} (local.get $scale))))
+      (local.set $acc (v128.const f32x4 0 0 0 0))${columns(`
+        (local.set $d (f32x4.sub ${vload('x')} (local.get $mean)))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $d) (local.get $d))))`, `
+        (local.set $d (v128.and (f32x4.sub ${sload('x')} (local.get $mean)) ${lane0}))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $d) (local.get $d))))`)}
+      (local.set $r (f32x4.splat (f32.div (f32.const 1) (f32.sqrt (f32.add (f32.mul ${hsum('$acc')} (local.get $scale)) (local.get $epsilon))))))
+      (f32.store (local.get $rstd) (f32x4.extract_lane 0 (local.get $r)))
+      ;; the gain and bias are read at the same column offset: they are one row long${columns(`
+        (local.set $n (f32x4.mul (f32x4.sub ${vload('x')} (local.get $mean)) (local.get $r)))
+        (v128.store ${at('normed')} (local.get $n))
+        (v128.store ${at('out')} (f32x4.add (f32x4.mul (local.get $n) (v128.load (i32.add (local.get $gain) (local.get $j)))) (v128.load (i32.add (local.get $bias) (local.get $j)))))`, `
+        (local.set $n (f32x4.mul (f32x4.sub ${sload('x')} (local.get $mean)) (local.get $r)))
+        (f32.store ${at('normed')} (f32x4.extract_lane 0 (local.get $n)))
+        (f32.store ${at('out')} (f32.add (f32.mul (f32x4.extract_lane 0 (local.get $n)) (f32.load (i32.add (local.get $gain) (local.get $j)))) (f32.load (i32.add (local.get $bias) (local.get $j)))))`)}
+      ${next(['x', 'out', 'normed'], ['rstd'])}`)})`;
+  const backward = `
+  (func (export "layerNormBackward") (param $dy i32) (param $normed i32) (param $rstd i32) (param $gain i32) (param $dx i32) (param $dgain i32) (param $dbias i32)
+      (param $rows i32) (param $width i32)
+    ${iLocals} (local $s1 v128) (local $s2 v128) (local $g v128) (local $r v128) (local $m1 v128) (local $m2 v128)${setup}
+    ;; dgain and dbias start at zero: their rows are added to below
+    (local.set $j (i32.const 0))
+    ${countedLoop('zero', 'j', '(local.get $w4)', 4, `
+      (f32.store ${at('dgain')} (f32.const 0))
+      (f32.store ${at('dbias')} (f32.const 0))`)}
+    ${countedLoop('rows', 'row', '(local.get $rows)', 1, `
+      (local.set $s1 (v128.const f32x4 0 0 0 0))
+      (local.set $s2 (v128.const f32x4 0 0 0 0))${columns(`
+        (local.set $g (f32x4.mul ${vload('dy')} (v128.load (i32.add (local.get $gain) (local.get $j)))))
+        (local.set $s1 (f32x4.add (local.get $s1) (local.get $g)))
+        (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $g) ${vload('normed')})))
+        (v128.store ${at('dgain')} (f32x4.add (v128.load ${at('dgain')}) (f32x4.mul ${vload('dy')} ${vload('normed')})))
+        (v128.store ${at('dbias')} (f32x4.add (v128.load ${at('dbias')}) ${vload('dy')}))`, `
+        (local.set $g (v128.and (f32x4.mul ${sload('dy')} (f32x4.splat (f32.load (i32.add (local.get $gain) (local.get $j))))) ${lane0}))
+        (local.set $s1 (f32x4.add (local.get $s1) (local.get $g)))
+        (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $g) ${sload('normed')})))
+        (f32.store ${at('dgain')} (f32.add (f32.load ${at('dgain')}) (f32.mul (f32.load ${at('dy')}) (f32.load ${at('normed')}))))
+        (f32.store ${at('dbias')} (f32.add (f32.load ${at('dbias')}) (f32.load ${at('dy')})))`)}
+      (local.set $m1 (f32x4.splat (f32.mul ${hsum('$s1')} (local.get $scale))))
+      (local.set $m2 (f32x4.splat (f32.mul ${hsum('$s2')} (local.get $scale))))
+      (local.set $r (v128.load32_splat (local.get $rstd)))${columns(`
+        (local.set $g (f32x4.mul ${vload('dy')} (v128.load (i32.add (local.get $gain) (local.get $j)))))
+        (v128.store ${at('dx')} (f32x4.mul (local.get $r) (f32x4.sub (f32x4.sub (local.get $g) (local.get $m1)) (f32x4.mul ${vload('normed')} (local.get $m2)))))`, `
+        (local.set $g (f32x4.mul ${sload('dy')} (f32x4.splat (f32.load (i32.add (local.get $gain) (local.get $j))))))
+        (f32.store ${at('dx')} (f32x4.extract_lane 0 (f32x4.mul (local.get $r) (f32x4.sub (f32x4.sub (local.get $g) (local.get $m1)) (f32x4.mul ${sload('normed')} (local.get $m2))))))`)}
+      ${next(['dy', 'normed', 'dx'], ['rstd'])}`)})`;
+  return `${forward}${backward}`;
+}
+
+/**
  * WAT source of the module, importing env.memory (shared, up to 4 GiB, when tfjs is the threaded
  * build). `fused`: the matrix product multiplies and adds with relaxed SIMD's f32x4.relaxed_madd
  * (one FMA instruction here), which Node 20 keeps behind a V8 flag; the other build uses mul + add.
  */
 export function heapWat(shared: boolean, fused: boolean): string {
   return `(module
-  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${adamFunc()}${transposeFunc()}${matmulFunc(fused)}${BINARY_OPS.map(([name, op, swapped]) => binaryFunc(name, op, swapped)).join('')}${unaryFuncs()}${gruFuncs()}${bernoulliFuncs()})
+  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${adamFunc()}${transposeFunc()}${matmulFunc(fused)}${BINARY_OPS.map(([name, op, swapped]) => binaryFunc(name, op, swapped)).join('')}${unaryFuncs()}${gruFuncs()}${bernoulliFuncs()}${layerNormFuncs()})
 `;
 }
