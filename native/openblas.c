@@ -121,6 +121,27 @@ static napi_value solve(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// columnSums(heap, x, out, rows, cols): out[j] = the sum over i of x[i, j], added in row order, for a
+// row-major [rows, cols] matrix (a bias's gradient); one pass over x, where a transpose and row sums
+// read it twice and write it once.
+static napi_value column_sums(napi_env env, napi_callback_info info) {
+  char *heap;
+  int64_t bytes, v[4];
+  if (!heap_and_integers(env, info, 4, &heap, &bytes, v, "columnSums takes 5 arguments: heap, x, out, rows, cols")) return NULL;
+  const int64_t x = v[0], out = v[1], rows = v[2], cols = v[3];
+  if (rows < 1 || cols < 1) return fail(env, "rows and cols must be positive");
+  if ((x | out) & 3) return fail(env, "offsets must be multiples of 4 bytes (float32)");
+  if (x < 0 || x + 4 * rows * cols > bytes || out < 0 || out + 4 * cols > bytes) return fail(env, "a matrix reaches outside the heap: check the offsets against the shapes");
+  const float *X = (const float *)(heap + x);
+  float *S = (float *)(heap + out);
+  for (int64_t j = 0; j < cols; j++) S[j] = 0.f;
+  for (int64_t i = 0; i < rows; i++) {
+    const float *row = X + i * cols;
+    for (int64_t j = 0; j < cols; j++) S[j] += row[j];
+  }
+  return NULL;
+}
+
 // product(heap, a, transA, b, transB, c, m, k, n, bias, relu, threads, batch, strideA, strideB); bias 0
 // means none; C's stride is m n values
 static napi_value product(napi_env env, napi_callback_info info) {
@@ -179,6 +200,8 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "cholesky", f);
   napi_create_function(env, "solve", NAPI_AUTO_LENGTH, solve, NULL, &f);
   napi_set_named_property(env, exports, "solve", f);
+  napi_create_function(env, "columnSums", NAPI_AUTO_LENGTH, column_sums, NULL, &f);
+  napi_set_named_property(env, exports, "columnSums", f);
   napi_create_function(env, "kernel", NAPI_AUTO_LENGTH, kernel, NULL, &f);
   napi_set_named_property(env, exports, "kernel", f);
   return exports;

@@ -22,7 +22,7 @@ if [ ! -f "$headers/node_api.h" ]; then
   exit 1
 fi
 mkdir -p build/native
-gcc -O2 -std=c11 -Wall -Wextra -Werror -shared -fPIC -I"$headers" "$src" -o "$out.tmp" -lopenblas
+gcc -O3 -std=c11 -Wall -Wextra -Werror -shared -fPIC -I"$headers" "$src" -o "$out.tmp" -lopenblas
 mv "$out.tmp" "$out"
 echo "$stamp" > "$out.stamp"
 echo "[native] built $out"

@@ -18,6 +18,7 @@ interface Addon {
     batch: number, strideA: number, strideB: number): void;
   cholesky(heap: Float32Array, a: number, out: number, n: number, shiftBits: number, threads: number): number;
   solve(heap: Float32Array, l: number, b: number, out: number, n: number, m: number, transposed: number, threads: number): void;
+  columnSums(heap: Float32Array, x: number, out: number, rows: number, cols: number): void;
   kernel(): string;
 }
 
@@ -30,6 +31,8 @@ interface Addon {
 export interface NativeLinalg {
   cholesky(a: number, out: number, n: number, shift: number): { pivot: number; value: number } | null;
   solve(l: number, b: number, out: number, n: number, m: number, transposed: boolean): void;
+  /** out [cols] = the column sums of x [rows, cols], added in row order. */
+  columnSums(x: number, out: number, rows: number, cols: number): void;
 }
 
 /**
@@ -136,7 +139,7 @@ export function nativeProduct(memory: WebAssembly.Memory, threads: () => number)
   };
 }
 
-/** The Cholesky factor and triangular solves on OpenBLAS, on a wasm memory; null where the addon is not loaded. */
+/** The Cholesky factor, triangular solves and column sums of the addon, on a wasm memory; null where it is not loaded. */
 export function nativeLinalg(memory: WebAssembly.Memory, threads: () => number): NativeLinalg | null {
   const blas = addon();
   if (!blas) return null;
@@ -153,6 +156,10 @@ export function nativeLinalg(memory: WebAssembly.Memory, threads: () => number):
     },
     solve(l, b, out, n, m, transposed) {
       blas.solve(current(), l, b, out, n, m, transposed ? 1 : 0, Math.max(1, threads()));
+      nativeProducts.linalgCalls++;
+    },
+    columnSums(x, out, rows, cols) {
+      blas.columnSums(current(), x, out, rows, cols);
       nativeProducts.linalgCalls++;
     },
   };

@@ -11,10 +11,13 @@
 // of the result. `installHeapColumnSum` gives that Sum our transpose and then the same row sums,
 // so the sums are the same bits. A sum over the leading axes of a tensor of any rank (a bias
 // gradient of [batch, time, width] activations sums axes 0 and 1) is the same sum over the first
-// axis of the tensor seen as a matrix [leading, rest], which costs no copy.
+// axis of the tensor seen as a matrix [leading, rest], which costs no copy. Where the engine's
+// OpenBLAS addon is loaded, float32 column sums are one pass of its own (native/openblas.c) instead,
+// summed in row order, so they may differ from tfjs's in the last bits.
 import * as tf from '../core/tf';
 import { HeapKernels, heapKernels, heapOffset } from './heap-kernels';
 import { countOurCall, replaceWasmKernel } from './wasm-kernels';
+import { nativeProducts } from './native-blas';
 
 /** x [rows, cols] transposed by our kernel into a new output (the caller disposes it). */
 function transposeMatrix(kernels: HeapKernels, x: tf.TensorInfo): tf.TensorInfo {
@@ -56,8 +59,15 @@ export function installHeapColumnSum(): void {
     if (!kernels || leading === 0 || (x.dtype !== 'float32' && x.dtype !== 'int32')) return original(args);
     const size = (dims: number[]) => dims.reduce((p, d) => p * d, 1);
     const rest = x.shape.slice(leading);
+    const [rows, cols] = [size(x.shape.slice(0, leading)), size(rest)];
+    if (x.dtype === 'float32' && kernels.linalg && nativeProducts.enabled && rows * cols > 0) {
+      // one pass of the addon's column sums (added in row order: the last bits may differ from tfjs's)
+      const out = kernels.backend.makeOutput(keepDims ? [...Array(leading).fill(1), ...rest] : rest, 'float32');
+      kernels.linalg.columnSums(heapOffset(kernels.backend, x), heapOffset(kernels.backend, out), rows, cols);
+      return out;
+    }
     // the same memory seen as a matrix [leading, rest]
-    const transposed = transposeMatrix(kernels, { ...x, shape: [size(x.shape.slice(0, leading)), size(rest)] });
+    const transposed = transposeMatrix(kernels, { ...x, shape: [rows, cols] });
     try {
       const out = original({ ...args, inputs: { x: transposed }, attrs: { axis: [1], keepDims: false } as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
       out.shape = keepDims ? [...Array(leading).fill(1), ...rest] : rest;

@@ -1,13 +1,14 @@
 // Our kernels on tfjs's wasm memory: the committed binary, and the Transpose kernel that replaces
 // tfjs's for matrices (Adam's kernel is tested in adam.test.ts).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
 import * as committed from '../../lib/engine/heap-binary';
 import { heapKernels } from '../../lib/engine/heap-kernels';
 import { ourCallsOf } from '../../lib/engine/wasm-kernels';
 import { heapBinaryText, OUTPUTS } from '../../scripts/build-gemm-wasm';
-import { ENGINE } from '../helpers';
+import { ENGINE, OPENBLAS, expectClose, values } from '../helpers';
+import { nativeProducts } from '../../lib/engine/native-blas';
 
 const transposeCalls = () => ourCallsOf(tf.Transpose);
 
@@ -90,6 +91,8 @@ describe('kernels on the wasm heap', () => {
   });
 
   it.runIf(ENGINE)('Sum over the first axis of a matrix goes through our transpose and gives tfjs\'s own sums, bit for bit', () => {
+    nativeProducts.enabled = false; // float32 column sums take the OpenBLAS addon's pass where it is loaded (below)
+    onTestFinished(() => { nativeProducts.enabled = true; });
     const backend = tf.backend() as unknown as { numDataIds(): number };
     fc.assert(fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), (rows, cols, int) => {
       const x = int ? tf.tensor2d(Array.from({ length: rows * cols }, (_, k) => (k * 37) % 101 - 50), [rows, cols], 'int32')
@@ -110,6 +113,8 @@ describe('kernels on the wasm heap', () => {
   });
 
   it.runIf(ENGINE)('Sum over the leading axes of a tensor of rank 3 or 4 goes through our transpose, bit for bit tfjs\'s own', () => {
+    nativeProducts.enabled = false;
+    onTestFinished(() => { nativeProducts.enabled = true; });
     fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 3, maxLength: 4 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), (shape, lead, keepDims) => {
       const leading = Math.min(lead, shape.length - 1);
       const x = tf.randomNormal(shape, 0, 1, 'float32', shape.reduce((a, b) => 31 * a + b, leading));
@@ -124,6 +129,22 @@ describe('kernels on the wasm heap', () => {
       expect(Array.from(sum.dataSync())).toEqual(Array.from(reference.dataSync()));
       tf.dispose([x, reference, sum]);
     }), { numRuns: 60, seed: 6 });
+  });
+
+  it.runIf(OPENBLAS)('Sum over leading axes of float32 tensors is one pass of the OpenBLAS addon, the sums by definition', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 2, maxLength: 4 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), (shape, lead, keepDims) => {
+      const leading = Math.min(lead, shape.length - 1);
+      const x = tf.randomNormal(shape, 0, 1, 'float32', shape.reduce((a, b) => 17 * a + b, leading));
+      const cols = shape.slice(leading).reduce((a, b) => a * b, 1);
+      const xs = values(x);
+      const expected = Array.from({ length: cols }, (_, j) => xs.filter((_, i) => i % cols === j).reduce((a, b) => a + b, 0));
+      const calls = nativeProducts.linalgCalls;
+      const sum = tf.sum(x, Array.from({ length: leading }, (_, i) => i), keepDims);
+      expect(nativeProducts.linalgCalls - calls).toBe(1);
+      expect(sum.shape).toEqual(keepDims ? shape.map((d, i) => (i < leading ? 1 : d)) : shape.slice(leading));
+      expectClose(values(sum), expected, 1e-4, 1e-5);
+      tf.dispose([x, sum]);
+    }), { numRuns: 60, seed: 8 });
   });
 
   it('leaves other sums to tfjs: the last axis, every axis, rank 3', () => {
