@@ -1,5 +1,6 @@
-// The engine's matrix products on OpenBLAS (native/openblas.c, built by scripts/build-native.sh
-// into build/native/), on the tfjs wasm backend's own memory. WebAssembly SIMD is 128 bits wide;
+// The engine's matrix products, lib/linalg's Cholesky and solves, and float32 column sums on
+// OpenBLAS (native/openblas.c, built by scripts/build-native.sh into build/native/), on the tfjs wasm
+// backend's own memory. WebAssembly SIMD is 128 bits wide;
 // OpenBLAS runs the processor's own kernels (AVX2 or AVX-512), two to three times as many
 // multiply-adds per cycle. VI_NATIVE_BLAS=off keeps every product on our WebAssembly kernel; where
 // the addon is missing, initBackend's line says so and why (scripts/setup.sh builds it).
@@ -23,7 +24,7 @@ interface Addon {
 }
 
 /**
- * LAPACK's Cholesky factor and BLAS's triangular solves on a memory's heap (byte offsets):
+ * LAPACK's Cholesky factor, BLAS's triangular solves and the addon's column sums on a memory's heap (byte offsets):
  * `cholesky` writes L (zeros above the diagonal) with L L^T = a + shift I from a's lower triangle and
  * returns null, or, where a leading minor is not positive definite, the first such pivot (0-based)
  * and its value; `solve` writes L^-1 B (L^-T B when transposed) for B [n, m].
@@ -44,13 +45,13 @@ export type NativeProduct = (a: number, transA: boolean, b: number, transB: bool
   m: number, k: number, n: number, bias: number, relu: boolean, batch?: number, strideA?: number, strideB?: number) => void;
 
 /**
- * `enabled`: products (and lib/linalg's Cholesky and solves) go to OpenBLAS where it is loaded (tests
- * and benches switch it off to compare with our WebAssembly kernels); `calls` counts the products
- * and `linalgCalls` the factors and solves (tests check the path is taken);
+ * `enabled`: products (and lib/linalg's Cholesky and solves, and column sums) go to the addon where it
+ * is loaded (tests and benches switch it off to compare with our WebAssembly kernels); `calls` counts
+ * the products and `linalgCalls` the rest (tests check the path is taken);
  * products of fewer than `minParallelFlops` (2 m k n) run on one OpenBLAS thread, larger ones on as
  * many as the wasm backend has, since waking a second thread costs more than a small product.
  */
-export const nativeProducts = { enabled: true, calls: 0, minParallelFlops: 8e6, /** Cholesky factors and solves on OpenBLAS */ linalgCalls: 0 };
+export const nativeProducts = { enabled: true, calls: 0, minParallelFlops: 8e6, /** Cholesky factors, solves and column sums */ linalgCalls: 0 };
 
 const ADDON = path.join('build', 'native', 'openblas.node');
 
