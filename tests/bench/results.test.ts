@@ -47,12 +47,13 @@ describe('bench results and report', () => {
   });
 
   it('renders one row per model with the fastest setting, the range, both sides alone, and lists the rows below 1.0', () => {
+    const products = 'products on OpenBLAS 0.3.21, Haswell kernel';
     const md = renderResults([
-      result('flow', [
+      { ...result('flow', [
         { model: '2-D RealNVP', unit: 'ms', compared: { ours: 0.004, reference: 0.005, ratio: 1.25, low: 1.1, high: 1.3, setting: '1', settings: { 1: 0.005, 2: 0.009 }, alone: { ours: 0.0038, reference: 0.0046, ratio: 0.0046 / 0.0038, setting: '1' } } },
         { model: 'MADE VAE', unit: 'ms', compared: { ours: 0.01, reference: 0.006, ratio: 0.6, low: 0.5, high: 0.7, setting: '2' } },
-      ]),
-      result('nngp', [{ model: 'kernel', unit: 's', compared: { ours: 2, reference: 2.5, ratio: 1.25, low: 1.2, high: 1.3 } }]),
+      ]), products },
+      { ...result('nngp', [{ model: 'kernel', unit: 's', compared: { ours: 2, reference: 2.5, ratio: 1.25, low: 1.2, high: 1.3 } }]), products },
       { ...result('coding', [{ model: 'BB-ANS encode', unit: 'ms', compared: { ours: 0.000095 } }], 'craystack measured separately'), settings: 'none', backend: 'float64 in JavaScript and WebAssembly' },
     ], machine);
     expect(md.startsWith(BEGIN)).toBe(true);
@@ -65,7 +66,10 @@ describe('bench results and report', () => {
     // a bench without PyTorch gets a table of its own, its note in place of a reference
     expect(md).toContain('**coding**, without a PyTorch process (float64 in JavaScript and WebAssembly): craystack measured separately.');
     expect(md).toContain('| BB-ANS encode | 0.095 ms |');
-    expect(md).toContain('tfjs backend wasm on 2 threads.');
+    expect(md).toContain('tfjs backend wasm on 2 threads; the engine\'s products on OpenBLAS 0.3.21, Haswell kernel.');
+    // results saved before the field existed ran their products in WebAssembly
+    expect(renderResults([result('flow', [{ model: 'x', unit: 'ms', compared: { ours: 1, reference: 1, ratio: 1, low: 1, high: 1 } }])], machine))
+      .toContain('tfjs backend wasm on 2 threads; the engine\'s products in WebAssembly.');
     expect(md).toContain('PyTorch ran under the settings 1,2,1/blas2 (torch threads');
     expect(md).toContain('Below 1.0: 1 of the 3 rows compared with PyTorch: MADE VAE (0.60).');
     // the two PyTorch benches reported the same setup, named once without the script
