@@ -132,12 +132,13 @@ describe('kernels on the wasm heap', () => {
   });
 
   it.runIf(OPENBLAS)('Sum over leading axes of float32 tensors is one pass of the OpenBLAS addon, the sums by definition', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 2, maxLength: 4 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), (shape, lead, keepDims) => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 24 }), { minLength: 2, maxLength: 4 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), (shape, lead, keepDims) => {
       const leading = Math.min(lead, shape.length - 1);
       const x = tf.randomNormal(shape, 0, 1, 'float32', shape.reduce((a, b) => 17 * a + b, leading));
       const cols = shape.slice(leading).reduce((a, b) => a * b, 1);
       const xs = values(x);
-      const expected = Array.from({ length: cols }, (_, j) => xs.filter((_, i) => i % cols === j).reduce((a, b) => a + b, 0));
+      const expected = new Array<number>(cols).fill(0);
+      xs.forEach((v, i) => { expected[i % cols] += v; });
       const calls = nativeProducts.linalgCalls;
       const sum = tf.sum(x, Array.from({ length: leading }, (_, i) => i), keepDims);
       expect(nativeProducts.linalgCalls - calls).toBe(1);
