@@ -4,7 +4,6 @@ import * as tf from '../core/tf';
 import { ShapeError, checkInt, fmtShape } from '../core/errors';
 import { variableFrom } from '../core/ops';
 import { uniqueVariableName } from '../nn/dense';
-import { layerNormRows } from '../nn/layer-norm-rows';
 
 export class LayerNorm {
   readonly gain: tf.Variable<tf.Rank.R1>;
@@ -21,9 +20,11 @@ export class LayerNorm {
     if (x.shape[x.rank - 1] !== this.width) {
       throw new ShapeError(`LayerNorm(${this.width}) got ${fmtShape(x.shape)}`, `pass a tensor whose last axis has ${this.width} features`);
     }
-    // the formula is layerNormRowsPlain's (mean and variance over the last axis, then gain and
-    // bias); every position is a row of one matrix, normalised in one taped operation
-    return tf.tidy(() => tf.reshape(layerNormRows(tf.reshape(x, [-1, this.width]) as tf.Tensor2D, this.gain, this.bias, this.epsilon), x.shape));
+    return tf.tidy(() => {
+      const { mean, variance } = tf.moments(x, -1, true);
+      const normalised = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, this.epsilon)));
+      return tf.add(tf.mul(normalised, this.gain), this.bias);
+    });
   }
 
   get variables(): tf.Variable[] {
