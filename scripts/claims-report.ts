@@ -1,6 +1,7 @@
 // Writes build/claims.html: every claim of every lecture in a row, per seed, with whether it held.
 // Claims are the lines a notebook prints with a check mark (lib/core/claims.ts); a claim that failed
-// stopped its notebook, so the claims after it did not run under that seed.
+// stopped its notebook, so the claims after it did not run under that seed, unless the run was made
+// with --claims continue (every claim then runs and the failed ones print with a cross).
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -56,7 +57,7 @@ export function writeClaimsReport(file: string, runs: SeedRun[]): void {
   fs.writeFileSync(file, claimsReportHtml(runs));
 }
 
-/** The claims an executed notebook printed: ✓ lines of its streams, and the claim that failed. */
+/** The claims an executed notebook printed: ✓ lines of its streams, and the claims that failed. */
 export function claimsOfNotebook(file: string): SeedRun['claims'] {
   const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as {
     cells: { outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[];
@@ -68,7 +69,8 @@ export function claimsOfNotebook(file: string): SeedRun['claims'] {
       const text = Array.isArray(out.text) ? out.text.join('') : (out.text ?? '');
       for (const line of text.split('\n')) {
         if (line.startsWith('✓')) found.push({ held: true, text: line.slice(1).trim() });
-        const failed = /^\w*Error: claim failed: (.*)$/.exec(line);
+        // thrown (the notebook stopped) or, under VI_CLAIMS=continue, reported and gone past
+        const failed = /^(?:\w*Error:|✗) claim failed: (.*)$/.exec(line);
         if (out.name === 'stderr' && failed) found.push({ held: false, text: failed[1].trim() });
       }
     }

@@ -8,6 +8,8 @@
 //              (scripts/execute_notebook.py)
 //   --seeds    run every notebook once per seed (VI_SEED) and write build/claims.html from the
 //              executed notebooks of every seed (build/ and build/seeds/S/)
+//   --claims   stop (default): a failed claim stops its notebook; continue: the notebook goes on
+//              (VI_CLAIMS=continue), so every claim is measured under every seed; the run still fails
 //   --profile-kernels true   time every tfjs kernel the lecture calls (scripts/kernel-profile.ts)
 //              and print the slowest, with build/profiles/NAME.json
 import { spawnSync } from 'child_process';
@@ -47,7 +49,7 @@ function selected(only: string): string[] {
 /** Runs one notebook (and the reader's passes when reseed is given); returns its record. */
 export function runNotebook(
   file: string,
-  o: { seed: number; reseed?: number; timeout: number; out: string; profile?: boolean },
+  o: { seed: number; reseed?: number; timeout: number; out: string; profile?: boolean; claims?: 'stop' | 'continue' },
 ): RunRecord {
   const name = file.replace(/\.ipynb$/, '');
   const profilePrefix = path.join(o.out, 'profiles', `${name}-kernel`);
@@ -59,6 +61,7 @@ export function runNotebook(
       VI_KERNEL_PROFILE: profilePrefix,
     } : {}),
     VI_SEED: String(o.seed),
+    VI_CLAIMS: o.claims ?? 'stop',
     PYTHONWARNINGS: 'ignore',
     JUPYTER_PATH: path.join(ROOT, '.jupyter/share/jupyter'),
   };
@@ -89,12 +92,21 @@ export function runNotebook(
   return {
     name,
     seed: o.seed,
-    ok: run.status === 0 && summary.status === 'ok',
+    // a claim that failed under --claims continue fails the run as a stopped notebook would
+    ok: run.status === 0 && summary.status === 'ok' && Object.values(summary.claims ?? {}).flat().every((c) => c.held),
     seconds: summary.seconds ?? {},
     claims: summary.claims ?? {},
     failed: summary.failed,
     reverseCells: summary.reverse_cells,
   };
+}
+
+/** 'ok', or how the run failed: the pass and cell that stopped, or the claims gone past. */
+function verdict(record: RunRecord): string {
+  if (record.ok) return 'ok';
+  if (record.failed) return `FAILED (${record.failed.pass}, cell ${record.failed.cell})`;
+  const missed = Object.values(record.claims).flat().filter((c) => !c.held);
+  return missed.length > 0 ? `FAILED (${missed.length} claims failed and were gone past)` : 'FAILED (driver)';
 }
 
 /** Prints the kernel profile the lecture's kernel process wrote, and keeps it as profiles/NAME.json. */
@@ -113,7 +125,10 @@ function reportProfile(name: string, prefix: string): void {
 }
 
 function main(): void {
-  const args = parseArgs({ only: '', timeout: '240', reader: '', seeds: '', book: 'true', out: 'build', 'profile-kernels': 'false' });
+  const args = parseArgs({ only: '', timeout: '240', reader: '', seeds: '', book: 'true', out: 'build', 'profile-kernels': 'false', claims: 'stop' });
+  if (args.claims !== 'stop' && args.claims !== 'continue') {
+    throw new Error(`--claims is '${args.claims}'; use --claims stop (the default) or --claims continue`);
+  }
   // executed notebooks and their records go to --out (another folder keeps a variant run, such as
   // one on stock tfjs, out of the book)
   const build = path.resolve(ROOT, args.out);
@@ -133,14 +148,14 @@ function main(): void {
       console.log(
         `[lectures] running ${file} with SEED = ${seed}${reseed === undefined ? '' : `, then as a reader (SEED = ${reseed}, each cell again)`}`,
       );
-      const record = runNotebook(file, { seed, reseed, timeout: Number(args.timeout), out, profile: args['profile-kernels'] === 'true' });
+      const record = runNotebook(file, { seed, reseed, timeout: Number(args.timeout), out, profile: args['profile-kernels'] === 'true', claims: args.claims as 'stop' | 'continue' });
       const cells = record.reverseCells;
       const passes = Object.entries(record.seconds)
         .map(([p, t]) => `${p} ${t.toFixed(0)} s`)
         .join(', ')
         .concat(cells ? ` (${cells.run} cells alone; ${cells.left_out} of over 5 s left out)` : '');
       console.log(
-        `[lectures] ${file}: ${record.ok ? 'ok' : `FAILED (${record.failed?.pass ?? 'driver'}, cell ${record.failed?.cell ?? '?'})`}; ${passes}`,
+        `[lectures] ${file}: ${verdict(record)}; ${passes}`,
       );
       if (s === 0)
         fs.writeFileSync(path.join(runs, `${record.name}.json`), JSON.stringify(record, null, 1));

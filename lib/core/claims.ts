@@ -2,8 +2,10 @@
 // The forms below, below/above/within, carry the measured value and its bound, print both when the
 // claim holds ("✓ test negative ELBO 92.84 nats < 95") and name value, bound, seed and backend when
 // it does not. The claims report (npm run lectures -- --seeds ...) collects the printed lines.
+// With VI_CLAIMS=continue in the kernel's environment a failed claim prints "✗ claim failed: ..." on
+// stderr and the notebook goes on, so a survey over seeds sees every claim's value under every seed.
 import * as tf from './tf';
-import { LectureError } from './errors';
+import { LectureError, ParameterError } from './errors';
 
 export class ClaimError extends LectureError {}
 
@@ -14,10 +16,24 @@ export function noteSeed(seed: number): void {
   runSeed = seed;
 }
 
-function fail(statement: string): never {
+/** The environment's VI_CLAIMS: 'stop' (unset) throws at a failed claim, 'continue' reports it. */
+function onFailure(): 'stop' | 'continue' {
+  const mode = process.env.VI_CLAIMS ?? 'stop';
+  if (mode !== 'stop' && mode !== 'continue') {
+    throw new ParameterError(`VI_CLAIMS is '${mode}'`, "set VI_CLAIMS to 'stop' or 'continue', or unset it");
+  }
+  return mode;
+}
+
+/** Throws ClaimError, or with VI_CLAIMS=continue prints the failure and returns. */
+function fail(statement: string): void {
   const where = `SEED = ${runSeed ?? 'unknown'}, backend ${tf.getBackend() ?? 'none'}`;
-  throw new ClaimError(`claim failed: ${statement} (${where})`,
-    'the lecture\'s result did not hold for this run; report the seed and backend above');
+  const problem = `claim failed: ${statement} (${where})`;
+  if (onFailure() === 'continue') {
+    console.error(`✗ ${problem}`);
+    return;
+  }
+  throw new ClaimError(problem, 'the lecture\'s result did not hold for this run; report the seed and backend above');
 }
 
 /** A number as a claim prints it: 4 significant digits, or exponent form when very small or large. */
@@ -32,21 +48,30 @@ const withUnit = (v: number, unit?: string) => `${formatValue(v)}${unit ? ` ${un
 
 /** Throws ClaimError when `ok` is false; prints the verified statement when it holds. */
 function plainClaim(ok: boolean, statement: string): void {
-  if (!ok) fail(statement);
+  if (!ok) {
+    fail(statement);
+    return;
+  }
   console.log(`✓ ${statement}`);
 }
 
 /** Claims value < bound. */
 function below(value: number, bound: number, what: string, unit?: string): void {
   const statement = `${what} ${withUnit(value, unit)} < ${formatValue(bound)}`;
-  if (!(value < bound)) fail(`${what} ${withUnit(value, unit)} is not below ${formatValue(bound)}`);
+  if (!(value < bound)) {
+    fail(`${what} ${withUnit(value, unit)} is not below ${formatValue(bound)}`);
+    return;
+  }
   console.log(`✓ ${statement}`);
 }
 
 /** Claims value > bound. */
 function above(value: number, bound: number, what: string, unit?: string): void {
   const statement = `${what} ${withUnit(value, unit)} > ${formatValue(bound)}`;
-  if (!(value > bound)) fail(`${what} ${withUnit(value, unit)} is not above ${formatValue(bound)}`);
+  if (!(value > bound)) {
+    fail(`${what} ${withUnit(value, unit)} is not above ${formatValue(bound)}`);
+    return;
+  }
   console.log(`✓ ${statement}`);
 }
 
@@ -56,6 +81,7 @@ function within(value: number, target: number, tolerance: number, what: string, 
   const statement = `${what} ${withUnit(value, unit)} is within ${formatValue(tolerance)} of ${formatValue(target)}`;
   if (!(gap <= tolerance)) {
     fail(`${what} ${withUnit(value, unit)} is ${formatValue(gap)} from ${formatValue(target)}, more than ${formatValue(tolerance)}`);
+    return;
   }
   console.log(`✓ ${statement}`);
 }

@@ -47,6 +47,31 @@ describe('claim', () => {
     expect(() => claim.within(NaN, 1, 1, 'x')).toThrow(ClaimError);
   });
 
+  it('with VI_CLAIMS=continue a failed claim is printed with a cross and the notebook goes on', () => {
+    vi.stubEnv('VI_CLAIMS', 'continue');
+    noteSeed(5);
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((s: string) => {
+      errors.push(s);
+    });
+    const held = printed(() => {
+      claim.above(0.22, 0.25, 'cue weight');
+      claim.below(NaN, 1, 'x');
+      claim(false, 'two is three');
+      claim.within(1.3, 1.2, 0.05, 'excess');
+      claim.above(0.3, 0.25, 'cue weight');
+    });
+    expect(held).toEqual(['✓ cue weight 0.3 > 0.25']);
+    expect(errors).toHaveLength(4);
+    expect(errors[0]).toMatch(/^✗ claim failed: cue weight 0.22 is not above 0.25 \(SEED = 5, backend \w+\)$/);
+    expect(errors[3]).toMatch(/^✗ claim failed: excess 1.3 is 0.1 from 1.2, more than 0.05/);
+    vi.stubEnv('VI_CLAIMS', 'stop');
+    expect(() => claim(false, 'two is three')).toThrow(ClaimError);
+    vi.stubEnv('VI_CLAIMS', 'later');
+    expect(() => claim(false, 'two is three')).toThrow(/VI_CLAIMS is 'later'/);
+    vi.unstubAllEnvs();
+  });
+
   it('formats values to four significant digits, small and large ones in exponent form', () => {
     expect(formatValue(92.84123)).toBe('92.84');
     expect(formatValue(0.000123)).toBe('1.23e-4');

@@ -17,7 +17,7 @@ describe('claimsReportHtml', () => {
 });
 
 describe('claimsOfNotebook', () => {
-  it('reads the held claims from the streams and the failed one from stderr', async () => {
+  it('reads the held claims from the streams and the failed ones from stderr, stopped or gone past', async () => {
     const fs = await import('fs');
     const os = await import('os');
     const path = await import('path');
@@ -25,10 +25,12 @@ describe('claimsOfNotebook', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'claims-')), 'x.ipynb');
     fs.writeFileSync(file, JSON.stringify({ cells: [
       { outputs: [{ output_type: 'stream', name: 'stdout', text: ['note\n', '✓ a 1 < 2\n'] }] },
+      { outputs: [{ output_type: 'stream', name: 'stderr', text: '✗ claim failed: c 0.2 is not above 0.25 (SEED = 1)\n' }] },
       { outputs: [{ output_type: 'stream', name: 'stderr', text: 'ClaimError: claim failed: b 3 is not below 2 (SEED = 1)\n' }] },
     ] }));
     expect(claimsOfNotebook(file)).toEqual([
       { held: true, text: 'a 1 < 2' },
+      { held: false, text: 'c 0.2 is not above 0.25 (SEED = 1)' },
       { held: false, text: 'b 3 is not below 2 (SEED = 1)' },
     ]);
   });
