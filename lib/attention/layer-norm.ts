@@ -1,9 +1,11 @@
 // Layer normalisation: each position's vector is shifted to mean 0 and scaled to variance 1 over its
-// features, then given a learned gain and bias (Ba, Kiros and Hinton 2016).
+// features, then given a learned gain and bias (Ba, Kiros and Hinton 2016). The formula is
+// lib/nn/layer-norm-rows.ts's, one kernel each way on the wasm backend.
 import * as tf from '../core/tf';
 import { ShapeError, checkInt, fmtShape } from '../core/errors';
 import { variableFrom } from '../core/ops';
 import { uniqueVariableName } from '../nn/dense';
+import { layerNormRows } from '../nn/layer-norm-rows';
 
 export class LayerNorm {
   readonly gain: tf.Variable<tf.Rank.R1>;
@@ -21,9 +23,8 @@ export class LayerNorm {
       throw new ShapeError(`LayerNorm(${this.width}) got ${fmtShape(x.shape)}`, `pass a tensor whose last axis has ${this.width} features`);
     }
     return tf.tidy(() => {
-      const { mean, variance } = tf.moments(x, -1, true);
-      const normalised = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, this.epsilon)));
-      return tf.add(tf.mul(normalised, this.gain), this.bias);
+      const rows = tf.reshape(x, [-1, this.width]) as tf.Tensor2D;
+      return tf.reshape(layerNormRows(rows, this.gain, this.bias, this.epsilon), x.shape);
     });
   }
 

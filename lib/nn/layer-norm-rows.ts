@@ -6,9 +6,7 @@
 // and each row's 1 / sqrt(v + epsilon) for the backward one, which writes the gradients of the
 // input, the gain and the bias together. Elsewhere, or with the engine off, the plain twin runs.
 // Sums run in four lanes, so values differ from the plain twin in the last places (tested).
-// Not yet used by lib/attention's LayerNorm: with it, lecture 10's translator trained with seed 7
-// missed the lecture's claim on ambiguous words (0.885 against 0.95) where the plain formula had met
-// it, so the claim's margin over seeds is to be measured before the lecture's numbers change.
+// lib/attention's LayerNorm runs every Transformer's layer norms through it.
 import * as tf from '../core/tf';
 import { checkShape } from '../core/errors';
 import { lazyGradientOp } from '../core/ops';
