@@ -93,7 +93,7 @@ export function runNotebook(
     name,
     seed: o.seed,
     // a claim that failed under --claims continue fails the run as a stopped notebook would
-    ok: run.status === 0 && summary.status === 'ok' && Object.values(summary.claims ?? {}).flat().every((c) => c.held),
+    ok: run.status === 0 && summary.status === 'ok' && missedClaims(summary.claims ?? {}).length === 0,
     seconds: summary.seconds ?? {},
     claims: summary.claims ?? {},
     failed: summary.failed,
@@ -101,11 +101,16 @@ export function runNotebook(
   };
 }
 
+/** The claims of every pass that did not hold. */
+function missedClaims(claims: RunRecord['claims']): RunRecord['claims'][string] {
+  return Object.values(claims).flat().filter((c) => !c.held);
+}
+
 /** 'ok', or how the run failed: the pass and cell that stopped, or the claims gone past. */
 function verdict(record: RunRecord): string {
   if (record.ok) return 'ok';
   if (record.failed) return `FAILED (${record.failed.pass}, cell ${record.failed.cell})`;
-  const missed = Object.values(record.claims).flat().filter((c) => !c.held);
+  const missed = missedClaims(record.claims);
   return missed.length > 0 ? `FAILED (${missed.length} claims failed and were gone past)` : 'FAILED (driver)';
 }
 

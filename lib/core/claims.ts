@@ -46,7 +46,7 @@ export function formatValue(v: number): string {
 
 const withUnit = (v: number, unit?: string) => `${formatValue(v)}${unit ? ` ${unit}` : ''}`;
 
-/** Throws ClaimError when `ok` is false; prints the verified statement when it holds. */
+/** Prints the verified statement when `ok` holds; otherwise fails as VI_CLAIMS says (see fail). */
 function plainClaim(ok: boolean, statement: string): void {
   if (!ok) {
     fail(statement);
