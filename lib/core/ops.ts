@@ -61,3 +61,20 @@ export function lazyGradientOp<I extends Record<string, tf.Tensor>, O extends tf
   const engine = tf.engine() as unknown as { runKernelFunc(params: object): O };
   return engine.runKernelFunc({ forwardFunc: (_backend: unknown, save: tf.GradSaveFunc) => forward(save), backwardsFunc: backward, inputs });
 }
+
+/**
+ * log sum_i exp(x_i) over one axis, as tf.logSumExp computes it, taped as one operation whose
+ * gradient is dy exp(x - result) (the softmax along the axis): three kernels, where tfjs's own
+ * tape runs about twenty, through the max it subtracts too. It is every importance-weighted
+ * bound's last step over the particles.
+ */
+export function logSumExp(x: tf.Tensor, axis: number, keepDims = false): tf.Tensor {
+  const along = axis < 0 ? axis + x.rank : axis;
+  return lazyGradientOp({ x }, (save) => {
+    const kept = tf.logSumExp(x, along, true);
+    save([x, kept]);
+    return keepDims ? kept : tf.squeeze(kept, [along]);
+  }, (dy, [xSaved, kept]) => ({
+    x: () => tf.mul(tf.exp(tf.sub(xSaved, kept)), keepDims ? dy : tf.expandDims(dy, along)),
+  }));
+}

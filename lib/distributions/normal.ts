@@ -1,8 +1,10 @@
-// Normal distribution with diagonal covariance: loc and scale of the same shape.
+// Normal distribution with diagonal covariance: loc and scale of the same shape. Its log-density and
+// KL divergence are normal-rows.ts's one-kernel operations.
 import * as tf from '../core/tf';
 import { ShapeError, fmtShape } from '../core/errors';
 import { stopGradient, sumLastAxes } from '../core/ops';
 import { Key, normal } from '../core/random';
+import { normalKl, normalLogProb } from './normal-rows';
 import { Distribution, DistributionOptions, checkTrailing, checkValues, drawShape, splitShape } from './distribution';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -51,11 +53,7 @@ export class Normal implements Distribution {
 
   logProb(x: tf.Tensor): tf.Tensor {
     checkTrailing('Normal', x, this.loc.shape);
-    return tf.tidy(() => {
-      const z = tf.div(tf.sub(x, this.loc), this.scale);
-      const elementwise = tf.neg(tf.add(tf.add(tf.mul(tf.square(z), 0.5), tf.log(this.scale)), HALF_LOG_2PI));
-      return sumLastAxes(elementwise, this.eventRank);
-    });
+    return normalLogProb(x, this.loc, this.scale, this.eventRank);
   }
 
   entropy(): tf.Tensor {
@@ -69,12 +67,7 @@ export function klNormalNormal(p: Normal, q: Normal): tf.Tensor {
     throw new ShapeError(`KL(Normal || Normal): shapes ${fmtShape(p.loc.shape)} (eventRank ${p.eventRank}) and ${fmtShape(q.loc.shape)} (eventRank ${q.eventRank}) differ`,
       'build both distributions with the same shape and eventRank');
   }
-  return tf.tidy(() => {
-    const varRatio = tf.square(tf.div(p.scale, q.scale));
-    const meanTerm = tf.square(tf.div(tf.sub(p.loc, q.loc), q.scale));
-    const kl = tf.mul(tf.sub(tf.sub(tf.add(varRatio, meanTerm), 1), tf.log(varRatio)), 0.5);
-    return sumLastAxes(kl, p.eventRank);
-  });
+  return normalKl(p.loc, p.scale, q.loc, q.scale, p.eventRank);
 }
 
 /** log N(x; mean, variance I) summed over the last axis, [n], for rows x: [n, d] and one scalar variance. */

@@ -34,6 +34,11 @@ export interface HeapKernels {
   /** Layer normalisation of rows and its gradients (heap-wat.ts's layerNormFuncs). */
   layerNormForward(x: number, gain: number, bias: number, out: number, normed: number, rstd: number, rows: number, width: number, epsilon: number): void;
   layerNormBackward(dy: number, normed: number, rstd: number, gain: number, dx: number, dgain: number, dbias: number, rows: number, width: number): void;
+  /** A diagonal Gaussian's log-density of rows and the KL divergence of two, with gradients (heap-wat.ts's normalFuncs). */
+  normalForward(x: number, loc: number, scale: number, out: number, rows: number, groupRows: number, width: number, offset: number): void;
+  normalBackward(dy: number, x: number, loc: number, scale: number, dx: number, dloc: number, dscale: number, rows: number, groupRows: number, width: number): void;
+  normalKlForward(mp: number, sp: number, mq: number, sq: number, out: number, rows: number, width: number): void;
+  normalKlBackward(dy: number, mp: number, sp: number, mq: number, sq: number, dmp: number, dsp: number, dmq: number, dsq: number, rows: number, width: number): void;
   /** matmul's product on two threads where it is large enough and the memory is shared, else matmul. */
   product(a: number, rowStride: number, innerStride: number, b: number, c: number, m: number, k: number, n: number, bias: number, relu: number): void;
   /** Whether matmul multiplies and adds in one rounding (relaxed SIMD's madd). */

@@ -13,6 +13,10 @@
 //   (lib/engine/wasm-binary.ts).
 // - exp, tanh, softplus: four values at a time (lib/engine/wasm-unary.ts).
 // - gruForward, gruBackward: a gated recurrent unit's gates, forward and backward (lib/nn/gru-gates.ts).
+// - bernoulliForward, bernoulliBackward: a Bernoulli log-likelihood of rows (lib/distributions/bernoulli-rows.ts).
+// - layerNormForward, layerNormBackward: layer normalisation of rows (lib/nn/layer-norm-rows.ts).
+// - normalForward, normalBackward, normalKlForward, normalKlBackward: a diagonal Gaussian's
+//   log-density of rows and the KL divergence of two (lib/distributions/normal-rows.ts).
 
 /**
  * adam(w, g, m, v, out, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1,
@@ -603,6 +607,155 @@ function layerNormFuncs(): string {
   return `${forward}${backward}`;
 }
 
+/** The v128 locals that `log` below uses. */
+const LOG_LOCALS = ['lx', 'ly', 'le', 'lm', 'lmask', 'ls', 'lw', 'ln'];
+
+/**
+ * Natural log of local $lx into local $ly (see normalFuncs). x = 2^e m from the float's bits, with m
+ * in [1, 2), halved with e + 1 above sqrt 2 so that m is in [0.71, 1.41]; subnormal x are scaled by
+ * 2^23 first. log m = 2 atanh(s), s = (m - 1) / (m + 1) with |s| < 0.172, a series in s^2 as in
+ * softplus's log1p, and log x = e ln 2 + log m with ln 2 in two parts as in exp. Zero gives -inf, a
+ * negative x NaN, and +inf and NaN themselves.
+ */
+function log({ k4, i4 }: Pool): string {
+  return `
+      (local.set $lmask (f32x4.lt (local.get $lx) ${k4(1.17549435e-38)}))
+      (local.set $lm (v128.bitselect (f32x4.mul (local.get $lx) ${k4(8388608)}) (local.get $lx) (local.get $lmask)))
+      (local.set $le (i32x4.sub (i32x4.sub (i32x4.shr_u (local.get $lm) (i32.const 23)) ${i4(127)})
+                                (v128.and (local.get $lmask) ${i4(23)})))
+      (local.set $lm (v128.or (v128.and (local.get $lm) ${i4(0x007fffff)}) ${i4(0x3f800000)}))
+      (local.set $lmask (f32x4.gt (local.get $lm) ${k4(1.41421356)}))
+      (local.set $lm (v128.bitselect (f32x4.mul (local.get $lm) ${k4(0.5)}) (local.get $lm) (local.get $lmask)))
+      (local.set $le (i32x4.sub (local.get $le) (local.get $lmask)))
+      (local.set $ls (f32x4.div (f32x4.sub (local.get $lm) ${k4(1)}) (f32x4.add (local.get $lm) ${k4(1)})))
+      (local.set $lw (f32x4.mul (local.get $ls) (local.get $ls)))
+      (local.set $ln (f32x4.convert_i32x4_s (local.get $le)))
+      (local.set $ly (f32x4.add (f32x4.add (f32x4.mul (f32x4.add (local.get $ls) (local.get $ls)) ${horner(k4, [1 / 11, 1 / 9, 1 / 7, 1 / 5, 1 / 3, 1], '$lw')})
+                                           (f32x4.mul (local.get $ln) ${k4(-2.12194440e-4)}))
+                                (f32x4.mul (local.get $ln) ${k4(0.693359375)})))
+      ;; the special values: +inf and NaN stay, zero gives -inf, a negative value NaN
+      (local.set $ly (v128.bitselect (local.get $ly) (local.get $lx) (f32x4.lt (local.get $lx) ${i4(0x7f800000)})))
+      (local.set $ly (v128.bitselect ${i4(-8388608)} (local.get $ly) (f32x4.eq (local.get $lx) ${k4(0)})))
+      (local.set $ly (v128.bitselect ${i4(0x7fc00000)} (local.get $ly) (f32x4.lt (local.get $lx) ${k4(0)})))`;
+}
+
+/**
+ * A diagonal Gaussian's log-density of rows, and the KL divergence of two (lib/distributions/normal-rows.ts):
+ * - normalForward(x, loc, scale, out, rows, groupRows, width, offset): with u = (x - loc) / scale,
+ *   out[i] = sum_j -u_ij^2 / 2 - log scale_ij, minus offset (width log(2 pi) / 2). x has `rows` rows
+ *   and loc and scale `groupRows`: row i of x is scored under their row i mod groupRows (the
+ *   particles of an importance-weighted bound share their example's q).
+ * - normalBackward(dy, x, loc, scale, dx, dloc, dscale, rows, groupRows, width): dx = -dy u / scale;
+ *   dloc and dscale (zeroed first) sum dy u / scale and dy (u^2 - 1) / scale over the rows of x that
+ *   share each row of theirs.
+ * - normalKlForward(mp, sp, mq, sq, out, rows, width): with r = sp / sq and d = (mp - mq) / sq,
+ *   out[i] = sum_j (r^2 + d^2 - 1) / 2 - log r.
+ * - normalKlBackward(dy, mp, sp, mq, sq, dmp, dsp, dmq, dsq, rows, width): dmp = -dmq = dy d / sq,
+ *   dsp = dy (r^2 - 1) / sp, dsq = dy (1 - r^2 - d^2) / sq.
+ * log is the formula above. Sums run in four lanes, then across them; the last width % 4 values go
+ * through the same vector code, lane 0 only. With tfjs operations the log-density was about nine
+ * kernels forward and twenty backward, the KL about eleven and twenty-five.
+ */
+function normalFuncs(): string {
+  const iLocals = '(local $row i32) (local $j i32) (local $w4 i32) (local $vectorEnd i32) (local $group i32) (local $lrow i32)';
+  const lane0 = '(v128.const i32x4 -1 0 0 0)';
+  const vLocals = (pool: Pool, names: string[]) =>
+    [...names, ...LOG_LOCALS].map((l) => `$${l}`).concat(pool.locals()).map((l) => `(local ${l} v128)`).join(' ');
+  /** The byte address of array p at the current column; loc-shaped arrays (`grouped`) at their current row. */
+  const addr = (p: string, grouped = false) => grouped
+    ? `(i32.add (i32.add (local.get $${p}) (local.get $lrow)) (local.get $j))`
+    : `(i32.add (local.get $${p}) (local.get $j))`;
+  const hsum = (v: string) => `(f32.add (f32.add (f32x4.extract_lane 0 (local.get ${v})) (f32x4.extract_lane 1 (local.get ${v})))
+                   (f32.add (f32x4.extract_lane 2 (local.get ${v})) (f32x4.extract_lane 3 (local.get ${v}))))`;
+  /** Loads and stores of whole vectors, and in the tail of lane 0 of a splatted value. */
+  const vector = { load: (a: string) => `(v128.load ${a})`, store: (a: string, v: string) => `(v128.store ${a} ${v})`, mask: (v: string) => v };
+  const scalar = {
+    load: (a: string) => `(f32x4.splat (f32.load ${a}))`,
+    store: (a: string, v: string) => `(f32.store ${a} (f32x4.extract_lane 0 ${v}))`,
+    mask: (v: string) => `(v128.and ${v} ${lane0})`,
+  };
+  /** The columns of the current row: `body` once with vector access, once for the tail. */
+  const columns = (body: (m: typeof vector) => string) => `
+      (local.set $j (i32.const 0))
+      ${countedLoop('vectors', 'j', '(local.get $vectorEnd)', 16, body(vector))}
+      ${countedLoop('tail', 'j', '(local.get $w4)', 4, body(scalar))}`;
+  const setup = `
+    (local.set $w4 (i32.shl (local.get $width) (i32.const 2)))
+    (local.set $vectorEnd (i32.and (local.get $w4) (i32.const -16)))
+    (local.set $group (i32.const 0))
+    (local.set $lrow (i32.const 0))`;
+  /** Moves the row pointers on: `arrays` by a row, `perRow` by one value; loc's row wraps after groupRows. */
+  const nextRow = (arrays: string[], perRow: string[], grouped: boolean) => `
+      ${[...arrays.map((p) => `(local.set $${p} (i32.add (local.get $${p}) (local.get $w4)))`),
+    ...perRow.map((p) => `(local.set $${p} (i32.add (local.get $${p}) (i32.const 4)))`)].join('\n      ')}${grouped ? `
+      (local.set $lrow (i32.add (local.get $lrow) (local.get $w4)))
+      (local.set $group (i32.add (local.get $group) (i32.const 1)))
+      (if (i32.eq (local.get $group) (local.get $groupRows)) (then
+        (local.set $group (i32.const 0))
+        (local.set $lrow (i32.const 0))))` : ''}`;
+  /** A function: its bodies are built first, so that their constants are in the pool for the locals. */
+  const func = (head: string, names: string[], build: (pool: Pool) => string) => {
+    const pool = constantPool();
+    const body = build(pool);
+    return `
+  (func ${head}
+    ${iLocals} ${vLocals(pool, names)}
+    ${pool.sets()}${setup}${body})`;
+  };
+  const forward = func(`(export "normalForward") (param $x i32) (param $loc i32) (param $scale i32) (param $out i32)
+      (param $rows i32) (param $groupRows i32) (param $width i32) (param $offset f32)`, ['acc', 'u'], (pool) =>
+    countedLoop('rows', 'row', '(local.get $rows)', 1, `
+      (local.set $acc (v128.const f32x4 0 0 0 0))${columns((m) => `
+        (local.set $lx ${m.load(addr('scale', true))})
+        (local.set $u (f32x4.div (f32x4.sub ${m.load(addr('x'))} ${m.load(addr('loc', true))}) (local.get $lx)))${log(pool)}
+        (local.set $acc (f32x4.sub (local.get $acc)
+          ${m.mask(`(f32x4.add (f32x4.mul (f32x4.mul (local.get $u) (local.get $u)) ${pool.k4(0.5)}) (local.get $ly))`)}))`)}
+      (f32.store (local.get $out) (f32.sub ${hsum('$acc')} (local.get $offset)))${nextRow(['x'], ['out'], true)}`));
+  const backward = func(`(export "normalBackward") (param $dy i32) (param $x i32) (param $loc i32) (param $scale i32)
+      (param $dx i32) (param $dloc i32) (param $dscale i32) (param $rows i32) (param $groupRows i32) (param $width i32)`,
+  ['g', 's', 'u', 't'], (pool) => `
+    ;; dloc and dscale start at zero: the rows of x add to them
+    (local.set $j (i32.const 0))
+    ${countedLoop('zero', 'j', '(i32.mul (local.get $groupRows) (local.get $w4))', 4, `
+      (f32.store (i32.add (local.get $dloc) (local.get $j)) (f32.const 0))
+      (f32.store (i32.add (local.get $dscale) (local.get $j)) (f32.const 0))`)}
+    ${countedLoop('rows', 'row', '(local.get $rows)', 1, `
+      (local.set $g (v128.load32_splat (local.get $dy)))${columns((m) => `
+        (local.set $s ${m.load(addr('scale', true))})
+        (local.set $u (f32x4.div (f32x4.sub ${m.load(addr('x'))} ${m.load(addr('loc', true))}) (local.get $s)))
+        (local.set $t (f32x4.div (f32x4.mul (local.get $g) (local.get $u)) (local.get $s)))
+        ${m.store(addr('dx'), '(f32x4.neg (local.get $t))')}
+        ${m.store(addr('dloc', true), `(f32x4.add ${m.load(addr('dloc', true))} (local.get $t))`)}
+        ${m.store(addr('dscale', true), `(f32x4.add ${m.load(addr('dscale', true))}
+          (f32x4.div (f32x4.mul (local.get $g) (f32x4.sub (f32x4.mul (local.get $u) (local.get $u)) ${pool.k4(1)})) (local.get $s)))`)}`)}${nextRow(['x', 'dx'], ['dy'], true)}`)}`);
+  const klForward = func(`(export "normalKlForward") (param $mp i32) (param $sp i32) (param $mq i32) (param $sq i32) (param $out i32)
+      (param $rows i32) (param $width i32)`, ['acc', 'd'], (pool) =>
+    countedLoop('rows', 'row', '(local.get $rows)', 1, `
+      (local.set $acc (v128.const f32x4 0 0 0 0))${columns((m) => `
+        (local.set $lx (f32x4.div ${m.load(addr('sp'))} ${m.load(addr('sq'))}))
+        (local.set $d (f32x4.div (f32x4.sub ${m.load(addr('mp'))} ${m.load(addr('mq'))}) ${m.load(addr('sq'))}))${log(pool)}
+        (local.set $acc (f32x4.add (local.get $acc) ${m.mask(`(f32x4.sub
+          (f32x4.mul (f32x4.sub (f32x4.add (f32x4.mul (local.get $lx) (local.get $lx)) (f32x4.mul (local.get $d) (local.get $d))) ${pool.k4(1)}) ${pool.k4(0.5)})
+          (local.get $ly))`)}))`)}
+      (f32.store (local.get $out) ${hsum('$acc')})${nextRow(['mp', 'sp', 'mq', 'sq'], ['out'], false)}`));
+  const klBackward = func(`(export "normalKlBackward") (param $dy i32) (param $mp i32) (param $sp i32) (param $mq i32) (param $sq i32)
+      (param $dmp i32) (param $dsp i32) (param $dmq i32) (param $dsq i32) (param $rows i32) (param $width i32)`,
+  ['g', 'q', 'r2', 'd', 't'], (pool) =>
+    countedLoop('rows', 'row', '(local.get $rows)', 1, `
+      (local.set $g (v128.load32_splat (local.get $dy)))${columns((m) => `
+        (local.set $q ${m.load(addr('sq'))})
+        (local.set $r2 (f32x4.div ${m.load(addr('sp'))} (local.get $q)))
+        (local.set $r2 (f32x4.mul (local.get $r2) (local.get $r2)))
+        (local.set $d (f32x4.div (f32x4.sub ${m.load(addr('mp'))} ${m.load(addr('mq'))}) (local.get $q)))
+        (local.set $t (f32x4.div (f32x4.mul (local.get $g) (local.get $d)) (local.get $q)))
+        ${m.store(addr('dmp'), '(local.get $t)')}
+        ${m.store(addr('dmq'), '(f32x4.neg (local.get $t))')}
+        ${m.store(addr('dsp'), `(f32x4.div (f32x4.mul (local.get $g) (f32x4.sub (local.get $r2) ${pool.k4(1)})) ${m.load(addr('sp'))})`)}
+        ${m.store(addr('dsq'), `(f32x4.div (f32x4.mul (local.get $g)
+          (f32x4.sub (f32x4.sub ${pool.k4(1)} (local.get $r2)) (f32x4.mul (local.get $d) (local.get $d)))) (local.get $q))`)}`)}${nextRow(['mp', 'sp', 'mq', 'sq', 'dmp', 'dsp', 'dmq', 'dsq'], ['dy'], false)}`));
+  return `${forward}${backward}${klForward}${klBackward}`;
+}
+
 /**
  * WAT source of the module, importing env.memory (shared, up to 4 GiB, when tfjs is the threaded
  * build). `fused`: the matrix product multiplies and adds with relaxed SIMD's f32x4.relaxed_madd
@@ -610,6 +763,6 @@ function layerNormFuncs(): string {
  */
 export function heapWat(shared: boolean, fused: boolean): string {
   return `(module
-  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${adamFunc()}${transposeFunc()}${matmulFunc(fused)}${BINARY_OPS.map(([name, op, swapped]) => binaryFunc(name, op, swapped)).join('')}${unaryFuncs()}${gruFuncs()}${bernoulliFuncs()}${layerNormFuncs()})
+  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${adamFunc()}${transposeFunc()}${matmulFunc(fused)}${BINARY_OPS.map(([name, op, swapped]) => binaryFunc(name, op, swapped)).join('')}${unaryFuncs()}${gruFuncs()}${bernoulliFuncs()}${layerNormFuncs()}${normalFuncs()})
 `;
 }

@@ -8,7 +8,7 @@
 import * as tf from '../core/tf';
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
-import { stopGradient } from '../core/ops';
+import { logSumExp, stopGradient } from '../core/ops';
 import { Dense } from '../nn/dense';
 import { SigmoidBeliefNet, repeatRows } from './sbn';
 
@@ -97,7 +97,7 @@ export function surrogateLoss(method: HelmholtzMethod, model: SigmoidBeliefNet, 
     if (method === 'vimco') {
       const { logP, logQ } = particles(model, kWake, x, k);
       const logW = tf.sub(logP, logQ) as tf.Tensor2D;
-      const bound = tf.sub(tf.logSumExp(logW, 0), Math.log(k)); // [B]
+      const bound = tf.sub(logSumExp(logW, 0), Math.log(k)); // [B]
       const signal = stopGradient(tf.sub(tf.expandDims(bound, 0), leaveOneOutBounds(logW)));
       return tf.neg(tf.mean(tf.add(bound, tf.sum(tf.mul(signal, logQ), 0)))) as tf.Scalar;
     }

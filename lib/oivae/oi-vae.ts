@@ -10,7 +10,7 @@ import { Key, normal } from '../core/random';
 import { Bernoulli, Normal, kl } from '../distributions';
 import { checkBinary } from '../data/batches';
 import type { ElboParts } from '../vae/vae';
-import { repeatRows, variableFrom } from '../core/ops';
+import { logSumExp, repeatRows, variableFrom } from '../core/ops';
 import { Mlp, linear, parameterCount, uniqueVariableName } from '../nn';
 import { checkGroups } from './groups';
 import { stackedLogLikelihood } from './stacked-groups';
@@ -170,10 +170,10 @@ export class OiVae {
         const z = q.sample(key.foldIn(c)) as tf.Tensor2D;
         const prior = Normal.standard(z.shape, 1);
         const logW = tf.sub(tf.add(this.logLikelihood(repeatRows(x, m), z), prior.logProb(z)), q.logProb(z));
-        return tf.logSumExp(tf.reshape(logW, [m, x.shape[0]]), 0) as tf.Tensor1D;
+        return logSumExp(tf.reshape(logW, [m, x.shape[0]]), 0) as tf.Tensor1D;
       }));
     }
-    const out = tf.tidy(() => tf.sub(tf.logSumExp(tf.stack(parts), 0), Math.log(particles))) as tf.Tensor1D;
+    const out = tf.tidy(() => tf.sub(parts.length === 1 ? parts[0] : logSumExp(tf.stack(parts), 0), Math.log(particles))) as tf.Tensor1D;
     tf.dispose([...parts, mean, logVar]);
     return out;
   }

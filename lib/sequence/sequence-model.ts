@@ -9,7 +9,7 @@ import { ShapeError, checkInt, fmtShape } from '../core/errors';
 import { Key, normal } from '../core/random';
 import { Mlp } from '../nn/mlp';
 import { uniqueVariableName } from '../nn/dense';
-import { variableFrom } from '../core/ops';
+import { logSumExp, variableFrom } from '../core/ops';
 import { Normal, klNormalNormal } from '../distributions/normal';
 import { Bernoulli } from '../distributions/bernoulli';
 import { checkBinary } from '../data/batches';
@@ -216,5 +216,5 @@ export function sequenceLogWeights(model: SequenceLatentModel, x: tf.Tensor3D, p
 
 /** The importance-weighted bound of each sequence with `particles` draws of q as the proposal, [batch]. */
 export function sequenceIwae(model: SequenceLatentModel, x: tf.Tensor3D, particles: number, key: Key): tf.Tensor1D {
-  return tf.tidy(() => tf.sub(tf.logSumExp(sequenceLogWeights(model, x, particles, key), 0), Math.log(particles)) as tf.Tensor1D);
+  return tf.tidy(() => tf.sub(logSumExp(sequenceLogWeights(model, x, particles, key), 0), Math.log(particles)) as tf.Tensor1D);
 }

@@ -6,7 +6,7 @@ import * as tf from '../core/tf';
 import { ParameterError, checkInt, checkNumber, checkShape } from '../core/errors';
 import { checkBinary } from '../data/batches';
 import { Key, normal } from '../core/random';
-import { repeatRows } from '../core/ops';
+import { logSumExp, repeatRows } from '../core/ops';
 import { isotropicNormalLogProb } from '../distributions';
 import { Mlp } from '../nn';
 import { BinaryDecoder } from './decoders';
@@ -87,10 +87,10 @@ export class LatentVae {
         const xs = repeatRows(x, m);
         const logQ = tf.sub(isotropicNormalLogProb(eps, 0, 1), tf.sum(tf.log(scales), 1));
         const logW = tf.sub(tf.add(this.decoder.logProb(xs, z), isotropicNormalLogProb(z, 0, 1)), logQ);
-        return tf.logSumExp(tf.reshape(logW, [m, batch]), 0) as tf.Tensor1D;
+        return logSumExp(tf.reshape(logW, [m, batch]), 0) as tf.Tensor1D;
       }));
     }
-    const out = tf.tidy(() => tf.sub(tf.logSumExp(tf.stack(parts), 0), Math.log(k))) as tf.Tensor1D;
+    const out = tf.tidy(() => tf.sub(parts.length === 1 ? parts[0] : logSumExp(tf.stack(parts), 0), Math.log(k))) as tf.Tensor1D;
     tf.dispose([...parts, loc, scale]);
     return out;
   }

@@ -3,7 +3,7 @@
 import * as tf from '../core/tf';
 import { checkInt, checkShape } from '../core/errors';
 import { Key } from '../core/random';
-import { repeatRows } from '../core/ops';
+import { logSumExp, repeatRows } from '../core/ops';
 import { Bernoulli, Normal, kl } from '../distributions';
 import { Activation, Mlp, loadWeightsOrDispose, readWeightsMeta, saveWeights } from '../nn';
 import { checkBinary } from '../data/batches';
@@ -139,10 +139,10 @@ export class Vae {
         const logLik = tf.reshape(this.decode(flat).logProb(xs), [m, batch]);
         const logPrior = tf.reshape(this.prior(m * batch).logProb(flat), [m, batch]);
         const logW = tf.sub(tf.add(logLik, logPrior), q.logProb(z)); // [m, batch]
-        return tf.logSumExp(logW, 0); // [batch]
+        return logSumExp(logW, 0); // [batch]
       }));
     }
-    const out = tf.tidy(() => tf.sub(tf.logSumExp(tf.stack(parts), 0), Math.log(k))) as tf.Tensor1D;
+    const out = tf.tidy(() => tf.sub(parts.length === 1 ? parts[0] : logSumExp(tf.stack(parts), 0), Math.log(k))) as tf.Tensor1D;
     tf.dispose([...parts, q.loc, q.scale]);
     return out;
   }
