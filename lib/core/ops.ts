@@ -1,12 +1,15 @@
 // Small tensor helpers that tfjs lacks.
 import * as tf from './tf';
 
-/** Identity in the forward pass, zero gradient in the backward pass. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
-  value: x.clone(),
-  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-})) as any) as (x: tf.Tensor) => tf.Tensor;
+/**
+ * Identity in the forward pass, no gradient in the backward pass: a taped operation without
+ * inputs, so the tape has no path through it and the operations that made x are not differentiated
+ * back through it at all (a zero gradient, as tf.customGrad would give, still ran their backward
+ * kernels on zeros). A variable reached only through it gets no gradient.
+ */
+export function stopGradient<T extends tf.Tensor>(x: T): T {
+  return lazyGradientOp({}, () => x.clone(), () => ({})) as T;
+}
 
 /**
  * x repeated k times along the rows, copy-major: row c·B + b is row b of x (particles, enumerated
