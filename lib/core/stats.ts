@@ -101,33 +101,44 @@ export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>, sigma?: Arra
   };
 }
 
+/** One level of blocking: the series averaged over blocks of `blockSize` values, and the naive error of their mean. */
+export interface BlockingLevel { blockSize: number; blocks: number; stderr: number }
+
 /**
- * The standard error of the mean of a correlated series by blocking (Flyvbjerg and Petersen 1989):
- * neighbours are averaged pairwise again and again; once blocks are longer than the correlation
- * time the blocks' means are independent and the naive error of the blocked series stops growing.
- * Returns the largest error over the levels that keep at least `minBlocks` blocks (a plateau's
- * value, or an underestimate warned of by `converged` = false when the error still grows).
+ * The blocking curve of a series (Flyvbjerg and Petersen 1989): neighbours averaged pairwise again
+ * and again, with the naive standard error of the mean at each level, while at least `minBlocks`
+ * blocks remain. Plotted against the block length it rises while blocks are shorter than the
+ * series' correlation time and flattens once their means are independent.
  */
-export function blockedStderr(series: ArrayLike<number>, minBlocks = 32): { mean: number; stderr: number; blockSize: number; converged: boolean } {
-  checkValues('blockedStderr', series, 2 * minBlocks);
+export function blockingCurve(series: ArrayLike<number>, minBlocks = 2): BlockingLevel[] {
+  checkValues('blockingCurve', series, Math.max(2, minBlocks));
   let blocks = Array.from(series);
-  let size = 1;
-  let best = { stderr: meanAndStderr(blocks).stderr, blockSize: 1 };
-  const levels: number[] = [best.stderr];
+  const levels: BlockingLevel[] = [{ blockSize: 1, blocks: blocks.length, stderr: meanAndStderr(blocks).stderr }];
   while (blocks.length >= 2 * minBlocks) {
     const halved: number[] = [];
     for (let i = 0; i + 1 < blocks.length; i += 2) halved.push(0.5 * (blocks[i] + blocks[i + 1]));
     blocks = halved;
-    size *= 2;
-    const { stderr } = meanAndStderr(blocks);
-    levels.push(stderr);
-    if (stderr > best.stderr) best = { stderr, blockSize: size };
+    levels.push({ blockSize: 2 * levels[levels.length - 1].blockSize, blocks: blocks.length, stderr: meanAndStderr(blocks).stderr });
   }
+  return levels;
+}
+
+/**
+ * The standard error of the mean of a correlated series by blocking: the largest error on the
+ * blocking curve over the levels that keep at least `minBlocks` blocks (a plateau's value, or an
+ * underestimate warned of by `converged` = false when the error still grows). The series must be
+ * long enough for blocks of several correlation times: a curve still rising at its last level
+ * means a longer run, not a smaller error bar.
+ */
+export function blockedStderr(series: ArrayLike<number>, minBlocks = 32): { mean: number; stderr: number; blockSize: number; converged: boolean } {
+  checkValues('blockedStderr', series, 2 * minBlocks);
+  const levels = blockingCurve(series, minBlocks);
+  const best = levels.reduce((a, b) => (b.stderr > a.stderr ? b : a));
   // converged: the last two levels agree within twice the relative error of an error estimated from m blocks, 1/sqrt(2(m - 1))
   const last = levels[levels.length - 1];
   const previous = levels[levels.length - 2] ?? last;
-  const converged = Math.abs(last - previous) <= (2 * last) / Math.sqrt(2 * (blocks.length - 1));
-  return { mean: mean(series), ...best, converged };
+  const converged = Math.abs(last.stderr - previous.stderr) <= (2 * last.stderr) / Math.sqrt(2 * (last.blocks - 1));
+  return { mean: mean(series), stderr: best.stderr, blockSize: best.blockSize, converged };
 }
 
 /**

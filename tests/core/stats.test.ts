@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
-import { Key, LogMeanExp, blockedStderr, meanAndStderr, sigmoid } from '../../lib/core';
+import { Key, LogMeanExp, blockedStderr, blockingCurve, meanAndStderr, sigmoid } from '../../lib/core';
 import { Normal, isotropicNormalLogProb } from '../../lib/distributions';
 import { expectClose, values } from '../helpers';
 
@@ -80,6 +80,24 @@ describe('blockedStderr', () => {
     const walk = Key.fromSeed(3).normals(4096).reduce((acc: number[], e, i) => (acc.push((acc[i - 1] ?? 0) + e), acc), []);
     expect(blockedStderr(walk).converged).toBe(false);
     expect(() => blockedStderr([1, 2, 3])).toThrow(/at least 64 values/);
+  });
+
+  it('blockingCurve halves the blocks at each level, starts at the naive error and flattens past the correlation time', () => {
+    const rho = 0.8;
+    const n = 2 ** 14;
+    const eps = Key.fromSeed(5).normals(n);
+    const x = new Float64Array(n);
+    for (let i = 1; i < n; i++) x[i] = rho * x[i - 1] + eps[i];
+    const curve = blockingCurve(x, 16);
+    expect(curve.map((l) => l.blockSize)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]);
+    expect(curve.map((l) => l.blocks)).toEqual(curve.map((l) => n / l.blockSize));
+    expect(curve[0].stderr).toBeCloseTo(meanAndStderr(x).stderr, 12);
+    // the integrated correlation time is (1 + rho) / (1 - rho) = 9 steps: blocks of 64 and more are on the plateau (checked while 64 blocks or more remain: a 9% error each)
+    const exact = Math.sqrt(((1 / (1 - rho * rho)) * (1 + rho)) / (1 - rho) / n);
+    for (const level of curve.filter((l) => l.blockSize >= 64 && l.blocks >= 64)) expect(Math.abs(level.stderr / exact - 1)).toBeLessThan(0.3);
+    expect(curve[1].stderr / exact).toBeLessThan(0.6); // blocks of 2: about 0.45 of it
+    expect(blockedStderr(x, 16).stderr).toBe(Math.max(...curve.map((l) => l.stderr)));
+    expect(() => blockingCurve([1])).toThrow(/at least 2 values/);
   });
 
   it('LogMeanExp fed in chunks gives the log-mean-exp of all the weights, even far beyond exp\'s range', () => {
