@@ -81,3 +81,12 @@ export function logSumExp(x: tf.Tensor, axis: number, keepDims = false): tf.Tens
     x: () => tf.mul(tf.exp(tf.sub(xSaved, kept)), keepDims ? dy : tf.expandDims(dy, along)),
   }));
 }
+
+/**
+ * log (1/k) sum exp over k log-weights given as the log-sum-exps of their chunks ([batch] each):
+ * how an importance-weighted bound computed a chunk of particles at a time is put together (one
+ * chunk needs no second log-sum-exp).
+ */
+export function logMeanExpOfChunks(parts: tf.Tensor[], k: number): tf.Tensor {
+  return tf.tidy(() => tf.sub(parts.length === 1 ? parts[0] : logSumExp(tf.stack(parts), 0), Math.log(k)));
+}

@@ -13,7 +13,8 @@ import { lazyGradientOp, sumLastAxes } from '../core/ops';
 import { heapKernels, heapOffset } from '../engine/heap-kernels';
 import { countOurCall } from '../engine/wasm-kernels';
 
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+/** log(2 pi) / 2: the normalising constant of one standard normal coordinate. */
+export const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** The number of values in the last `eventRank` axes of a shape. */
 function eventSize(shape: number[], eventRank: number): number {

@@ -4,10 +4,9 @@ import * as tf from '../core/tf';
 import { ShapeError, fmtShape } from '../core/errors';
 import { stopGradient, sumLastAxes } from '../core/ops';
 import { Key, normal } from '../core/random';
-import { normalKl, normalLogProb } from './normal-rows';
+import { HALF_LOG_2PI, normalKl, normalLogProb } from './normal-rows';
 import { Distribution, DistributionOptions, checkTrailing, checkValues, drawShape, splitShape } from './distribution';
 
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 export class Normal implements Distribution {
   readonly name = 'Normal';

@@ -10,7 +10,7 @@ import { Key, normal } from '../core/random';
 import { Bernoulli, Normal, kl } from '../distributions';
 import { checkBinary } from '../data/batches';
 import type { ElboParts } from '../vae/vae';
-import { logSumExp, repeatRows, variableFrom } from '../core/ops';
+import { logMeanExpOfChunks, logSumExp, repeatRows, variableFrom } from '../core/ops';
 import { Mlp, linear, parameterCount, uniqueVariableName } from '../nn';
 import { checkGroups } from './groups';
 import { stackedLogLikelihood } from './stacked-groups';
@@ -173,7 +173,7 @@ export class OiVae {
         return logSumExp(tf.reshape(logW, [m, x.shape[0]]), 0) as tf.Tensor1D;
       }));
     }
-    const out = tf.tidy(() => tf.sub(parts.length === 1 ? parts[0] : logSumExp(tf.stack(parts), 0), Math.log(particles))) as tf.Tensor1D;
+    const out = logMeanExpOfChunks(parts, particles) as tf.Tensor1D;
     tf.dispose([...parts, mean, logVar]);
     return out;
   }

@@ -6,7 +6,7 @@ import * as tf from '../core/tf';
 import { ParameterError, checkInt, checkNumber, checkShape } from '../core/errors';
 import { checkBinary } from '../data/batches';
 import { Key, normal } from '../core/random';
-import { logSumExp, repeatRows } from '../core/ops';
+import { logMeanExpOfChunks, logSumExp, repeatRows } from '../core/ops';
 import { isotropicNormalLogProb } from '../distributions';
 import { Mlp } from '../nn';
 import { BinaryDecoder } from './decoders';
@@ -90,7 +90,7 @@ export class LatentVae {
         return logSumExp(tf.reshape(logW, [m, batch]), 0) as tf.Tensor1D;
       }));
     }
-    const out = tf.tidy(() => tf.sub(parts.length === 1 ? parts[0] : logSumExp(tf.stack(parts), 0), Math.log(k))) as tf.Tensor1D;
+    const out = logMeanExpOfChunks(parts, k) as tf.Tensor1D;
     tf.dispose([...parts, loc, scale]);
     return out;
   }

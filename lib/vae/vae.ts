@@ -3,7 +3,7 @@
 import * as tf from '../core/tf';
 import { checkInt, checkShape } from '../core/errors';
 import { Key } from '../core/random';
-import { logSumExp, repeatRows } from '../core/ops';
+import { logMeanExpOfChunks, logSumExp, repeatRows } from '../core/ops';
 import { Bernoulli, Normal, kl } from '../distributions';
 import { Activation, Mlp, loadWeightsOrDispose, readWeightsMeta, saveWeights } from '../nn';
 import { checkBinary } from '../data/batches';
@@ -142,7 +142,7 @@ export class Vae {
         return logSumExp(logW, 0); // [batch]
       }));
     }
-    const out = tf.tidy(() => tf.sub(parts.length === 1 ? parts[0] : logSumExp(tf.stack(parts), 0), Math.log(k))) as tf.Tensor1D;
+    const out = logMeanExpOfChunks(parts, k) as tf.Tensor1D;
     tf.dispose([...parts, q.loc, q.scale]);
     return out;
   }
