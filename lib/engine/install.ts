@@ -18,6 +18,7 @@ import { installTileGradient } from './tile-gradient';
 import { installHeapReverse } from './wasm-reverse';
 import { installHeapGather } from './wasm-gather';
 import { installHeapCompare } from './wasm-compare';
+import { installLightSaves } from './light-saves';
 
 /** The tfjs version whose wasm backend the engine's kernels replace (its heap layout and kernel names). */
 export const ENGINE_TFJS_VERSION = '4.22.0';
@@ -28,7 +29,7 @@ export const ENGINE_KERNELS: [string, () => void][] = [
   ['Concat', installHeapConcat], ['MatMul', installHeapMatMul], ['binary element-wise', installHeapBinary],
   ['unary element-wise', installHeapUnary], ['Identity', installSharedIdentity], ['Unpack and SplitV', installHeapPieces],
   ['Tile', installHeapTile], ['Reverse', installHeapReverse], ['GatherV2', installHeapGather],
-  ['comparisons', installHeapCompare], ['Tile\'s gradient', installTileGradient],
+  ['comparisons', installHeapCompare], ['Tile\'s gradient', installTileGradient], ['saved tensors', installLightSaves],
 ];
 
 /** Installs every engine kernel on the registered tfjs-backend-wasm of version `wasmVersion`. */
