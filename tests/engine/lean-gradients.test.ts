@@ -1,0 +1,74 @@
+// The engine's gradients of Multiply, Square, Sum and Mean (lib/engine/lean-gradients.ts): the same
+// bits as tfjs's own on random shapes, broadcasts, axes and keepDims, with no Cast kernel and no
+// tensor of ones; no tensors left behind.
+import { afterAll, describe, expect, it } from 'vitest';
+import * as fc from 'fast-check';
+import * as tf from '../../lib/core/tf';
+import { installLeanGradients, uninstallLeanGradients } from '../../lib/engine/lean-gradients';
+import { ENGINE, expectNoLeak, values } from '../helpers';
+
+/** The gradients of f at the inputs, with tfjs's registered gradients and then with the engine's. */
+function bothWays(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]): { stock: number[][]; lean: number[][]; kernels: { stock: string[]; lean: string[] } } {
+  const run = () => {
+    const names: string[] = [];
+    const engine = tf.engine() as unknown as { runKernel: (...args: unknown[]) => unknown };
+    const original = engine.runKernel;
+    engine.runKernel = function counted(this: unknown, ...args: unknown[]) { names.push(args[0] as string); return original.apply(this, args); };
+    try {
+      const gs = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), tf.range(1, 1 + f(...xs).size).reshape(f(...xs).shape))))(inputs);
+      const v = gs.map(values);
+      tf.dispose(gs);
+      return { v, names };
+    } finally {
+      delete (engine as { runKernel?: unknown }).runKernel;
+    }
+  };
+  uninstallLeanGradients();
+  let stock: { v: number[][]; names: string[] };
+  try {
+    stock = run();
+  } finally {
+    installLeanGradients();
+  }
+  const lean = run();
+  return { stock: stock.v, lean: lean.v, kernels: { stock: stock.names, lean: lean.names } };
+}
+
+// a shape and a second shape that broadcasts against it (some axes 1, some leading axes dropped)
+const broadcastPair = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }).chain((shape) => fc.tuple(
+  fc.constant(shape),
+  fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
+  fc.integer({ min: 0, max: shape.length - 1 })).map(([s, ones, drop]) => [s, s.map((d, i) => (ones[i] ? 1 : d)).slice(drop)] as [number[], number[]]));
+
+describe.runIf(ENGINE)('the engine\'s gradients of Multiply, Square, Sum and Mean', () => {
+  afterAll(() => installLeanGradients());
+
+  it('are tfjs\'s gradients bit for bit, for any broadcast, axis and keepDims', async () => {
+    await expectNoLeak(() => fc.assert(fc.property(broadcastPair, fc.boolean(), fc.integer({ min: 0, max: 1e6 }), ([sa, sb], swap, seed) => {
+      const [a, b] = [tf.randomNormal(swap ? sb : sa, 0, 1, 'float32', seed), tf.randomNormal(swap ? sa : sb, 0, 1, 'float32', seed + 1)];
+      const axis = seed % (sa.length + 1) === sa.length ? undefined : seed % sa.length;
+      const keep = seed % 2 === 0;
+      const cases: [(...xs: tf.Tensor[]) => tf.Tensor, tf.Tensor[]][] = [
+        [(x, y) => tf.mul(x, y), [a, b]],
+        [(x) => tf.square(x), [a]],
+        [(x) => tf.sum(x, axis, keep), [swap ? b : a]], // shaped sa either way, which `axis` fits
+        [(x) => tf.mean(x, axis, keep), [swap ? b : a]],
+      ];
+      for (const [f, xs] of cases) {
+        const { stock, lean } = bothWays(f, xs);
+        expect(lean).toEqual(stock);
+      }
+      tf.dispose([a, b]);
+    }), { numRuns: 60, seed: 5 }));
+  });
+
+  it('run no Cast and make no ones', () => {
+    const a = tf.randomNormal([6, 5], 0, 1, 'float32', 1);
+    const b = tf.randomNormal([1, 5], 0, 1, 'float32', 2);
+    const { kernels } = bothWays((x, y) => tf.mean(tf.square(tf.mul(x, y)), 0), [a, b]);
+    expect(kernels.stock.filter((k) => k === tf.Cast).length).toBeGreaterThan(0);
+    expect(kernels.lean.filter((k) => k === tf.Cast)).toEqual([]);
+    expect(kernels.lean.length).toBeLessThan(kernels.stock.length);
+    tf.dispose([a, b]);
+  });
+});
