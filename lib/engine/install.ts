@@ -20,6 +20,7 @@ import { installHeapGather } from './wasm-gather';
 import { installHeapCompare } from './wasm-compare';
 import { installLightSaves } from './light-saves';
 import { installLeanGradients } from './lean-gradients';
+import { installBackprop } from './backprop';
 
 /** The tfjs version whose wasm backend the engine's kernels replace (its heap layout and kernel names). */
 export const ENGINE_TFJS_VERSION = '4.22.0';
@@ -31,7 +32,7 @@ export const ENGINE_KERNELS: [string, () => void][] = [
   ['unary element-wise', installHeapUnary], ['Identity', installSharedIdentity], ['Unpack and SplitV', installHeapPieces],
   ['Tile', installHeapTile], ['Reverse', installHeapReverse], ['GatherV2', installHeapGather],
   ['comparisons', installHeapCompare], ['Tile\'s gradient', installTileGradient], ['saved tensors', installLightSaves],
-  ['Multiply\'s, Square\'s, Sum\'s and Mean\'s gradients', installLeanGradients],
+  ['Multiply\'s, Square\'s, Sum\'s and Mean\'s gradients', installLeanGradients], ['the backward pass', installBackprop],
 ];
 
 /** Installs every engine kernel on the registered tfjs-backend-wasm of version `wasmVersion`. */
