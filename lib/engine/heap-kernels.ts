@@ -108,7 +108,11 @@ export function heapKernels(backend: unknown = tf.getBackend() === 'wasm' ? tf.b
   return withBackend;
 }
 
-/** The byte offset of a tensor's values in the wasm heap. */
+/**
+ * The byte offset of a tensor's values in the wasm heap: the backend's record of where it put them
+ * (typedArrayFromHeap would make a view only to read its offset, an allocation per operand).
+ */
 export function heapOffset(backend: WasmBackendLike, t: tf.TensorInfo): number {
-  return backend.typedArrayFromHeap(t).byteOffset;
+  const record = (backend as { dataIdMap?: { get(id: object): { memoryOffset?: number } | undefined } }).dataIdMap?.get(t.dataId);
+  return record?.memoryOffset ?? backend.typedArrayFromHeap(t).byteOffset;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
 import * as committed from '../../lib/engine/heap-binary';
-import { heapKernels } from '../../lib/engine/heap-kernels';
+import { heapKernels, heapOffset } from '../../lib/engine/heap-kernels';
 import { ourCallsOf } from '../../lib/engine/wasm-kernels';
 import { heapBinaryText, OUTPUTS } from '../../scripts/build-gemm-wasm';
 import { ENGINE, OPENBLAS, expectClose, values } from '../helpers';
@@ -43,6 +43,13 @@ describe('kernels on the wasm heap', () => {
     } finally {
       await tf.setBackend(backend);
     }
+  });
+
+  it.runIf(ENGINE)('find a tensor\'s values where the backend\'s own view of them starts', () => {
+    const backend = heapKernels()!.backend;
+    const tensors = [tf.ones([3, 5]), tf.zeros([0]), tf.range(0, 7, 1, 'int32'), tf.scalar(2)];
+    for (const t of tensors) expect(heapOffset(backend, t)).toBe(backend.typedArrayFromHeap(t).byteOffset);
+    tf.dispose(tensors);
   });
 
   it.runIf(ENGINE)('transpose moves every value of a matrix of any shape to its place, float32 and int32, through our kernel', () => {
