@@ -34,6 +34,24 @@ export function values(t: tf.Tensor): number[] {
 }
 
 /** False under VI_ENGINE=stock: tests of the engine's own kernels then do not apply, and are skipped. */
+/** Runs f and lists every kernel tfjs ran meanwhile, at any depth (inside other kernels too), in order. */
+export function withKernelNames<T>(f: () => T): { out: T; names: string[] } {
+  const engine = tf.engine() as unknown as { runKernel: (...args: unknown[]) => unknown };
+  const own = Object.prototype.hasOwnProperty.call(engine, 'runKernel');
+  const original = engine.runKernel;
+  const names: string[] = [];
+  engine.runKernel = function counted(this: unknown, ...args: unknown[]) {
+    names.push(args[0] as string);
+    return original.apply(this, args);
+  };
+  try {
+    return { out: f(), names };
+  } finally {
+    if (own) engine.runKernel = original;
+    else delete (engine as { runKernel?: unknown }).runKernel;
+  }
+}
+
 export const ENGINE = process.env.VI_ENGINE !== 'stock';
 
 /** Runs `run` on the wasm backend, which must leave no tensor behind, then on the cpu backend, and returns both results. */

@@ -5,20 +5,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
 import { installBackprop, uninstallBackprop } from '../../lib/engine/backprop';
-import { ENGINE, expectNoLeak, values } from '../helpers';
+import { ENGINE, expectNoLeak, values, withKernelNames } from '../helpers';
 
 /** Runs f with tfjs's Engine.gradients, then with the engine's; each run's values and kernel names. */
 function bothWays<T>(f: () => T, read: (out: T) => number[][]): { stock: number[][]; ours: number[][]; kernels: { stock: string[]; ours: string[] } } {
   const run = () => {
-    const names: string[] = [];
-    const engine = tf.engine() as unknown as { runKernel: (...args: unknown[]) => unknown };
-    const original = engine.runKernel;
-    engine.runKernel = function counted(this: unknown, ...args: unknown[]) { names.push(args[0] as string); return original.apply(this, args); };
-    try {
-      return { v: read(f()), names };
-    } finally {
-      delete (engine as { runKernel?: unknown }).runKernel;
-    }
+    const { out, names } = withKernelNames(f);
+    return { v: read(out), names };
   };
   uninstallBackprop();
   let stock: { v: number[][]; names: string[] };

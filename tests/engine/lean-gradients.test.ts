@@ -5,23 +5,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
 import { installLeanGradients, uninstallLeanGradients } from '../../lib/engine/lean-gradients';
-import { ENGINE, expectNoLeak, values } from '../helpers';
+import { ENGINE, expectNoLeak, values, withKernelNames } from '../helpers';
 
 /** The gradients of f at the inputs, with tfjs's registered gradients and then with the engine's. */
 function bothWays(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]): { stock: number[][]; lean: number[][]; kernels: { stock: string[]; lean: string[] } } {
   const run = () => {
-    const names: string[] = [];
-    const engine = tf.engine() as unknown as { runKernel: (...args: unknown[]) => unknown };
-    const original = engine.runKernel;
-    engine.runKernel = function counted(this: unknown, ...args: unknown[]) { names.push(args[0] as string); return original.apply(this, args); };
-    try {
+    const { out: v, names } = withKernelNames(() => {
       const gs = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), tf.range(1, 1 + f(...xs).size).reshape(f(...xs).shape))))(inputs);
-      const v = gs.map(values);
+      const read = gs.map(values);
       tf.dispose(gs);
-      return { v, names };
-    } finally {
-      delete (engine as { runKernel?: unknown }).runKernel;
-    }
+      return read;
+    });
+    return { v, names };
   };
   uninstallLeanGradients();
   let stock: { v: number[][]; names: string[] };

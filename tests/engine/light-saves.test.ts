@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
 import { installLightSaves, lightSavesInstalled, uninstallLightSaves } from '../../lib/engine/light-saves';
 import { logSumExp } from '../../lib/core/ops';
-import { ENGINE, expectClose, expectNoLeak, values } from '../helpers';
+import { ENGINE, expectClose, expectNoLeak, values, withKernelNames } from '../helpers';
 
 /** Runs f with tfjs's own clones, then with the shared references; returns both results' values. */
 function bothWays(f: () => tf.Tensor[]): { stock: number[][]; light: number[][] } {
@@ -22,21 +22,7 @@ function bothWays(f: () => tf.Tensor[]): { stock: number[][]; light: number[][] 
 }
 
 /** Identity kernels run at any depth (inside other kernels too) while f runs. */
-function identityCalls(f: () => void): number {
-  const engine = tf.engine() as unknown as { runKernel: (...args: unknown[]) => unknown };
-  const original = engine.runKernel;
-  let calls = 0;
-  engine.runKernel = function counted(this: unknown, ...args: unknown[]) {
-    if (args[0] === tf.Identity) calls++;
-    return original.apply(this, args);
-  };
-  try {
-    f();
-  } finally {
-    delete (engine as { runKernel?: unknown }).runKernel; // back to the prototype's
-  }
-  return calls;
-}
+const identityCalls = (f: () => void): number => withKernelNames(f).names.filter((n) => n === tf.Identity).length;
 
 describe.runIf(ENGINE)('saved tensors as shared references', () => {
   afterAll(() => installLightSaves());
