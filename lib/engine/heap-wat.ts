@@ -11,7 +11,8 @@
 // - matmul: C = A B (+ bias, ReLU) without packing either operand (lib/engine/wasm-matmul.ts).
 // - add, sub, rsub, mul, div, rdiv: element-wise arithmetic with the broadcasts the models make
 //   (lib/engine/wasm-binary.ts).
-// - exp, tanh, softplus: four values at a time (lib/engine/wasm-unary.ts).
+// - exp, tanh, softplus: four values at a time (lib/engine/wasm-unary.ts); tanhGrad, sigmoidGrad:
+//   the two activations' gradients from their outputs (lib/engine/lean-gradients.ts).
 // - gruForward, gruBackward: a gated recurrent unit's gates, forward and backward (lib/nn/gru-gates.ts).
 // - bernoulliForward, bernoulliBackward: a Bernoulli log-likelihood of rows (lib/distributions/bernoulli-rows.ts).
 // - layerNormForward, layerNormBackward: layer normalisation of rows (lib/nn/layer-norm-rows.ts).
@@ -360,7 +361,30 @@ function unaryFuncs(): string {
       (local.set $res (local.get $e))`);
   const tanhLoop = loop('tanh', tanh);
   const softplusLoop = loop('softplus', softplus);
-  return `${expLoop}${tanhLoop}${softplusLoop}`;
+  return `${expLoop}${tanhLoop}${softplusLoop}${activationGradFuncs()}`;
+}
+
+/**
+ * tanhGrad(y, dy, out, n): out = (1 - y y) dy, and sigmoidGrad(y, dy, out, n): out = dy (y (1 - y)),
+ * the gradients of tanh and sigmoid from their outputs y, with tfjs's operations in tfjs's order
+ * (each exactly rounded, so the same bits) in one pass instead of three kernels.
+ */
+function activationGradFuncs(): string {
+  const pair = (name: string, formula: (y: string, dy: string, one: string) => string) => {
+    const one = '(local.get $one)';
+    const at = (p: string) => `(i32.add (local.get $${p}) (local.get $at))`;
+    return `
+  (func (export "${name}") (param $y i32) (param $dy i32) (param $out i32) (param $n_ i32) (local $at i32) (local $end i32) (local $vectorEnd i32) (local $one v128)
+    (local.set $one (v128.const f32x4 1 1 1 1))
+    (local.set $end (i32.shl (local.get $n_) (i32.const 2)))
+    (local.set $vectorEnd (i32.and (local.get $end) (i32.const -16)))
+    ${countedLoop('vectors', 'at', '(local.get $vectorEnd)', 16, `
+      (v128.store ${at('out')} ${formula(`(v128.load ${at('y')})`, `(v128.load ${at('dy')})`, one)})`)}
+    ${countedLoop('tail', 'at', '(local.get $end)', 4, `
+      (f32.store ${at('out')} (f32x4.extract_lane 0 ${formula(`(f32x4.splat (f32.load ${at('y')}))`, `(f32x4.splat (f32.load ${at('dy')}))`, one)}))`)})`;
+  };
+  return pair('tanhGrad', (y, dy, one) => `(f32x4.mul (f32x4.sub ${one} (f32x4.mul ${y} ${y})) ${dy})`)
+    + pair('sigmoidGrad', (y, dy, one) => `(f32x4.mul ${dy} (f32x4.mul ${y} (f32x4.sub ${one} ${y})))`);
 }
 
 /** softplus of local $in into local $res (see unaryFuncs). */

@@ -1,10 +1,14 @@
-// Gradients of Multiply, Square, Sum and Mean with fewer kernels than tfjs 4.22 registers. Its
-// Multiply and Square gradients cast the saved operands to float32 first (a Cast kernel each, though
-// they already are), and its Sum and Mean gradients multiply dy by a tensor of ones the size of the
-// input, made afresh in every backward pass. Here the casts go (the product's own dtype rules do the
-// rest) and dy is broadcast by the Tile kernel instead. The arithmetic is the same, so the values are
-// the same bits (tested against tfjs's gradients).
+// Gradients of Multiply, Square, Sum, Mean, Tanh and Sigmoid with fewer kernels than tfjs 4.22
+// registers. Its Multiply and Square gradients cast the saved operands to float32 first (a Cast
+// kernel each, though they already are), its Sum and Mean gradients multiply dy by a tensor of ones
+// the size of the input, made afresh in every backward pass, and its Tanh and Sigmoid gradients are
+// three kernels each ((1 - y^2) dy and dy (y (1 - y)) from the output y). Here the casts go (the
+// product's own dtype rules do the rest), dy is broadcast by the Tile kernel, and the activations'
+// gradients are one kernel of ours on the wasm heap (heap-wat.ts's activationGradFuncs) when no
+// gradient of the gradient is being recorded (then tfjs's operations, which tape). The arithmetic is
+// the same, so the values are the same bits (tested against tfjs's gradients).
 import * as tf from '../core/tf';
+import { heapKernels, heapOffset } from './heap-kernels';
 
 /** The gradient of a broadcasting operand: summed over the axes it was broadcast along, in its shape. */
 function reduceTo(g: tf.Tensor, shape: number[]): tf.Tensor {
@@ -23,10 +27,25 @@ function spread(dy: tf.Tensor, shape: number[], axis: number | number[] | undefi
 // tfjs's own gradients, kept when ours are registered (tests compare the two)
 let stock: tf.GradConfig[] | null = null;
 
-/** Registers the four gradients in place of tfjs's (for every backend, as gradients are). Idempotent. */
+/**
+ * An activation's gradient from its output y by one of our kernels, or null where that does not
+ * apply: off the wasm heap, other dtypes or shapes, or while a gradient of the gradient records.
+ */
+function activationGradient(kernel: 'tanhGrad' | 'sigmoidGrad', y: tf.Tensor, dy: tf.Tensor): tf.Tensor | null {
+  const kernels = heapKernels();
+  const recording = (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
+  if (!kernels || recording || y.dtype !== 'float32' || dy.dtype !== 'float32' || !tf.util.arraysEqual(y.shape, dy.shape)) return null;
+  const out = kernels.backend.makeOutput(y.shape, 'float32');
+  kernels[kernel](heapOffset(kernels.backend, y), heapOffset(kernels.backend, dy), heapOffset(kernels.backend, out), y.size);
+  return tf.engine().makeTensorFromTensorInfo(out);
+}
+
+const GRADIENTS = [tf.Multiply, tf.Square, tf.Sum, tf.Mean, tf.Tanh, tf.Sigmoid];
+
+/** Registers the six gradients in place of tfjs's (for every backend, as gradients are). Idempotent. */
 export function installLeanGradients(): void {
   if (stock) return;
-  stock = [tf.Multiply, tf.Square, tf.Sum, tf.Mean].map((name) => tf.getGradient(name)!);
+  stock = GRADIENTS.map((name) => tf.getGradient(name)!);
   tf.registerGradient({
     kernelName: tf.Multiply,
     inputsToSave: ['a', 'b'],
@@ -54,9 +73,19 @@ export function installLeanGradients(): void {
       return { x: () => tf.div(spread(dy as tf.Tensor, x.shape, axis), count) };
     },
   });
+  tf.registerGradient({
+    kernelName: tf.Tanh,
+    outputsToSave: [true],
+    gradFunc: (dy, [y]) => ({ x: () => activationGradient('tanhGrad', y, dy as tf.Tensor) ?? tf.mul(tf.sub(1, tf.square(y)), dy as tf.Tensor) }),
+  });
+  tf.registerGradient({
+    kernelName: tf.Sigmoid,
+    outputsToSave: [true],
+    gradFunc: (dy, [y]) => ({ x: () => activationGradient('sigmoidGrad', y, dy as tf.Tensor) ?? tf.mul(dy as tf.Tensor, tf.mul(y, tf.sub(1, y))) }),
+  });
 }
 
-/** Registers tfjs's own four gradients again. */
+/** Registers tfjs's own six gradients again. */
 export function uninstallLeanGradients(): void {
   if (!stock) return;
   stock.forEach((config) => tf.registerGradient(config));

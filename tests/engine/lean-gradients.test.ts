@@ -1,11 +1,12 @@
-// The engine's gradients of Multiply, Square, Sum and Mean (lib/engine/lean-gradients.ts): the same
-// bits as tfjs's own on random shapes, broadcasts, axes and keepDims, with no Cast kernel and no
-// tensor of ones; no tensors left behind.
+// The engine's gradients of Multiply, Square, Sum, Mean, Tanh and Sigmoid (lib/engine/lean-gradients.ts):
+// the same bits as tfjs's own on random shapes, broadcasts, axes and keepDims (and, as tfjs, no
+// second derivative through tanh and sigmoid), with no Cast kernel, no tensor of ones, and one
+// kernel for an activation's gradient; no tensors left behind.
 import { afterAll, describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
 import { installLeanGradients, uninstallLeanGradients } from '../../lib/engine/lean-gradients';
-import { ENGINE, expectNoLeak, values, withKernelNames } from '../helpers';
+import { ENGINE, expectClose, expectNoLeak, values, withKernelNames } from '../helpers';
 
 /** The gradients of f at the inputs, with tfjs's registered gradients and then with the engine's. */
 function bothWays(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]): { stock: number[][]; lean: number[][]; kernels: { stock: string[]; lean: string[] } } {
@@ -35,7 +36,7 @@ const broadcastPair = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, m
   fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
   fc.integer({ min: 0, max: shape.length - 1 })).map(([s, ones, drop]) => [s, s.map((d, i) => (ones[i] ? 1 : d)).slice(drop)] as [number[], number[]]));
 
-describe.runIf(ENGINE)('the engine\'s gradients of Multiply, Square, Sum and Mean', () => {
+describe.runIf(ENGINE)('the engine\'s gradients of Multiply, Square, Sum, Mean, Tanh and Sigmoid', () => {
   afterAll(() => installLeanGradients());
 
   it('are tfjs\'s gradients bit for bit, for any broadcast, axis and keepDims', async () => {
@@ -48,6 +49,8 @@ describe.runIf(ENGINE)('the engine\'s gradients of Multiply, Square, Sum and Mea
         [(x) => tf.square(x), [a]],
         [(x) => tf.sum(x, axis, keep), [swap ? b : a]], // shaped sa either way, which `axis` fits
         [(x) => tf.mean(x, axis, keep), [swap ? b : a]],
+        [(x) => tf.tanh(tf.mul(x, 3)), [a]],
+        [(x) => tf.sigmoid(tf.mul(x, 3)), [a]],
       ];
       for (const [f, xs] of cases) {
         const { stock, lean } = bothWays(f, xs);
@@ -57,13 +60,39 @@ describe.runIf(ENGINE)('the engine\'s gradients of Multiply, Square, Sum and Mea
     }), { numRuns: 60, seed: 5 }));
   });
 
-  it('run no Cast and make no ones', () => {
+  it('run no Cast, make no ones, and take one kernel for an activation\'s gradient', () => {
     const a = tf.randomNormal([6, 5], 0, 1, 'float32', 1);
     const b = tf.randomNormal([1, 5], 0, 1, 'float32', 2);
     const { kernels } = bothWays((x, y) => tf.mean(tf.square(tf.mul(x, y)), 0), [a, b]);
     expect(kernels.stock.filter((k) => k === tf.Cast).length).toBeGreaterThan(0);
     expect(kernels.lean.filter((k) => k === tf.Cast)).toEqual([]);
     expect(kernels.lean.length).toBeLessThan(kernels.stock.length);
+    for (const activation of [tf.tanh, tf.sigmoid]) {
+      // tfjs's (1 - y^2) dy and dy (y (1 - y)) subtract; ours is one kernel that does not
+      const both = bothWays((x) => activation(x), [a]).kernels;
+      expect(both.stock.filter((k) => k === tf.Sub).length).toBe(1);
+      expect(both.lean.filter((k) => k === tf.Sub)).toEqual([]);
+    }
     tf.dispose([a, b]);
+  });
+
+  it('leave a gradient of a gradient through tanh and sigmoid as tfjs has it', () => {
+    // tfjs saves an operation's output before it tapes the operation, so a second derivative
+    // through a gradient made from outputs finds no path: the same error either way
+    const x = tf.tensor1d([-2.5, -0.3, 0.1, 1.7]);
+    for (const activation of [tf.tanh, tf.sigmoid]) {
+      const second = () => tf.grad((u: tf.Tensor) => tf.sum(tf.grad((w: tf.Tensor) => tf.sum(activation(w)))(u)))(x);
+      const message = () => { try { second().dispose(); } catch (e) { return (e as Error).message; } return 'no error'; };
+      uninstallLeanGradients();
+      let stock: string;
+      try {
+        stock = message();
+      } finally {
+        installLeanGradients();
+      }
+      expect(stock).toMatch(/Cannot compute gradient/);
+      expect(message()).toBe(stock);
+    }
+    x.dispose();
   });
 });
