@@ -4,7 +4,8 @@
 // predictive-coding step spent 799 of its 3,022 kernels on such sums. The contributions are kept
 // in a list instead and summed when the operation that made the tensor is reached (every
 // contribution has come by then: the tape runs backward) or at the end for the inputs asked for.
-// AddN adds in the same order, so the sums are the same bits (except that -0 + -0 is +0). The
+// AddN adds in the same order, so the sums are the same bits (except that -0 + -0 is +0). Since
+// nothing is disposed before the pass ends, a gradient may hand dy on unchanged. The
 // tape's filter (the operations on a path from the inputs to the output) keeps sets of ids, where
 // tfjs tests each operation's inputs once per input asked for. Errors are tfjs's, word for word.
 import * as tf from '../core/tf';
@@ -58,7 +59,11 @@ export function pathsFromTo(tape: TapeNode[], xs: tf.Tensor[], y: tf.Tensor): Ta
   return paths;
 }
 
-/** Contributions to each tensor's gradient, by tensor id, summed on first read. */
+/**
+ * Contributions to each tensor's gradient, by tensor id, summed on first read. None is disposed
+ * before the backward pass ends, so one tensor may stand in several lists (a gradient that passes
+ * dy on to two inputs).
+ */
 class Contributions {
   private readonly parts = new Map<number, tf.Tensor[]>();
 
@@ -117,7 +122,11 @@ export function installBackprop(): void {
       const sums = new Contributions();
       sums.add(y.id, dy == null ? tf.ones(y.shape) : dy);
       backpropagate(this, sums, paths);
+      // a gradient may pass dy on unchanged (lean-gradients.ts's Add and Sub): each result its own tensor
       const grads = xs.map((x) => sums.total(x.id)) as tf.Tensor[];
+      grads.forEach((g, i) => {
+        if (g && (g === dy || grads.indexOf(g) < i)) grads[i] = tf.clone(g);
+      });
       if (this.state.gradientDepth === 0) {
         // not inside another gradient: the tape and what it saved are done with
         for (const node of this.state.activeTape!) for (const t of node.saved ?? []) t.dispose();
@@ -127,6 +136,9 @@ export function installBackprop(): void {
     });
   };
 }
+
+/** Whether Engine.gradients is ours: then a gradient function may return dy itself. */
+export const backpropInstalled = (): boolean => original !== null;
 
 /** Puts tfjs's own Engine.gradients back (tests compare the two). */
 export function uninstallBackprop(): void {

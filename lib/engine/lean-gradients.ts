@@ -1,20 +1,29 @@
-// Gradients of Multiply, Square, Sum, Mean, Tanh and Sigmoid with fewer kernels than tfjs 4.22
-// registers. Its Multiply and Square gradients cast the saved operands to float32 first (a Cast
+// Gradients of Add, Sub, Multiply, Square, Sum, Mean, Tanh and Sigmoid with fewer kernels than tfjs
+// 4.22 registers. Its Add and Sub gradients reshape dy to the shape it already has (a kernel per
+// input), its Multiply and Square gradients cast the saved operands to float32 first (a Cast
 // kernel each, though they already are), its Sum and Mean gradients multiply dy by a tensor of ones
 // the size of the input, made afresh in every backward pass, and its Tanh and Sigmoid gradients are
-// three kernels each ((1 - y^2) dy and dy (y (1 - y)) from the output y). Here the casts go (the
-// product's own dtype rules do the rest), dy is broadcast by the Tile kernel, and the activations'
+// three kernels each ((1 - y^2) dy and dy (y (1 - y)) from the output y). Here dy is passed on as it
+// is where the engine's backward pass runs (backprop.ts, which never disposes a gradient early),
+// the casts go (the product's own dtype rules do the rest), dy is broadcast by the Tile kernel, and the activations'
 // gradients are one kernel of ours on the wasm heap (heap-wat.ts's activationGradFuncs) when no
 // gradient of the gradient is being recorded (then tfjs's operations, which tape). The arithmetic is
 // the same, so the values are the same bits (tested against tfjs's gradients).
 import * as tf from '../core/tf';
 import { heapKernels, heapOffset } from './heap-kernels';
+import { backpropInstalled } from './backprop';
 
 /** The gradient of a broadcasting operand: summed over the axes it was broadcast along, in its shape. */
 function reduceTo(g: tf.Tensor, shape: number[]): tf.Tensor {
   const axes = tf.backend_util.getReductionAxes(shape, g.shape);
   if (axes.length === 0) return g.rank === shape.length ? g : tf.reshape(g, shape);
   return tf.reshape(tf.sum(g, axes), shape);
+}
+
+/** dy as an operand's gradient: itself where it fits and the engine's backward pass runs, else a new tensor. */
+function passOn(dy: tf.Tensor, shape: number[]): tf.Tensor {
+  const g = reduceTo(dy, shape);
+  return g === dy && !backpropInstalled() ? tf.reshape(dy, shape) : g;
 }
 
 /** dy of a reduction over `axis` spread back over x's shape. */
@@ -40,12 +49,22 @@ function activationGradient(kernel: 'tanhGrad' | 'sigmoidGrad', y: tf.Tensor, dy
   return tf.engine().makeTensorFromTensorInfo(out);
 }
 
-const GRADIENTS = [tf.Multiply, tf.Square, tf.Sum, tf.Mean, tf.Tanh, tf.Sigmoid];
+const GRADIENTS = [tf.Add, tf.Sub, tf.Multiply, tf.Square, tf.Sum, tf.Mean, tf.Tanh, tf.Sigmoid];
 
-/** Registers the six gradients in place of tfjs's (for every backend, as gradients are). Idempotent. */
+/** Registers the eight gradients in place of tfjs's (for every backend, as gradients are). Idempotent. */
 export function installLeanGradients(): void {
   if (stock) return;
   stock = GRADIENTS.map((name) => tf.getGradient(name)!);
+  tf.registerGradient({
+    kernelName: tf.Add,
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, [a, b]) => ({ a: () => passOn(dy as tf.Tensor, a.shape), b: () => passOn(dy as tf.Tensor, b.shape) }),
+  });
+  tf.registerGradient({
+    kernelName: tf.Sub,
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, [a, b]) => ({ a: () => passOn(dy as tf.Tensor, a.shape), b: () => tf.neg(reduceTo(dy as tf.Tensor, b.shape)) }),
+  });
   tf.registerGradient({
     kernelName: tf.Multiply,
     inputsToSave: ['a', 'b'],
@@ -85,7 +104,7 @@ export function installLeanGradients(): void {
   });
 }
 
-/** Registers tfjs's own six gradients again. */
+/** Registers tfjs's own eight gradients again. */
 export function uninstallLeanGradients(): void {
   if (!stock) return;
   stock.forEach((config) => tf.registerGradient(config));

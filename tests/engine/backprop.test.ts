@@ -1,7 +1,8 @@
 // The engine's backward pass (lib/engine/backprop.ts): the same gradients as tfjs's Engine.gradients
 // (bit for bit, but for the sign of a zero) on a recurrence that reuses its weights at every step,
 // on several inputs with one unused, and a gradient of a gradient; one AddN per reused tensor
-// instead of an Add per use; tfjs's errors, word for word; no tensors left behind.
+// instead of an Add per use; each input its own gradient tensor; tfjs's errors, word for word; no
+// tensors left behind.
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
 import { installBackprop, uninstallBackprop } from '../../lib/engine/backprop';
@@ -78,6 +79,24 @@ describe.runIf(ENGINE)('the engine\'s backward pass', () => {
       expectSameValues(ours, stock);
     });
     x.dispose();
+  });
+
+  it('returns each input its own gradient tensor when a gradient hands dy on unchanged', async () => {
+    const a = tf.variable(tf.tensor1d([1, 2]));
+    const b = tf.variable(tf.tensor1d([3, 4]));
+    const dy = tf.tensor1d([0.5, -1]);
+    await expectNoLeak(() => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.add(a, b)) as tf.Scalar, [a, b]);
+      expect(grads[a.name]).not.toBe(grads[b.name]);
+      grads[a.name].dispose();
+      expect(values(grads[b.name])).toEqual([1, 1]);
+      tf.dispose([value, grads[b.name]]);
+      const g = tf.grad((x: tf.Tensor) => tf.add(x, tf.scalar(1)))(a, dy);
+      expect(g).not.toBe(dy);
+      expect(values(g)).toEqual([0.5, -1]);
+      g.dispose();
+    });
+    tf.dispose([a, b, dy]);
   });
 
   it('raises tfjs\'s errors, word for word', () => {

@@ -1,7 +1,7 @@
-// The engine's gradients of Multiply, Square, Sum, Mean, Tanh and Sigmoid (lib/engine/lean-gradients.ts):
+// The engine's gradients of Add, Sub, Multiply, Square, Sum, Mean, Tanh and Sigmoid (lib/engine/lean-gradients.ts):
 // the same bits as tfjs's own on random shapes, broadcasts, axes and keepDims (and, as tfjs, no
 // second derivative through tanh and sigmoid), with no Cast kernel, no tensor of ones, and one
-// kernel for an activation's gradient; no tensors left behind.
+// kernel for an activation's gradient, no reshape of dy to its own shape; no tensors left behind.
 import { afterAll, describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
@@ -36,7 +36,7 @@ const broadcastPair = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, m
   fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
   fc.integer({ min: 0, max: shape.length - 1 })).map(([s, ones, drop]) => [s, s.map((d, i) => (ones[i] ? 1 : d)).slice(drop)] as [number[], number[]]));
 
-describe.runIf(ENGINE)('the engine\'s gradients of Multiply, Square, Sum, Mean, Tanh and Sigmoid', () => {
+describe.runIf(ENGINE)('the engine\'s gradients of Add, Sub, Multiply, Square, Sum, Mean, Tanh and Sigmoid', () => {
   afterAll(() => installLeanGradients());
 
   it('are tfjs\'s gradients bit for bit, for any broadcast, axis and keepDims', async () => {
@@ -45,6 +45,8 @@ describe.runIf(ENGINE)('the engine\'s gradients of Multiply, Square, Sum, Mean, 
       const axis = seed % (sa.length + 1) === sa.length ? undefined : seed % sa.length;
       const keep = seed % 2 === 0;
       const cases: [(...xs: tf.Tensor[]) => tf.Tensor, tf.Tensor[]][] = [
+        [(x, y) => tf.add(x, y), [a, b]],
+        [(x, y) => tf.sub(x, y), [a, b]],
         [(x, y) => tf.mul(x, y), [a, b]],
         [(x) => tf.square(x), [a]],
         [(x) => tf.sum(x, axis, keep), [swap ? b : a]], // shaped sa either way, which `axis` fits
@@ -73,6 +75,9 @@ describe.runIf(ENGINE)('the engine\'s gradients of Multiply, Square, Sum, Mean, 
       expect(both.stock.filter((k) => k === tf.Sub).length).toBe(1);
       expect(both.lean.filter((k) => k === tf.Sub)).toEqual([]);
     }
+    // dy handed on to both inputs of a sum of equal shapes: tfjs reshapes it for each
+    const sum = bothWays((x, y) => tf.add(x, y), [a, tf.onesLike(a)]).kernels;
+    expect(sum.stock.filter((k) => k === tf.Reshape).length - sum.lean.filter((k) => k === tf.Reshape).length).toBe(2);
     tf.dispose([a, b]);
   });
 
