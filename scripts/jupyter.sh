@@ -4,7 +4,8 @@
 #  2. the library compiled to dist/ (the notebooks import '../dist/lib'), and the engine's OpenBLAS
 #     products built where gcc and libopenblas-dev are installed (scripts/build-native.sh)
 #  3. the TypeScript (tslab) kernel registered with your Jupyter, its command an absolute path to
-#     this project's tslab, so a shell whose PATH lacks node_modules/.bin can start it
+#     this project's scripts/tslab-kernel.sh (tslab under node), so a shell whose PATH lacks
+#     node_modules/.bin can start it
 #  4. JupyterLab (or classic Notebook) started on notebooks/, unless --no-start is given
 # Usage: npm run jupyter [-- --no-start] [-- --prefix DIR]   (--prefix: kernel spec under DIR/share/jupyter)
 # The Python of your Jupyter: python3 on PATH, or VI_PYTHON=/path/to/python.
@@ -33,8 +34,8 @@ node node_modules/typescript/bin/tsc -p tsconfig.json
 # the engine's products on OpenBLAS where gcc and libopenblas-dev are installed; otherwise they run in WebAssembly
 bash scripts/build-native.sh || say "products stay in WebAssembly (slower): install gcc and libopenblas-dev, then run npm run jupyter again"
 
-node_modules/.bin/tslab install --python="$PY" --binary="$PWD/node_modules/.bin/tslab" "${install_args[@]}"
-say "registered the TypeScript kernel: $PWD/node_modules/.bin/tslab"
+node_modules/.bin/tslab install --python="$PY" --binary="$PWD/scripts/tslab-kernel.sh" "${install_args[@]}"
+say "registered the TypeScript kernel: $PWD/scripts/tslab-kernel.sh (tslab under node with a larger young generation)"
 $start || exit 0
 if "$PY" -m jupyterlab --version >/dev/null 2>&1; then exec "$PY" -m jupyterlab notebooks/
 elif "$PY" -m notebook --version >/dev/null 2>&1; then exec "$PY" -m notebook notebooks/

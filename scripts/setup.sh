@@ -45,9 +45,9 @@ fi
 
 # 3. tslab kernel spec, local to the project
 KDIR=$PWD/.jupyter
-if [ ! -f "$KDIR/share/jupyter/kernels/tslab/kernel.json" ] || ! grep -q "$PWD/node_modules/.bin/tslab" "$KDIR/share/jupyter/kernels/tslab/kernel.json"; then
+if [ ! -f "$KDIR/share/jupyter/kernels/tslab/kernel.json" ] || ! grep -q "$PWD/scripts/tslab-kernel.sh" "$KDIR/share/jupyter/kernels/tslab/kernel.json"; then
   say "registering the tslab kernel in $KDIR"
-  node_modules/.bin/tslab install --python=$PY --binary="$PWD/node_modules/.bin/tslab" --prefix="$KDIR" >/dev/null
+  node_modules/.bin/tslab install --python=$PY --binary="$PWD/scripts/tslab-kernel.sh" --prefix="$KDIR" >/dev/null
 else
   say "tslab kernel registered"
 fi
