@@ -7,7 +7,7 @@ import { registerFusedAdam } from '../core/adam';
 import { fusedAdamUpdate } from './fused-adam';
 import { installHeapSlice } from './wasm-slice';
 import { installHeapColumnSum, installHeapTranspose } from './wasm-transpose';
-import { installHeapConcat } from './wasm-concat';
+import { installHeapConcat, installHeapPack } from './wasm-concat';
 import { installHeapMatMul } from './wasm-matmul';
 import { installHeapBinary } from './wasm-binary';
 import { installHeapUnary } from './wasm-unary';
@@ -28,7 +28,7 @@ export const ENGINE_TFJS_VERSION = '4.22.0';
 /** The kernels the engine installs over tfjs-backend-wasm's own, by name. */
 export const ENGINE_KERNELS: [string, () => void][] = [
   ['Slice', installHeapSlice], ['Transpose', installHeapTranspose], ['column sum', installHeapColumnSum],
-  ['Concat', installHeapConcat], ['MatMul', installHeapMatMul], ['binary element-wise', installHeapBinary],
+  ['Concat', installHeapConcat], ['Pack', installHeapPack], ['MatMul', installHeapMatMul], ['binary element-wise', installHeapBinary],
   ['unary element-wise', installHeapUnary], ['Identity', installSharedIdentity], ['Unpack and SplitV', installHeapPieces],
   ['Tile', installHeapTile], ['Reverse', installHeapReverse], ['GatherV2', installHeapGather],
   ['comparisons', installHeapCompare], ['Tile\'s gradient', installTileGradient], ['saved tensors', installLightSaves],

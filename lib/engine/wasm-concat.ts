@@ -5,10 +5,11 @@
 // Feynman-Kac walkers' coordinates) makes 512 views per input, about 0.1 us each, and Concat took
 // a sixth of a Feynman-Kac training iteration. This kernel copies runs shorter than 16 values in a
 // plain loop and longer ones with `set`, as tfjs does. Strings keep tfjs's kernel. The values are
-// the same bits, copied.
+// the same bits, copied. tfjs's Pack (tf.stack) calls its own Concat directly, not through the
+// kernel registry, so it is replaced too: stacking is the same join of rows.
 import * as tf from '../core/tf';
 import { WasmBackendLike } from './tensor-io';
-import { replaceWasmKernel } from './wasm-kernels';
+import { countOurCall, replaceWasmKernel } from './wasm-kernels';
 import { copyRun } from './rows';
 
 /**
@@ -43,6 +44,27 @@ export function installHeapConcat(): void {
     // views after makeOutput: allocating may grow the heap and detach earlier views
     joinRows(nonEmpty.map((t) => backend.typedArrayFromHeap(t)), nonEmpty.map((t) => tf.util.sizeFromShape(t.shape.slice(axis))),
       tf.util.sizeFromShape(nonEmpty[0].shape.slice(0, axis)), backend.typedArrayFromHeap(out));
+    return out;
+  });
+}
+
+/** Replaces the wasm Pack kernel (tf.stack) by the same row join (one input, strings: tfjs's). Idempotent. */
+export function installHeapPack(): void {
+  replaceWasmKernel(tf.Pack, (original) => (args) => {
+    const inputs = args.inputs as unknown as tf.TensorInfo[];
+    if (inputs.length <= 1 || inputs[0].dtype === 'string') return original(args);
+    const { shape, dtype } = inputs[0];
+    if (inputs.some((t) => t.dtype !== dtype || !tf.util.arraysEqual(t.shape, shape))) return original(args); // tfjs's own errors
+    const { axis } = args.attrs as unknown as { axis: number };
+    const at = axis < 0 ? axis + shape.length + 1 : axis;
+    const backend = args.backend as unknown as WasmBackendLike;
+    const out = backend.makeOutput([...shape.slice(0, at), inputs.length, ...shape.slice(at)], dtype);
+    countOurCall(tf.Pack);
+    const run = tf.util.sizeFromShape(shape.slice(at));
+    if (run > 0) {
+      joinRows(inputs.map((t) => backend.typedArrayFromHeap(t)), inputs.map(() => run), tf.util.sizeFromShape(shape.slice(0, at)),
+        backend.typedArrayFromHeap(out));
+    }
     return out;
   });
 }

@@ -1,8 +1,11 @@
-// The wasm Concat kernel that copies short runs value by value joins exactly what tf.concat joins.
+// The wasm Concat kernel that copies short runs value by value joins exactly what tf.concat joins, and
+// the Pack kernel on the same join stacks exactly what tf.stack stacks.
 import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
 import { joinRows } from '../../lib/engine/wasm-concat';
+import { ourCallsOf } from '../../lib/engine/wasm-kernels';
+import { ENGINE } from '../helpers';
 
 type Nested = number | Nested[];
 
@@ -43,6 +46,38 @@ describe('wasm Concat', () => {
       expect(tf.memory().numTensors).toBe(before);
       tf.dispose(tensors);
     }), { numRuns: 150, seed: 11 });
+  });
+
+  it('stacks any equal inputs along any axis as the definition does (three dtypes, empty ones), through our kernel', () => {
+    const stackCase = fc.integer({ min: 0, max: 3 }).chain((rank) => fc.record({
+      shape: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: rank, maxLength: rank }),
+      axis: fc.integer({ min: -rank - 1, max: rank }),
+      count: fc.integer({ min: 2, max: 5 }),
+      dtype: fc.constantFrom('float32', 'int32', 'bool') as fc.Arbitrary<'float32' | 'int32' | 'bool'>,
+    }));
+    const calls = ourCallsOf(tf.Pack);
+    let seed = 1;
+    fc.assert(fc.property(stackCase, ({ shape, axis, count, dtype }) => {
+      const n = shape.reduce((p, d) => p * d, 1);
+      const tensors = Array.from({ length: count }, () => {
+        const values = Array.from({ length: n }, (_, k) => (dtype === 'bool' ? (k * 5 + seed) % 3 === 0 : dtype === 'int32' ? k * 11 - seed : Math.cos(k + seed)));
+        seed++;
+        return tf.tensor(values as number[], shape, dtype);
+      });
+      const before = tf.memory().numTensors;
+      const stacked = tf.stack(tensors, axis);
+      const at = axis < 0 ? axis + shape.length + 1 : axis;
+      // stacking is concatenating the inputs with a new axis of length 1
+      const expected = tf.tidy(() => tf.concat(tensors.map((t) => tf.expandDims(t, at)), at));
+      expect(stacked.dtype).toBe(dtype);
+      expect(stacked.shape).toEqual(expected.shape);
+      expect(Array.from(stacked.dataSync())).toEqual(Array.from(expected.dataSync()));
+      tf.dispose([stacked, expected]);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose(tensors);
+    }), { numRuns: 120, seed: 12 });
+    if (ENGINE) expect(ourCallsOf(tf.Pack)).toBeGreaterThan(calls);
+    expect(() => tf.stack([tf.zeros([2]), tf.zeros([3])])).toThrow(/matching shapes/);
   });
 
   it('joinRows copies runs shorter and longer than 16 values in row order', () => {
