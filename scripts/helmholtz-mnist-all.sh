@@ -15,7 +15,7 @@ sbn=(--sizes 784,200,200,200 --epochs 40 --test-images 1000)
 vae=(--method vae --sizes 784,200,200,50 --test-images 1000)
 # stage 4: 81 epochs at 1e-3 10^(-4/7), to 121 epochs; stage 5: 243 epochs at 1e-3 10^(-5/7), to 364;
 # stage 6: 729 epochs at 1e-3 10^(-6/7), to 1,093; stage 7: 2,187 epochs at 1e-3 10^(-7/7) = 1e-4, in
-# runs of 729 (Adam starts afresh at each), the first to 1,822 epochs, the second to 2,551
+# runs of 729 (Adam starts afresh at each), the first to 1,822 epochs, the second to 2,551, the third to 3,280
 longer() {
   local first="data/helmholtz-mnist/$1-784-200-200-50-seed1"
   run --continue "$first" --epochs 81 --learning-rate 2.683e-4 --test-images 10000
@@ -23,6 +23,7 @@ longer() {
   run --continue "$first-364-epochs" --epochs 729 --learning-rate 1.389e-4 --test-images 10000
   run --continue "$first-1093-epochs" --epochs 729 --learning-rate 1e-4 --test-images 10000
   run --continue "$first-1822-epochs" --epochs 729 --learning-rate 1e-4 --test-images 10000
+  run --continue "$first-2551-epochs" --epochs 729 --learning-rate 1e-4 --test-images 10000
 }
 # the 40-epoch runs scored again on all 10,000 test images (the first 1,000 keep their scores)
 score() { VI_WASM_THREADS=1 node dist/scripts/score-helmholtz-mnist.js --test-images 10000 --run "data/helmholtz-mnist/$1"; }
