@@ -52,6 +52,28 @@ export function withKernelNames<T>(f: () => T): { out: T; names: string[] } {
   }
 }
 
+/** Runs `run` with a piece of the engine taken out (`off`), then put back (`on`): tfjs's result, then the engine's. */
+export function withoutThenWith<T>(off: () => void, on: () => void, run: () => T): { stock: T; engine: T } {
+  off();
+  let stock: T;
+  try {
+    stock = run();
+  } finally {
+    on();
+  }
+  return { stock, engine: run() };
+}
+
+/** The message that f throws, or 'no error'. */
+export function thrownMessage(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+}
+
 export const ENGINE = process.env.VI_ENGINE !== 'stock';
 
 /** Runs `run` on the wasm backend, which must leave no tensor behind, then on the cpu backend, and returns both results. */

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
 import { installBackprop, uninstallBackprop } from '../../lib/engine/backprop';
-import { ENGINE, expectNoLeak, values, withKernelNames } from '../helpers';
+import { ENGINE, expectNoLeak, thrownMessage, values, withKernelNames, withoutThenWith } from '../helpers';
 
 /** Runs f with tfjs's Engine.gradients, then with the engine's; each run's values and kernel names. */
 function bothWays<T>(f: () => T, read: (out: T) => number[][]): { stock: number[][]; ours: number[][]; kernels: { stock: string[]; ours: string[] } } {
@@ -14,14 +14,7 @@ function bothWays<T>(f: () => T, read: (out: T) => number[][]): { stock: number[
     const { out, names } = withKernelNames(f);
     return { v: read(out), names };
   };
-  uninstallBackprop();
-  let stock: { v: number[][]; names: string[] };
-  try {
-    stock = run();
-  } finally {
-    installBackprop();
-  }
-  const ours = run();
+  const { stock, engine: ours } = withoutThenWith(uninstallBackprop, installBackprop, run);
   return { stock: stock.v, ours: ours.v, kernels: { stock: stock.names, ours: ours.names } };
 }
 
@@ -102,21 +95,14 @@ describe.runIf(ENGINE)('the engine\'s backward pass', () => {
   it('raises tfjs\'s errors, word for word', () => {
     const x = tf.tensor1d([1, 2, 3]);
     const other = tf.tensor1d([4, 5, 6]);
-    const message = (f: () => unknown) => { try { f(); } catch (e) { return (e as Error).message; } return 'no error'; };
     const cases = [
       () => tf.grad((v: tf.Tensor) => tf.sum(other))(x), // y does not depend on x
       () => tf.grad((v: tf.Tensor) => tf.sum(tf.topk(v, 2).values))(x), // TopK has no gradient
     ];
     for (const c of cases) {
-      uninstallBackprop();
-      let stock: string;
-      try {
-        stock = message(c);
-      } finally {
-        installBackprop();
-      }
+      const { stock, engine } = withoutThenWith(uninstallBackprop, installBackprop, () => thrownMessage(c));
       expect(stock).not.toBe('no error');
-      expect(message(c)).toBe(stock);
+      expect(engine).toBe(stock);
     }
     tf.dispose([x, other]);
   });

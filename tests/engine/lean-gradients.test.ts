@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import * as tf from '../../lib/core/tf';
 import { installLeanGradients, uninstallLeanGradients } from '../../lib/engine/lean-gradients';
-import { ENGINE, expectClose, expectNoLeak, values, withKernelNames } from '../helpers';
+import { ENGINE, expectNoLeak, thrownMessage, values, withKernelNames, withoutThenWith } from '../helpers';
 
 /** The gradients of f at the inputs, with tfjs's registered gradients and then with the engine's. */
 function bothWays(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]): { stock: number[][]; lean: number[][]; kernels: { stock: string[]; lean: string[] } } {
@@ -19,14 +19,7 @@ function bothWays(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]): { 
     });
     return { v, names };
   };
-  uninstallLeanGradients();
-  let stock: { v: number[][]; names: string[] };
-  try {
-    stock = run();
-  } finally {
-    installLeanGradients();
-  }
-  const lean = run();
+  const { stock, engine: lean } = withoutThenWith(uninstallLeanGradients, installLeanGradients, run);
   return { stock: stock.v, lean: lean.v, kernels: { stock: stock.names, lean: lean.names } };
 }
 
@@ -87,16 +80,9 @@ describe.runIf(ENGINE)('the engine\'s gradients of Add, Sub, Multiply, Square, S
     const x = tf.tensor1d([-2.5, -0.3, 0.1, 1.7]);
     for (const activation of [tf.tanh, tf.sigmoid]) {
       const second = () => tf.grad((u: tf.Tensor) => tf.sum(tf.grad((w: tf.Tensor) => tf.sum(activation(w)))(u)))(x);
-      const message = () => { try { second().dispose(); } catch (e) { return (e as Error).message; } return 'no error'; };
-      uninstallLeanGradients();
-      let stock: string;
-      try {
-        stock = message();
-      } finally {
-        installLeanGradients();
-      }
+      const { stock, engine } = withoutThenWith(uninstallLeanGradients, installLeanGradients, () => thrownMessage(() => second().dispose()));
       expect(stock).toMatch(/Cannot compute gradient/);
-      expect(message()).toBe(stock);
+      expect(engine).toBe(stock);
     }
     x.dispose();
   });

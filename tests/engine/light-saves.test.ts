@@ -6,19 +6,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '../../lib/core/tf';
 import { installLightSaves, lightSavesInstalled, uninstallLightSaves } from '../../lib/engine/light-saves';
 import { logSumExp } from '../../lib/core/ops';
-import { ENGINE, expectClose, expectNoLeak, values, withKernelNames } from '../helpers';
+import { ENGINE, expectClose, expectNoLeak, values, withKernelNames, withoutThenWith } from '../helpers';
 
 /** Runs f with tfjs's own clones, then with the shared references; returns both results' values. */
 function bothWays(f: () => tf.Tensor[]): { stock: number[][]; light: number[][] } {
-  const run = () => { const out = f(); const v = out.map(values); tf.dispose(out); return v; };
-  uninstallLightSaves();
-  let stock: number[][];
-  try {
-    stock = run();
-  } finally {
-    installLightSaves();
-  }
-  return { stock, light: run() };
+  const { stock, engine } = withoutThenWith(uninstallLightSaves, installLightSaves, () => {
+    const out = f();
+    const v = out.map(values);
+    tf.dispose(out);
+    return v;
+  });
+  return { stock, light: engine };
 }
 
 /** Identity kernels run at any depth (inside other kernels too) while f runs. */
@@ -44,11 +42,9 @@ describe.runIf(ENGINE)('saved tensors as shared references', () => {
     await expectNoLeak(() => {
       const { stock, light } = bothWays(grads);
       stock.forEach((s, i) => expect(light[i]).toEqual(s));
-      uninstallLightSaves();
-      const withClones = identityCalls(() => tf.dispose(grads()));
-      installLightSaves();
-      expect(withClones).toBeGreaterThan(10);
-      expect(identityCalls(() => tf.dispose(grads()))).toBe(0);
+      const calls = withoutThenWith(uninstallLightSaves, installLightSaves, () => identityCalls(() => tf.dispose(grads())));
+      expect(calls.stock).toBeGreaterThan(10);
+      expect(calls.engine).toBe(0);
     });
     tf.dispose([w1, w2, x]);
   });
