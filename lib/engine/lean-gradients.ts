@@ -5,10 +5,10 @@
 // the size of the input, made afresh in every backward pass, and its Tanh and Sigmoid gradients are
 // three kernels each ((1 - y^2) dy and dy (y (1 - y)) from the output y). Here dy is passed on as it
 // is where the engine's backward pass runs (backprop.ts, which never disposes a gradient early),
-// the casts go (the product's own dtype rules do the rest), dy is broadcast by the Tile kernel, and the activations'
-// gradients are one kernel of ours on the wasm heap (heap-wat.ts's activationGradFuncs) when no
-// gradient of the gradient is being recorded (then tfjs's operations, which tape). The arithmetic is
-// the same, so the values are the same bits (tested against tfjs's gradients).
+// the casts go (the product's own dtype rules do the rest), dy is broadcast by the Tile kernel, and
+// the activations' gradients are one kernel of ours on the wasm heap (heap-wat.ts's
+// activationGradFuncs) when no gradient of the gradient is being recorded (then tfjs's operations,
+// which tape). The arithmetic is the same, so the values are the same bits (tested against tfjs's).
 import * as tf from '../core/tf';
 import { heapKernels, heapOffset } from './heap-kernels';
 import { backpropInstalled } from './backprop';
