@@ -2,6 +2,7 @@
 // target positions.
 import * as tf from '../core/tf';
 import { ShapeError, fmtShape } from '../core/errors';
+import { classLogProb } from '../nn/class-log-prob';
 import { checkTokens } from './embedding';
 
 /** logits [batch, T, V], targets [batch, T] int32, weights [batch, T] (1 = counted, 0 = padding). */
@@ -12,7 +13,7 @@ export function sequenceCrossEntropy(logits: tf.Tensor3D, targets: tf.Tensor2D, 
   }
   checkTokens(targets, v);
   return tf.tidy(() => {
-    const logP = tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(targets, v)), -1); // [b, t]
+    const logP = classLogProb(logits, targets); // [b, t]
     if (!weights) return tf.neg(tf.mean(logP)) as tf.Scalar;
     return tf.div(tf.neg(tf.sum(tf.mul(logP, weights))), tf.maximum(tf.sum(weights), 1)) as tf.Scalar;
   });

@@ -8,6 +8,7 @@ import { adam } from '../core/adam';
 import { progressBar } from '../core/progress';
 import { ImageDataset, ImageSet, sliceImages } from '../data/images';
 import { batchIndices, gatherPixels } from '../data/batches';
+import { classLogProb } from '../nn/class-log-prob';
 import { MaskedNetwork, NetworkState } from './masked-network';
 
 export interface ClassifierData {
@@ -26,10 +27,7 @@ export function validationSplit(dataset: ImageDataset, validationSize = 5000): C
 
 /** Mean cross-entropy (nats) of the logits against integer labels. */
 export function crossEntropy(logits: tf.Tensor2D, labels: ArrayLike<number>): tf.Scalar {
-  return tf.tidy(() => {
-    const oneHot = tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), logits.shape[1]);
-    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
-  });
+  return tf.tidy(() => tf.neg(tf.mean(classLogProb(logits, tf.tensor1d(Array.from(labels), 'int32')))) as tf.Scalar);
 }
 
 /** Mean cross-entropy and accuracy of the network on a whole set, in chunks. */

@@ -5,7 +5,7 @@ import * as tf from '../core/tf';
 import { ParameterError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { TrainResult } from '../core/train';
-import { MaskedMlp, masksFromDegrees } from '../nn';
+import { MaskedMlp, classLogProb, masksFromDegrees } from '../nn';
 import { PriorFitOptions, fitCodeRows, pickRows } from './fit-code-prior';
 import { checkCodeRange } from './check-codes';
 
@@ -32,10 +32,9 @@ export class CodePrior {
     const batch = this.checkCodes(codes);
     const { positions: M, codebookSize: K } = this;
     return tf.tidy(() => {
-      const oneHot = tf.reshape(tf.oneHot(tf.tensor1d(codes, 'int32'), K).toFloat(), [batch, M * K]) as tf.Tensor2D;
-      const logits = tf.reshape(this.net.apply(oneHot), [batch, M, K]);
-      const logSoftmax = tf.sub(logits, tf.logSumExp(logits, 2, true));
-      return tf.sum(tf.mul(logSoftmax, tf.reshape(oneHot, [batch, M, K])), [1, 2]) as tf.Tensor1D;
+      const indices = tf.tensor2d(codes, [batch, M], 'int32');
+      const oneHot = tf.reshape(tf.oneHot(indices, K).toFloat(), [batch, M * K]) as tf.Tensor2D;
+      return tf.sum(classLogProb(tf.reshape(this.net.apply(oneHot), [batch, M, K]), indices), 1) as tf.Tensor1D;
     });
   }
 

@@ -9,7 +9,7 @@ import { ParameterError, ShapeError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { TrainResult } from '../core/train';
 import { Categorical } from '../distributions';
-import { Mlp } from '../nn';
+import { Mlp, classLogProb } from '../nn';
 import { PriorFitOptions, fitCodeRows, pickRows } from './fit-code-prior';
 import { checkCodeRange } from './check-codes';
 
@@ -122,9 +122,7 @@ export class LocalCodePrior {
   logProb(codes: Int32Array, contextCodes?: Int32Array): tf.Tensor1D {
     const rows = this.rowsOf(codes, contextCodes);
     return tf.tidy(() => {
-      const logits = this.logits(codes, rows, contextCodes);
-      const chosen = tf.oneHot(tf.tensor1d(codes, 'int32'), this.codebook.size).toFloat();
-      const perCell = tf.sum(tf.mul(tf.sub(logits, tf.logSumExp(logits, 1, true)), chosen), 1);
+      const perCell = classLogProb(this.logits(codes, rows, contextCodes), tf.tensor1d(codes, 'int32'));
       return tf.sum(tf.reshape(perCell, [rows, this.cells]), 1) as tf.Tensor1D;
     });
   }

@@ -6,6 +6,7 @@ import { ShapeError, checkInt } from '../core/errors';
 import { Key } from '../core/random';
 import { TrainResult } from '../core/train';
 import { Categorical } from '../distributions';
+import { classLogProb } from '../nn/class-log-prob';
 import { CausalTransformer, TransformerConfig } from '../attention/transformer';
 import { PriorFitOptions, fitCodeRows, pickRows } from './fit-code-prior';
 import { checkCodeRange } from './check-codes';
@@ -36,23 +37,15 @@ export class TransformerCodePrior {
     return tf.tensor2d(input, [rows, this.positions], 'int32');
   }
 
-  /** Log-probabilities over the codes (the start symbol is never a target), [rows, positions, K]. */
-  private logSoftmax(tokens: tf.Tensor2D): tf.Tensor3D {
-    return tf.tidy(() => {
-      const { logits } = this.model.apply(tokens);
-      const codes = tf.slice(logits, [0, 0, 0], [-1, -1, this.codebookSize]);
-      return tf.sub(codes, tf.logSumExp(codes, 2, true)) as tf.Tensor3D;
-    });
+  /** Logits over the codes (the start symbol is never a target), [rows, positions, K]. */
+  private codeLogits(tokens: tf.Tensor2D): tf.Tensor3D {
+    return tf.tidy(() => tf.slice(this.model.apply(tokens).logits, [0, 0, 0], [-1, -1, this.codebookSize]) as tf.Tensor3D);
   }
 
   /** log p(codes) per row (nats), [rows]. */
   logProb(codes: Int32Array): tf.Tensor1D {
     const rows = this.rowsOf(codes);
-    return tf.tidy(() => {
-      const logp = this.logSoftmax(this.shifted(codes, rows));
-      const chosen = tf.reshape(tf.oneHot(tf.tensor1d(codes, 'int32'), this.codebookSize).toFloat(), [rows, this.positions, this.codebookSize]);
-      return tf.sum(tf.mul(logp, chosen), [1, 2]) as tf.Tensor1D;
-    });
+    return tf.tidy(() => tf.sum(classLogProb(this.codeLogits(this.shifted(codes, rows)), tf.tensor2d(codes, [rows, this.positions], 'int32')), 1) as tf.Tensor1D);
   }
 
   /** `n` rows drawn code by code. */
@@ -62,8 +55,8 @@ export class TransformerCodePrior {
     const keys = key.split(this.positions);
     for (let p = 0; p < this.positions; p++) {
       const drawn = tf.tidy(() => {
-        const logp = this.logSoftmax(this.shifted(codes, n));
-        const at = tf.reshape(tf.slice(logp, [0, p, 0], [n, 1, this.codebookSize]), [n, this.codebookSize]);
+        const logits = this.codeLogits(this.shifted(codes, n));
+        const at = tf.reshape(tf.slice(logits, [0, p, 0], [n, 1, this.codebookSize]), [n, this.codebookSize]);
         return new Categorical(at).sample(keys[p]).dataSync();
       });
       for (let b = 0; b < n; b++) codes[b * this.positions + p] = drawn[b];
