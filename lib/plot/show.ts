@@ -140,13 +140,19 @@ export function showMarkdown(text: string): void {
   else console.log(text);
 }
 
-/** Formats rows as a markdown table. */
 /** Integers as they are, others to four decimals, or to three significant digits when that would show 0.0000. */
 function formatNumber(v: number): string {
   if (Number.isInteger(v) || !Number.isFinite(v)) return String(v);
   return Math.abs(v) < 5e-5 ? v.toExponential(2) : v.toFixed(4);
 }
 
+/** x to `digits` decimals, without the sign of a value that rounds to zero ("0.00", never "-0.00"). */
+export function fixed(x: number, digits: number): string {
+  const s = x.toFixed(digits);
+  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
+}
+
+/** Formats rows as a markdown table. */
 export function markdownTable(header: string[], rows: (string | number)[][]): string {
   // a | inside a cell (as in p(z|x)) would end the cell: escape it
   const cell = (v: string | number) => (typeof v === 'number' ? formatNumber(v) : v.replace(/\|/g, '\\|'));

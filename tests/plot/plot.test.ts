@@ -108,6 +108,12 @@ describe('markdownTable and figure names', () => {
       ['| 3.20e-6 |', '| -4.00e-5 |', '| 0.0001 |', '| 7 |', '| NaN |']);
   });
 
+  it('fixed rounds without the sign of a value that rounds to zero', async () => {
+    const { fixed } = await import('../../lib/plot');
+    expect([-0.004, -0.005, 0.004, -1.234, -0, 0].map((x) => fixed(x, 2))).toEqual(['0.00', '-0.01', '0.00', '-1.23', '0.00', '0.00']);
+    expect([fixed(-0.4, 0), fixed(-0.6, 0), fixed(-0.00001, 4)]).toEqual(['0', '-1', '0.0000']);
+  });
+
   it('writes the name into the SVG for the book and rejects names that are not file names', async () => {
     const { nameSvg } = await import('../../lib/plot');
     expect(nameSvg('<svg width="2"><g/></svg>', 'elbo-gap')).toBe('<svg width="2"><!-- figure: elbo-gap --><g/></svg>');
