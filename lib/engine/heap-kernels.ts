@@ -25,9 +25,10 @@ export interface HeapKernels {
   exp(x: number, out: number, n: number): void;
   tanh(x: number, out: number, n: number): void;
   softplus(x: number, out: number, n: number): void;
-  /** The gradients of tanh and sigmoid from their outputs y and dy, into out (heap-wat.ts's activationGradFuncs). */
+  /** The gradients of tanh and sigmoid from their outputs y, and of the ReLU, into out (heap-wat.ts's activationGradFuncs). */
   tanhGrad(y: number, dy: number, out: number, n: number): void;
   sigmoidGrad(y: number, dy: number, out: number, n: number): void;
+  reluGrad(x: number, dy: number, out: number, n: number): void;
   /** A gated recurrent unit's gates, forward and backward (heap-wat.ts's gruFuncs). */
   gruForward(gx: number, gh: number, h: number, out: number, gates: number, rows: number, width: number): void;
   gruBackward(dout: number, gates: number, gh: number, h: number, dgx: number, dgh: number, dh: number, rows: number, width: number): void;

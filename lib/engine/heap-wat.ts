@@ -367,7 +367,9 @@ function unaryFuncs(): string {
 /**
  * tanhGrad(y, dy, out, n): out = (1 - y y) dy, and sigmoidGrad(y, dy, out, n): out = dy (y (1 - y)),
  * the gradients of tanh and sigmoid from their outputs y, with tfjs's operations in tfjs's order
- * (each exactly rounded, so the same bits) in one pass instead of three kernels.
+ * (each exactly rounded, so the same bits) in one pass instead of three kernels. reluGrad(x, dy,
+ * out, n): out = dy step(x), the ReLU's gradient from its input or its output, as tfjs's dy times
+ * its Step (1 where x > 0, else 0, NaN where x is NaN: a zero keeps dy's sign) in one pass, not two.
  */
 function activationGradFuncs(): string {
   const pair = (name: string, formula: (y: string, dy: string, one: string) => string) => {
@@ -384,7 +386,8 @@ function activationGradFuncs(): string {
       (f32.store ${at('out')} (f32x4.extract_lane 0 ${formula(`(f32x4.splat (f32.load ${at('y')}))`, `(f32x4.splat (f32.load ${at('dy')}))`, one)}))`)})`;
   };
   return pair('tanhGrad', (y, dy, one) => `(f32x4.mul (f32x4.sub ${one} (f32x4.mul ${y} ${y})) ${dy})`)
-    + pair('sigmoidGrad', (y, dy, one) => `(f32x4.mul ${dy} (f32x4.mul ${y} (f32x4.sub ${one} ${y})))`);
+    + pair('sigmoidGrad', (y, dy, one) => `(f32x4.mul ${dy} (f32x4.mul ${y} (f32x4.sub ${one} ${y})))`)
+    + pair('reluGrad', (x, dy, one) => `(v128.bitselect ${x} (f32x4.mul ${dy} (v128.and ${one} (f32x4.gt ${x} (v128.const f32x4 0 0 0 0)))) (f32x4.ne ${x} ${x}))`);
 }
 
 /** softplus of local $in into local $res (see unaryFuncs). */

@@ -32,7 +32,7 @@ export const ENGINE_KERNELS: [string, () => void][] = [
   ['unary element-wise', installHeapUnary], ['Identity', installSharedIdentity], ['Unpack and SplitV', installHeapPieces],
   ['Tile', installHeapTile], ['Reverse', installHeapReverse], ['GatherV2', installHeapGather],
   ['comparisons', installHeapCompare], ['Tile\'s gradient', installTileGradient], ['saved tensors', installLightSaves],
-  ['the gradients of Multiply, Square, Sum, Mean, Tanh and Sigmoid', installLeanGradients], ['the backward pass', installBackprop],
+  ['the gradients of Add, Sub, Multiply, Square, Sum, Mean, Tanh, Sigmoid and Relu', installLeanGradients], ['the backward pass', installBackprop],
 ];
 
 /** Installs every engine kernel on the registered tfjs-backend-wasm of version `wasmVersion`. */

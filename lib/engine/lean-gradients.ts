@@ -1,9 +1,10 @@
-// Gradients of Add, Sub, Multiply, Square, Sum, Mean, Tanh and Sigmoid with fewer kernels than tfjs
+// Gradients of Add, Sub, Multiply, Square, Sum, Mean, Tanh, Sigmoid and Relu with fewer kernels than tfjs
 // 4.22 registers. Its Add and Sub gradients reshape dy to the shape it already has (a kernel per
 // input), its Multiply and Square gradients cast the saved operands to float32 first (a Cast
 // kernel each, though they already are), its Sum and Mean gradients multiply dy by a tensor of ones
 // the size of the input, made afresh in every backward pass, and its Tanh and Sigmoid gradients are
-// three kernels each ((1 - y^2) dy and dy (y (1 - y)) from the output y). Here dy is passed on as it
+// three kernels each ((1 - y^2) dy and dy (y (1 - y)) from the output y), its Relu gradient two or
+// three (dy times a cast of step(x)). Here dy is passed on as it
 // is where the engine's backward pass runs (backprop.ts, which never disposes a gradient early),
 // the casts go (the product's own dtype rules do the rest), dy is broadcast by the Tile kernel, and
 // the activations' gradients are one kernel of ours on the wasm heap (heap-wat.ts's
@@ -40,7 +41,7 @@ let stock: tf.GradConfig[] | null = null;
  * An activation's gradient from its output y by one of our kernels, or null where that does not
  * apply: off the wasm heap, other dtypes or shapes, or while a gradient of the gradient records.
  */
-function activationGradient(kernel: 'tanhGrad' | 'sigmoidGrad', y: tf.Tensor, dy: tf.Tensor): tf.Tensor | null {
+function activationGradient(kernel: 'tanhGrad' | 'sigmoidGrad' | 'reluGrad', y: tf.Tensor, dy: tf.Tensor): tf.Tensor | null {
   const kernels = heapKernels();
   const recording = (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
   if (!kernels || recording || y.dtype !== 'float32' || dy.dtype !== 'float32' || !tf.util.arraysEqual(y.shape, dy.shape)) return null;
@@ -49,9 +50,17 @@ function activationGradient(kernel: 'tanhGrad' | 'sigmoidGrad', y: tf.Tensor, dy
   return tf.engine().makeTensorFromTensorInfo(out);
 }
 
-const GRADIENTS = [tf.Add, tf.Sub, tf.Multiply, tf.Square, tf.Sum, tf.Mean, tf.Tanh, tf.Sigmoid];
+/**
+ * The ReLU's gradient dy step(x), from its input x or its output (the same where it counts): one of
+ * our kernels where it applies, else tfjs's operations (which tape a gradient of the gradient).
+ */
+export function reluGradient(x: tf.Tensor, dy: tf.Tensor): tf.Tensor {
+  return activationGradient('reluGrad', x, dy) ?? tf.mul(dy, tf.step(x));
+}
 
-/** Registers the eight gradients in place of tfjs's (for every backend, as gradients are). Idempotent. */
+const GRADIENTS = [tf.Add, tf.Sub, tf.Multiply, tf.Square, tf.Sum, tf.Mean, tf.Tanh, tf.Sigmoid, tf.Relu];
+
+/** Registers the nine gradients in place of tfjs's (for every backend, as gradients are). Idempotent. */
 export function installLeanGradients(): void {
   if (stock) return;
   stock = GRADIENTS.map((name) => tf.getGradient(name)!);
@@ -102,9 +111,14 @@ export function installLeanGradients(): void {
     outputsToSave: [true],
     gradFunc: (dy, [y]) => ({ x: () => activationGradient('sigmoidGrad', y, dy as tf.Tensor) ?? tf.mul(dy as tf.Tensor, tf.mul(y, tf.sub(1, y))) }),
   });
+  tf.registerGradient({
+    kernelName: tf.Relu,
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x]) => ({ x: () => reluGradient(x, dy as tf.Tensor) }),
+  });
 }
 
-/** Registers tfjs's own eight gradients again. */
+/** Registers tfjs's own nine gradients again. */
 export function uninstallLeanGradients(): void {
   if (!stock) return;
   stock.forEach((config) => tf.registerGradient(config));

@@ -12,6 +12,7 @@ import { ParameterError, checkInt, checkShape, fmtShape, ShapeError } from '../c
 import { Key } from '../core/random';
 import { lazyGradientOp, variableFrom } from '../core/ops';
 import { matrixProduct } from '../engine/wasm-matmul';
+import { reluGradient } from '../engine/lean-gradients';
 
 /**
  * y = act(x W + b) with a custom gradient, act ReLU or none. x: [batch, in], W: [in, out], b: [out].
@@ -25,7 +26,7 @@ export function affine(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activatio
   }, (dy, [xs, ws, ys]) => {
     // the gradient before the ReLU, made once for the products and the sum that need it (tfjs runs
     // this outside each input's own scope, inside the backward pass's, which disposes it)
-    const dz = activation === 'relu' ? tf.mul(dy, tf.step(ys)) as tf.Tensor2D : dy;
+    const dz = activation === 'relu' ? reluGradient(ys, dy) as tf.Tensor2D : dy;
     return {
       x: () => matrixProduct(dz, ws, { transposeB: true }),
       w: () => matrixProduct(xs, dz, { transposeA: true }),

@@ -1,4 +1,4 @@
-// The engine's gradients of Add, Sub, Multiply, Square, Sum, Mean, Tanh and Sigmoid (lib/engine/lean-gradients.ts):
+// The engine's gradients of Add, Sub, Multiply, Square, Sum, Mean, Tanh, Sigmoid and Relu (lib/engine/lean-gradients.ts):
 // the same bits as tfjs's own on random shapes, broadcasts, axes and keepDims (and, as tfjs, no
 // second derivative through tanh and sigmoid), with no Cast kernel, no tensor of ones, and one
 // kernel for an activation's gradient, no reshape of dy to its own shape; no tensors left behind.
@@ -29,7 +29,7 @@ const broadcastPair = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, m
   fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
   fc.integer({ min: 0, max: shape.length - 1 })).map(([s, ones, drop]) => [s, s.map((d, i) => (ones[i] ? 1 : d)).slice(drop)] as [number[], number[]]));
 
-describe.runIf(ENGINE)('the engine\'s gradients of Add, Sub, Multiply, Square, Sum, Mean, Tanh and Sigmoid', () => {
+describe.runIf(ENGINE)('the engine\'s gradients of Add, Sub, Multiply, Square, Sum, Mean, Tanh, Sigmoid and Relu', () => {
   afterAll(() => installLeanGradients());
 
   it('are tfjs\'s gradients bit for bit, for any broadcast, axis and keepDims', async () => {
@@ -46,6 +46,7 @@ describe.runIf(ENGINE)('the engine\'s gradients of Add, Sub, Multiply, Square, S
         [(x) => tf.mean(x, axis, keep), [swap ? b : a]],
         [(x) => tf.tanh(tf.mul(x, 3)), [a]],
         [(x) => tf.sigmoid(tf.mul(x, 3)), [a]],
+        [(x) => tf.relu(tf.mul(x, 3)), [a]],
       ];
       for (const [f, xs] of cases) {
         const { stock, lean } = bothWays(f, xs);
@@ -68,10 +69,30 @@ describe.runIf(ENGINE)('the engine\'s gradients of Add, Sub, Multiply, Square, S
       expect(both.stock.filter((k) => k === tf.Sub).length).toBe(1);
       expect(both.lean.filter((k) => k === tf.Sub)).toEqual([]);
     }
+    // tfjs's dy times a cast of step(x) ends its backward pass with Step, Cast and Multiply; ours is
+    // one kernel of our own, outside tfjs's registry
+    const relu = bothWays((x) => tf.relu(x), [a]).kernels;
+    expect(relu.stock.slice(-3)).toEqual([tf.Step, tf.Cast, tf.Multiply]);
+    expect(relu.lean.filter((k) => k === tf.Step || k === tf.Cast)).toEqual([]);
     // dy handed on to both inputs of a sum of equal shapes: tfjs reshapes it for each
     const sum = bothWays((x, y) => tf.add(x, y), [a, tf.onesLike(a)]).kernels;
     expect(sum.stock.filter((k) => k === tf.Reshape).length - sum.lean.filter((k) => k === tf.Reshape).length).toBe(2);
     tf.dispose([a, b]);
+  });
+
+  it('give the ReLU\'s gradient tfjs\'s bits at zeros, NaNs, infinities and negative dy, on every lane of the vector loop and its tail', () => {
+    // 11 values: two vectors of four and a tail of three; dy's negative entries keep a signed zero
+    const x = tf.tensor1d([0, -0, NaN, Infinity, -Infinity, 1e-30, -1e-30, 2, -3, NaN, 0.5]);
+    const dy = tf.tensor1d([-1, -2, 3, -Infinity, Infinity, -0, 5, NaN, -7, -8, Infinity]);
+    const run = () => {
+      const g = tf.grad((u: tf.Tensor) => tf.sum(tf.mul(tf.relu(u), dy)))(x);
+      const bits = Array.from(new Uint32Array(g.dataSync().buffer.slice(0)));
+      g.dispose();
+      return bits;
+    };
+    const { stock, engine } = withoutThenWith(uninstallLeanGradients, installLeanGradients, run);
+    expect(engine).toEqual(stock);
+    tf.dispose([x, dy]);
   });
 
   it('leave a gradient of a gradient through tanh and sigmoid as tfjs has it', () => {
