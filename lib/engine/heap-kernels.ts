@@ -29,6 +29,9 @@ export interface HeapKernels {
   tanhGrad(y: number, dy: number, out: number, n: number): void;
   sigmoidGrad(y: number, dy: number, out: number, n: number): void;
   reluGrad(x: number, dy: number, out: number, n: number): void;
+  /** log softmax at a named class per row, and its gradient (heap-wat.ts's classLogProbFuncs). */
+  classLogProbForward(x: number, classes: number, out: number, lse: number, rows: number, width: number): void;
+  classLogProbBackward(dy: number, x: number, classes: number, lse: number, dx: number, rows: number, width: number): void;
   /** A gated recurrent unit's gates, forward and backward (heap-wat.ts's gruFuncs). */
   gruForward(gx: number, gh: number, h: number, out: number, gates: number, rows: number, width: number): void;
   gruBackward(dout: number, gates: number, gh: number, h: number, dgx: number, dgh: number, dh: number, rows: number, width: number): void;

@@ -11,13 +11,15 @@
 // - matmul: C = A B (+ bias, ReLU) without packing either operand (lib/engine/wasm-matmul.ts).
 // - add, sub, rsub, mul, div, rdiv: element-wise arithmetic with the broadcasts the models make
 //   (lib/engine/wasm-binary.ts).
-// - exp, tanh, softplus: four values at a time (lib/engine/wasm-unary.ts); tanhGrad, sigmoidGrad:
-//   the two activations' gradients from their outputs (lib/engine/lean-gradients.ts).
+// - exp, tanh, softplus: four values at a time (lib/engine/wasm-unary.ts); tanhGrad, sigmoidGrad,
+//   reluGrad: the three activations' gradients (lib/engine/lean-gradients.ts).
 // - gruForward, gruBackward: a gated recurrent unit's gates, forward and backward (lib/nn/gru-gates.ts).
 // - bernoulliForward, bernoulliBackward: a Bernoulli log-likelihood of rows (lib/distributions/bernoulli-rows.ts).
 // - layerNormForward, layerNormBackward: layer normalisation of rows (lib/nn/layer-norm-rows.ts).
 // - normalForward, normalBackward, normalKlForward, normalKlBackward: a diagonal Gaussian's
 //   log-density of rows and the KL divergence of two (lib/distributions/normal-rows.ts).
+// - classLogProbForward, classLogProbBackward: log softmax(logits) at a named class, per row
+//   (lib/nn/class-log-prob.ts).
 
 /**
  * adam(w, g, m, v, out, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1,
@@ -788,8 +790,83 @@ function normalFuncs(): string {
  * build). `fused`: the matrix product multiplies and adds with relaxed SIMD's f32x4.relaxed_madd
  * (one FMA instruction here), which Node 20 keeps behind a V8 flag; the other build uses mul + add.
  */
+/**
+ * The log-probability that softmax(logits) gives a named class, per row of [rows, width] logits
+ * (lib/nn/class-log-prob.ts):
+ * - classLogProbForward(x, classes, out, lse, rows, width): with m the row's largest logit and
+ *   s = sum_j exp(x_j - m), out[i] = (x[c_i] - m) - log s, rounded in tfjs's logSoftmax's order;
+ *   lse[i] = m + log s is kept for the backward pass. classes are int32, each in 0..width-1.
+ * - classLogProbBackward(dy, x, classes, lse, dx, rows, width): dx = dy (onehot(c) - exp(x - lse)),
+ *   written as -dy exp(x - lse) for every column and then dy added at the class's.
+ * exp and log are the formulas above. With tfjs operations (logSoftmax, a one-hot, a product and a
+ * sum) the two passes were about ten and six kernels.
+ */
+function classLogProbFuncs(): string {
+  const iLocals = '(local $row i32) (local $j i32) (local $w4 i32) (local $vectorEnd i32) (local $m f32) (local $logS f32) (local $g f32) (local $at i32)';
+  const vLocals = (pool: Pool) => [...FORMULA_LOCALS, ...LOG_LOCALS, 'acc', 'mv', 'gv'].map((l) => `$${l}`).concat(pool.locals()).map((l) => `(local ${l} v128)`).join(' ');
+  const lane0 = '(v128.const i32x4 -1 0 0 0)';
+  const addr = (p: string) => `(i32.add (local.get $${p}) (local.get $j))`;
+  const lanes = (op: string, v: string) => `(${op} (${op} (f32x4.extract_lane 0 (local.get ${v})) (f32x4.extract_lane 1 (local.get ${v})))
+                   (${op} (f32x4.extract_lane 2 (local.get ${v})) (f32x4.extract_lane 3 (local.get ${v}))))`;
+  /** The current row's columns: `vector` with whole vectors, then `tail` for the rest (both see $j). */
+  const columns = (vector: string, tail: string) => `
+      (local.set $j (i32.const 0))
+      ${countedLoop('vectors', 'j', '(local.get $vectorEnd)', 16, vector)}
+      ${countedLoop('tail', 'j', '(local.get $w4)', 4, tail)}`;
+  const setup = `
+    (local.set $w4 (i32.shl (local.get $width) (i32.const 2)))
+    (local.set $vectorEnd (i32.and (local.get $w4) (i32.const -16)))`;
+  /** The class's column in the row at `base`: its byte address. */
+  const classAt = (base: string) => `(i32.add (local.get $${base}) (i32.shl (i32.load (local.get $classes)) (i32.const 2)))`;
+  const func = (head: string, build: (pool: Pool) => string) => {
+    const pool = constantPool();
+    const body = build(pool);
+    return `
+  (func ${head}
+    ${iLocals} ${vLocals(pool)}
+    ${pool.sets()}${setup}${body})`;
+  };
+  const forward = func(`(export "classLogProbForward") (param $x i32) (param $classes i32) (param $out i32) (param $lse i32) (param $rows i32) (param $width i32)`, (pool) =>
+    countedLoop('rows', 'row', '(local.get $rows)', 1, `
+      (local.set $acc (v128.const f32x4 -inf -inf -inf -inf))${columns(`
+        (local.set $acc (f32x4.max (local.get $acc) (v128.load ${addr('x')})))`, `
+        (local.set $acc (f32x4.max (local.get $acc) (f32x4.splat (f32.load ${addr('x')}))))`)}
+      (local.set $m ${lanes('f32.max', '$acc')})
+      (local.set $mv (f32x4.splat (local.get $m)))
+      (local.set $acc (v128.const f32x4 0 0 0 0))${columns(`
+        (local.set $ex (f32x4.sub (v128.load ${addr('x')}) (local.get $mv)))${exp(pool)}
+        (local.set $acc (f32x4.add (local.get $acc) (local.get $e)))`, `
+        (local.set $ex (f32x4.sub (f32x4.splat (f32.load ${addr('x')})) (local.get $mv)))${exp(pool)}
+        (local.set $acc (f32x4.add (local.get $acc) (v128.and (local.get $e) ${lane0})))`)}
+      (local.set $lx (f32x4.splat ${lanes('f32.add', '$acc')}))${log(pool)}
+      (local.set $logS (f32x4.extract_lane 0 (local.get $ly)))
+      (f32.store (local.get $out) (f32.sub (f32.sub (f32.load ${classAt('x')}) (local.get $m)) (local.get $logS)))
+      (f32.store (local.get $lse) (f32.add (local.get $m) (local.get $logS)))
+      (local.set $x (i32.add (local.get $x) (local.get $w4)))
+      (local.set $classes (i32.add (local.get $classes) (i32.const 4)))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
+      (local.set $lse (i32.add (local.get $lse) (i32.const 4)))`));
+  const backward = func(`(export "classLogProbBackward") (param $dy i32) (param $x i32) (param $classes i32) (param $lse i32) (param $dx i32) (param $rows i32) (param $width i32)`, (pool) =>
+    countedLoop('rows', 'row', '(local.get $rows)', 1, `
+      (local.set $g (f32.load (local.get $dy)))
+      (local.set $gv (f32x4.splat (local.get $g)))
+      (local.set $mv (f32x4.splat (f32.load (local.get $lse))))${columns(`
+        (local.set $ex (f32x4.sub (v128.load ${addr('x')}) (local.get $mv)))${exp(pool)}
+        (v128.store ${addr('dx')} (f32x4.neg (f32x4.mul (local.get $gv) (local.get $e))))`, `
+        (local.set $ex (f32x4.sub (f32x4.splat (f32.load ${addr('x')})) (local.get $mv)))${exp(pool)}
+        (f32.store ${addr('dx')} (f32.neg (f32.mul (local.get $g) (f32x4.extract_lane 0 (local.get $e)))))`)}
+      (local.set $at ${classAt('dx')})
+      (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (local.get $g)))
+      (local.set $x (i32.add (local.get $x) (local.get $w4)))
+      (local.set $dx (i32.add (local.get $dx) (local.get $w4)))
+      (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+      (local.set $classes (i32.add (local.get $classes) (i32.const 4)))
+      (local.set $lse (i32.add (local.get $lse) (i32.const 4)))`));
+  return `${forward}${backward}`;
+}
+
 export function heapWat(shared: boolean, fused: boolean): string {
   return `(module
-  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${adamFunc()}${transposeFunc()}${matmulFunc(fused)}${BINARY_OPS.map(([name, op, swapped]) => binaryFunc(name, op, swapped)).join('')}${unaryFuncs()}${gruFuncs()}${bernoulliFuncs()}${layerNormFuncs()}${normalFuncs()})
+  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${adamFunc()}${transposeFunc()}${matmulFunc(fused)}${BINARY_OPS.map(([name, op, swapped]) => binaryFunc(name, op, swapped)).join('')}${unaryFuncs()}${gruFuncs()}${bernoulliFuncs()}${layerNormFuncs()}${normalFuncs()}${classLogProbFuncs()})
 `;
 }
