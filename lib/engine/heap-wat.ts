@@ -21,13 +21,6 @@
 // - classLogProbForward, classLogProbBackward: log softmax(logits) at a named class, per row
 //   (lib/nn/class-log-prob.ts).
 
-/**
- * adam(w, g, m, v, out, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1,
- * correction2, epsilon, negativeRate). Pointers are byte offsets of float32 arrays of n values; m
- * and v are updated in place, and out receives
- *   out = (m' / correction1) / (sqrt(v' / correction2) + epsilon) * negativeRate + w
- * with m' = m beta1 + g oneMinusBeta1 and v' = v beta2 + g g oneMinusBeta2.
- */
 /** A loop while the i32 local `counter` is below `limit`: `body`, then counter += step. */
 function countedLoop(label: string, counter: string, limit: string, step: number, body: string): string {
   return `
@@ -37,6 +30,32 @@ function countedLoop(label: string, counter: string, limit: string, step: number
       (br $${label})))`;
 }
 
+/** Sets $w4, a row's bytes, and $vectorEnd, the bytes of its whole vectors of four, from $width. */
+const ROW_BYTES = `
+    (local.set $w4 (i32.shl (local.get $width) (i32.const 2)))
+    (local.set $vectorEnd (i32.and (local.get $w4) (i32.const -16)))`;
+
+/** A row's columns: `vector` on whole vectors of four, then `tail` on the rest one at a time (both see the byte offset $j). */
+function rowColumns(vector: string, tail: string): string {
+  return `
+      (local.set $j (i32.const 0))
+      ${countedLoop('vectors', 'j', '(local.get $vectorEnd)', 16, vector)}
+      ${countedLoop('tail', 'j', '(local.get $w4)', 4, tail)}`;
+}
+
+/** The four lanes of the v128 local `v` reduced pairwise by a scalar operation (f32.add, f32.max). */
+function acrossLanes(op: string, v: string): string {
+  return `(${op} (${op} (f32x4.extract_lane 0 (local.get ${v})) (f32x4.extract_lane 1 (local.get ${v})))
+                   (${op} (f32x4.extract_lane 2 (local.get ${v})) (f32x4.extract_lane 3 (local.get ${v}))))`;
+}
+
+/**
+ * adam(w, g, m, v, out, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1,
+ * correction2, epsilon, negativeRate). Pointers are byte offsets of float32 arrays of n values; m
+ * and v are updated in place, and out receives
+ *   out = (m' / correction1) / (sqrt(v' / correction2) + epsilon) * negativeRate + w
+ * with m' = m beta1 + g oneMinusBeta1 and v' = v beta2 + g g oneMinusBeta2.
+ */
 function adamFunc(): string {
   const splat = (name: string) => `(local.set $${name}4 (f32x4.splat (local.get $${name})))`;
   // one element (f32) or four (f32x4) of the update; `at` is the byte offset within each array
@@ -498,13 +517,8 @@ function bernoulliFuncs(): string {
   const iLocals = '(local $row i32) (local $j i32) (local $w4 i32) (local $vectorEnd i32)';
   const vLocals = (pool: Pool, names: string[]) => [...names.map((l) => `$${l}`), ...pool.locals()].map((l) => `(local ${l} v128)`).join(' ');
   /** The loop over rows and their columns; `vector` and `tail` bodies see the column's byte offset $j. */
-  const rowsLoop = (start: string, vector: string, tail: string, end: string, advance: string[]) => `
-    (local.set $w4 (i32.shl (local.get $width) (i32.const 2)))
-    (local.set $vectorEnd (i32.and (local.get $w4) (i32.const -16)))
-    ${countedLoop('rows', 'row', '(local.get $rows)', 1, `${start}
-      (local.set $j (i32.const 0))
-      ${countedLoop('vectors', 'j', '(local.get $vectorEnd)', 16, vector)}
-      ${countedLoop('tail', 'j', '(local.get $w4)', 4, tail)}${end}
+  const rowsLoop = (start: string, vector: string, tail: string, end: string, advance: string[]) => `${ROW_BYTES}
+    ${countedLoop('rows', 'row', '(local.get $rows)', 1, `${start}${rowColumns(vector, tail)}${end}
       ${advance.join('\n      ')}`)}`;
   const at = (p: string) => `(i32.add (local.get $${p}) (local.get $j))`;
   const fwd = constantPool();
@@ -565,16 +579,7 @@ function layerNormFuncs(): string {
   const at = (p: string) => `(i32.add (local.get $${p}) (local.get $j))`;
   const vload = (p: string) => `(v128.load ${at(p)})`;
   const sload = (p: string) => `(f32x4.splat (f32.load ${at(p)}))`;
-  const hsum = (v: string) => `(f32.add (f32.add (f32x4.extract_lane 0 (local.get ${v})) (f32x4.extract_lane 1 (local.get ${v})))
-                   (f32.add (f32x4.extract_lane 2 (local.get ${v})) (f32x4.extract_lane 3 (local.get ${v}))))`;
-  /** A pass over the current row's columns: `vector` for whole vectors, `tail` for the rest (both see $j). */
-  const columns = (vector: string, tail: string) => `
-      (local.set $j (i32.const 0))
-      ${countedLoop('vectors', 'j', '(local.get $vectorEnd)', 16, vector)}
-      ${countedLoop('tail', 'j', '(local.get $w4)', 4, tail)}`;
-  const setup = `
-    (local.set $w4 (i32.shl (local.get $width) (i32.const 2)))
-    (local.set $vectorEnd (i32.and (local.get $w4) (i32.const -16)))
+  const setup = `${ROW_BYTES}
     (local.set $scale (f32.div (f32.const 1) (f32.convert_i32_u (local.get $width))))`;
   const next = (arrays: string[], perRow: string[]) => [
     ...arrays.map((p) => `(local.set $${p} (i32.add (local.get $${p}) (local.get $w4)))`),
@@ -584,18 +589,18 @@ function layerNormFuncs(): string {
       (param $rows i32) (param $width i32) (param $epsilon f32)
     ${iLocals} (local $acc v128) (local $mean v128) (local $r v128) (local $d v128) (local $n v128)${setup}
     ${countedLoop('rows', 'row', '(local.get $rows)', 1, `
-      (local.set $acc (v128.const f32x4 0 0 0 0))${columns(`
+      (local.set $acc (v128.const f32x4 0 0 0 0))${rowColumns(`
         (local.set $acc (f32x4.add (local.get $acc) ${vload('x')}))`, `
         (local.set $acc (f32x4.add (local.get $acc) (v128.and ${sload('x')} ${lane0})))`)}
-      (local.set $mean (f32x4.splat (f32.mul ${hsum('$acc')} (local.get $scale))))
-      (local.set $acc (v128.const f32x4 0 0 0 0))${columns(`
+      (local.set $mean (f32x4.splat (f32.mul ${acrossLanes('f32.add', '$acc')} (local.get $scale))))
+      (local.set $acc (v128.const f32x4 0 0 0 0))${rowColumns(`
         (local.set $d (f32x4.sub ${vload('x')} (local.get $mean)))
         (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $d) (local.get $d))))`, `
         (local.set $d (v128.and (f32x4.sub ${sload('x')} (local.get $mean)) ${lane0}))
         (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $d) (local.get $d))))`)}
-      (local.set $r (f32x4.splat (f32.div (f32.const 1) (f32.sqrt (f32.add (f32.mul ${hsum('$acc')} (local.get $scale)) (local.get $epsilon))))))
+      (local.set $r (f32x4.splat (f32.div (f32.const 1) (f32.sqrt (f32.add (f32.mul ${acrossLanes('f32.add', '$acc')} (local.get $scale)) (local.get $epsilon))))))
       (f32.store (local.get $rstd) (f32x4.extract_lane 0 (local.get $r)))
-      ;; the gain and bias are read at the same column offset: they are one row long${columns(`
+      ;; the gain and bias are read at the same column offset: they are one row long${rowColumns(`
         (local.set $n (f32x4.mul (f32x4.sub ${vload('x')} (local.get $mean)) (local.get $r)))
         (v128.store ${at('normed')} (local.get $n))
         (v128.store ${at('out')} (f32x4.add (f32x4.mul (local.get $n) (v128.load (i32.add (local.get $gain) (local.get $j)))) (v128.load (i32.add (local.get $bias) (local.get $j)))))`, `
@@ -614,7 +619,7 @@ function layerNormFuncs(): string {
       (f32.store ${at('dbias')} (f32.const 0))`)}
     ${countedLoop('rows', 'row', '(local.get $rows)', 1, `
       (local.set $s1 (v128.const f32x4 0 0 0 0))
-      (local.set $s2 (v128.const f32x4 0 0 0 0))${columns(`
+      (local.set $s2 (v128.const f32x4 0 0 0 0))${rowColumns(`
         (local.set $g (f32x4.mul ${vload('dy')} (v128.load (i32.add (local.get $gain) (local.get $j)))))
         (local.set $s1 (f32x4.add (local.get $s1) (local.get $g)))
         (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $g) ${vload('normed')})))
@@ -625,9 +630,9 @@ function layerNormFuncs(): string {
         (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $g) ${sload('normed')})))
         (f32.store ${at('dgain')} (f32.add (f32.load ${at('dgain')}) (f32.mul (f32.load ${at('dy')}) (f32.load ${at('normed')}))))
         (f32.store ${at('dbias')} (f32.add (f32.load ${at('dbias')}) (f32.load ${at('dy')})))`)}
-      (local.set $m1 (f32x4.splat (f32.mul ${hsum('$s1')} (local.get $scale))))
-      (local.set $m2 (f32x4.splat (f32.mul ${hsum('$s2')} (local.get $scale))))
-      (local.set $r (v128.load32_splat (local.get $rstd)))${columns(`
+      (local.set $m1 (f32x4.splat (f32.mul ${acrossLanes('f32.add', '$s1')} (local.get $scale))))
+      (local.set $m2 (f32x4.splat (f32.mul ${acrossLanes('f32.add', '$s2')} (local.get $scale))))
+      (local.set $r (v128.load32_splat (local.get $rstd)))${rowColumns(`
         (local.set $g (f32x4.mul ${vload('dy')} (v128.load (i32.add (local.get $gain) (local.get $j)))))
         (v128.store ${at('dx')} (f32x4.mul (local.get $r) (f32x4.sub (f32x4.sub (local.get $g) (local.get $m1)) (f32x4.mul ${vload('normed')} (local.get $m2)))))`, `
         (local.set $g (f32x4.mul ${sload('dy')} (f32x4.splat (f32.load (i32.add (local.get $gain) (local.get $j))))))
@@ -694,8 +699,6 @@ function normalFuncs(): string {
   const addr = (p: string, grouped = false) => grouped
     ? `(i32.add (i32.add (local.get $${p}) (local.get $lrow)) (local.get $j))`
     : `(i32.add (local.get $${p}) (local.get $j))`;
-  const hsum = (v: string) => `(f32.add (f32.add (f32x4.extract_lane 0 (local.get ${v})) (f32x4.extract_lane 1 (local.get ${v})))
-                   (f32.add (f32x4.extract_lane 2 (local.get ${v})) (f32x4.extract_lane 3 (local.get ${v}))))`;
   /** Loads and stores of whole vectors, and in the tail of lane 0 of a splatted value. */
   const vector = { load: (a: string) => `(v128.load ${a})`, store: (a: string, v: string) => `(v128.store ${a} ${v})`, mask: (v: string) => v };
   const scalar = {
@@ -704,13 +707,8 @@ function normalFuncs(): string {
     mask: (v: string) => `(v128.and ${v} ${lane0})`,
   };
   /** The columns of the current row: `body` once with vector access, once for the tail. */
-  const columns = (body: (m: typeof vector) => string) => `
-      (local.set $j (i32.const 0))
-      ${countedLoop('vectors', 'j', '(local.get $vectorEnd)', 16, body(vector))}
-      ${countedLoop('tail', 'j', '(local.get $w4)', 4, body(scalar))}`;
-  const setup = `
-    (local.set $w4 (i32.shl (local.get $width) (i32.const 2)))
-    (local.set $vectorEnd (i32.and (local.get $w4) (i32.const -16)))
+  const columns = (body: (m: typeof vector) => string) => rowColumns(body(vector), body(scalar));
+  const setup = `${ROW_BYTES}
     (local.set $group (i32.const 0))
     (local.set $lrow (i32.const 0))`;
   /** Moves the row pointers on: `arrays` by a row, `perRow` by one value; loc's row wraps after groupRows. */
@@ -739,7 +737,7 @@ function normalFuncs(): string {
         (local.set $u (f32x4.div (f32x4.sub ${m.load(addr('x'))} ${m.load(addr('loc', true))}) (local.get $lx)))${log(pool)}
         (local.set $acc (f32x4.sub (local.get $acc)
           ${m.mask(`(f32x4.add (f32x4.mul (f32x4.mul (local.get $u) (local.get $u)) ${pool.k4(0.5)}) (local.get $ly))`)}))`)}
-      (f32.store (local.get $out) (f32.sub ${hsum('$acc')} (local.get $offset)))${nextRow(['x'], ['out'], true)}`));
+      (f32.store (local.get $out) (f32.sub ${acrossLanes('f32.add', '$acc')} (local.get $offset)))${nextRow(['x'], ['out'], true)}`));
   const backward = func(`(export "normalBackward") (param $dy i32) (param $x i32) (param $loc i32) (param $scale i32)
       (param $dx i32) (param $dloc i32) (param $dscale i32) (param $rows i32) (param $groupRows i32) (param $width i32)`,
   ['g', 's', 'u', 't'], (pool) => `
@@ -766,7 +764,7 @@ function normalFuncs(): string {
         (local.set $acc (f32x4.add (local.get $acc) ${m.mask(`(f32x4.sub
           (f32x4.mul (f32x4.sub (f32x4.add (f32x4.mul (local.get $lx) (local.get $lx)) (f32x4.mul (local.get $d) (local.get $d))) ${pool.k4(1)}) ${pool.k4(0.5)})
           (local.get $ly))`)}))`)}
-      (f32.store (local.get $out) ${hsum('$acc')})${nextRow(['mp', 'sp', 'mq', 'sq'], ['out'], false)}`));
+      (f32.store (local.get $out) ${acrossLanes('f32.add', '$acc')})${nextRow(['mp', 'sp', 'mq', 'sq'], ['out'], false)}`));
   const klBackward = func(`(export "normalKlBackward") (param $dy i32) (param $mp i32) (param $sp i32) (param $mq i32) (param $sq i32)
       (param $dmp i32) (param $dsp i32) (param $dmq i32) (param $dsq i32) (param $rows i32) (param $width i32)`,
   ['g', 'q', 'r2', 'd', 't'], (pool) =>
@@ -806,16 +804,6 @@ function classLogProbFuncs(): string {
   const vLocals = (pool: Pool) => [...FORMULA_LOCALS, ...LOG_LOCALS, 'acc', 'mv', 'gv'].map((l) => `$${l}`).concat(pool.locals()).map((l) => `(local ${l} v128)`).join(' ');
   const lane0 = '(v128.const i32x4 -1 0 0 0)';
   const addr = (p: string) => `(i32.add (local.get $${p}) (local.get $j))`;
-  const lanes = (op: string, v: string) => `(${op} (${op} (f32x4.extract_lane 0 (local.get ${v})) (f32x4.extract_lane 1 (local.get ${v})))
-                   (${op} (f32x4.extract_lane 2 (local.get ${v})) (f32x4.extract_lane 3 (local.get ${v}))))`;
-  /** The current row's columns: `vector` with whole vectors, then `tail` for the rest (both see $j). */
-  const columns = (vector: string, tail: string) => `
-      (local.set $j (i32.const 0))
-      ${countedLoop('vectors', 'j', '(local.get $vectorEnd)', 16, vector)}
-      ${countedLoop('tail', 'j', '(local.get $w4)', 4, tail)}`;
-  const setup = `
-    (local.set $w4 (i32.shl (local.get $width) (i32.const 2)))
-    (local.set $vectorEnd (i32.and (local.get $w4) (i32.const -16)))`;
   /** The class's column in the row at `base`: its byte address. */
   const classAt = (base: string) => `(i32.add (local.get $${base}) (i32.shl (i32.load (local.get $classes)) (i32.const 2)))`;
   const func = (head: string, build: (pool: Pool) => string) => {
@@ -824,21 +812,21 @@ function classLogProbFuncs(): string {
     return `
   (func ${head}
     ${iLocals} ${vLocals(pool)}
-    ${pool.sets()}${setup}${body})`;
+    ${pool.sets()}${ROW_BYTES}${body})`;
   };
   const forward = func(`(export "classLogProbForward") (param $x i32) (param $classes i32) (param $out i32) (param $lse i32) (param $rows i32) (param $width i32)`, (pool) =>
     countedLoop('rows', 'row', '(local.get $rows)', 1, `
-      (local.set $acc (v128.const f32x4 -inf -inf -inf -inf))${columns(`
+      (local.set $acc (v128.const f32x4 -inf -inf -inf -inf))${rowColumns(`
         (local.set $acc (f32x4.max (local.get $acc) (v128.load ${addr('x')})))`, `
         (local.set $acc (f32x4.max (local.get $acc) (f32x4.splat (f32.load ${addr('x')}))))`)}
-      (local.set $m ${lanes('f32.max', '$acc')})
+      (local.set $m ${acrossLanes('f32.max', '$acc')})
       (local.set $mv (f32x4.splat (local.get $m)))
-      (local.set $acc (v128.const f32x4 0 0 0 0))${columns(`
+      (local.set $acc (v128.const f32x4 0 0 0 0))${rowColumns(`
         (local.set $ex (f32x4.sub (v128.load ${addr('x')}) (local.get $mv)))${exp(pool)}
         (local.set $acc (f32x4.add (local.get $acc) (local.get $e)))`, `
         (local.set $ex (f32x4.sub (f32x4.splat (f32.load ${addr('x')})) (local.get $mv)))${exp(pool)}
         (local.set $acc (f32x4.add (local.get $acc) (v128.and (local.get $e) ${lane0})))`)}
-      (local.set $lx (f32x4.splat ${lanes('f32.add', '$acc')}))${log(pool)}
+      (local.set $lx (f32x4.splat ${acrossLanes('f32.add', '$acc')}))${log(pool)}
       (local.set $logS (f32x4.extract_lane 0 (local.get $ly)))
       (f32.store (local.get $out) (f32.sub (f32.sub (f32.load ${classAt('x')}) (local.get $m)) (local.get $logS)))
       (f32.store (local.get $lse) (f32.add (local.get $m) (local.get $logS)))
@@ -850,7 +838,7 @@ function classLogProbFuncs(): string {
     countedLoop('rows', 'row', '(local.get $rows)', 1, `
       (local.set $g (f32.load (local.get $dy)))
       (local.set $gv (f32x4.splat (local.get $g)))
-      (local.set $mv (f32x4.splat (f32.load (local.get $lse))))${columns(`
+      (local.set $mv (f32x4.splat (f32.load (local.get $lse))))${rowColumns(`
         (local.set $ex (f32x4.sub (v128.load ${addr('x')}) (local.get $mv)))${exp(pool)}
         (v128.store ${addr('dx')} (f32x4.neg (f32x4.mul (local.get $gv) (local.get $e))))`, `
         (local.set $ex (f32x4.sub (f32x4.splat (f32.load ${addr('x')})) (local.get $mv)))${exp(pool)}
