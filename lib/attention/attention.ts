@@ -37,7 +37,10 @@ export function scaledDotProductAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tens
 /** [T, T]: 1 on and below the diagonal, so position t sees positions 0..t only (a decoder's mask). */
 export function causalMask(length: number): tf.Tensor2D {
   checkInt('length', length, 1);
-  return tf.linalg.bandPart(tf.ones([length, length]), -1, 0) as tf.Tensor2D;
+  // written row by row: tf.linalg.bandPart would run about nine kernels on every forward pass
+  const values = new Float32Array(length * length);
+  for (let i = 0; i < length; i++) values.fill(1, i * length, i * length + i + 1);
+  return tf.tensor2d(values, [length, length]);
 }
 
 /** [batch, 1, 1, T]: 1 on each sequence's first `lengths[b]` positions, 0 on its padding. */

@@ -29,6 +29,7 @@ describe('scaled dot-product attention', () => {
     const square = normal(key.foldIn(4), [2, 5, 3]);
     const sa = square.arraySync() as number[][][];
     const mask = causalMask(5);
+    expect(mask.arraySync()).toEqual([0, 1, 2, 3, 4].map((i) => [0, 1, 2, 3, 4].map((j) => (j <= i ? 1 : 0))));
     const masked = scaledDotProductAttention(square, square, v, mask);
     expectClose(masked.output.dataSync(), loopAttention(sa, sa, va, (_b, i, j) => j <= i).flat(2), 1e-5);
     const w = masked.weights.arraySync() as number[][][];
