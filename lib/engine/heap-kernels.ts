@@ -38,6 +38,8 @@ export interface HeapKernels {
   /** A Bernoulli log-likelihood from logits summed over rows, and its gradient (heap-wat.ts's bernoulliFuncs). */
   bernoulliForward(x: number, l: number, out: number, rows: number, width: number): void;
   bernoulliBackward(dy: number, x: number, l: number, dl: number, rows: number, width: number): void;
+  /** How many of n float32 values are neither 0 nor 1 (heap-wat.ts's countNonBinaryFunc). */
+  countNonBinary(x: number, n: number): number;
   /** Layer normalisation of rows and its gradients (heap-wat.ts's layerNormFuncs). */
   layerNormForward(x: number, gain: number, bias: number, out: number, normed: number, rstd: number, rows: number, width: number, epsilon: number): void;
   layerNormBackward(dy: number, normed: number, rstd: number, gain: number, dx: number, dgain: number, dbias: number, rows: number, width: number): void;

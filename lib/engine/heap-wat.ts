@@ -20,6 +20,8 @@
 //   log-density of rows and the KL divergence of two (lib/distributions/normal-rows.ts).
 // - classLogProbForward, classLogProbBackward: log softmax(logits) at a named class, per row
 //   (lib/nn/class-log-prob.ts).
+// - countNonBinary: how many values are neither 0 nor 1, the check of every Bernoulli likelihood's
+//   data (lib/data/batches.ts's checkBinary) without reading the tensor back.
 
 /** A loop while the i32 local `counter` is below `limit`: `body`, then counter += step. */
 function countedLoop(label: string, counter: string, limit: string, step: number, body: string): string {
@@ -853,8 +855,30 @@ function classLogProbFuncs(): string {
   return `${forward}${backward}`;
 }
 
+/**
+ * countNonBinary(x, n) -> the number of the n float32 values at x that are neither 0 nor 1 (NaN
+ * counts, -0 does not: the same as JavaScript's v !== 0 && v !== 1). Four lanes at a time: a lane
+ * that is neither is all ones (-1 as an integer), so subtracting it counts it.
+ */
+function countNonBinaryFunc(): string {
+  const neither = (v: string, zero: string, one: string) => `(v128.not (v128.or (f32x4.eq ${v} ${zero}) (f32x4.eq ${v} ${one})))`;
+  const zero = '(v128.const f32x4 0 0 0 0)';
+  const one = '(v128.const f32x4 1 1 1 1)';
+  return `
+  (func (export "countNonBinary") (param $x i32) (param $n_ i32) (result i32) (local $at i32) (local $end i32) (local $vectorEnd i32) (local $count v128)
+    (local.set $end (i32.shl (local.get $n_) (i32.const 2)))
+    (local.set $vectorEnd (i32.and (local.get $end) (i32.const -16)))
+    ${countedLoop('vectors', 'at', '(local.get $vectorEnd)', 16, `
+      (local.set $count (i32x4.sub (local.get $count) ${neither('(v128.load (i32.add (local.get $x) (local.get $at)))', zero, one)}))`)}
+    ${countedLoop('tail', 'at', '(local.get $end)', 4, `
+      (local.set $count (i32x4.sub (local.get $count)
+        (v128.and ${neither('(f32x4.splat (f32.load (i32.add (local.get $x) (local.get $at))))', zero, one)} (v128.const i32x4 -1 0 0 0))))`)}
+    (i32.add (i32.add (i32x4.extract_lane 0 (local.get $count)) (i32x4.extract_lane 1 (local.get $count)))
+             (i32.add (i32x4.extract_lane 2 (local.get $count)) (i32x4.extract_lane 3 (local.get $count)))))`;
+}
+
 export function heapWat(shared: boolean, fused: boolean): string {
   return `(module
-  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${adamFunc()}${transposeFunc()}${matmulFunc(fused)}${BINARY_OPS.map(([name, op, swapped]) => binaryFunc(name, op, swapped)).join('')}${unaryFuncs()}${gruFuncs()}${bernoulliFuncs()}${layerNormFuncs()}${normalFuncs()}${classLogProbFuncs()})
+  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${adamFunc()}${transposeFunc()}${matmulFunc(fused)}${BINARY_OPS.map(([name, op, swapped]) => binaryFunc(name, op, swapped)).join('')}${unaryFuncs()}${gruFuncs()}${bernoulliFuncs()}${layerNormFuncs()}${normalFuncs()}${classLogProbFuncs()}${countNonBinaryFunc()})
 `;
 }

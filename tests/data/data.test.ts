@@ -7,7 +7,7 @@ import { DataError } from '../../lib/core/errors';
 import { Key } from '../../lib/core/random';
 import * as tf from '../../lib/core/tf';
 import { ImageSet, batchIndices, binarizeDynamic, binarizeStatic, gatherPixels, loadFashionMnist, loadMnist, parseIdx, readIdx } from '../../lib/data';
-import { expectNoLeak } from '../helpers';
+import { ENGINE, expectNoLeak } from '../helpers';
 
 function idxBytes(dims: number[], data: number[]): Uint8Array {
   const header = Buffer.alloc(4 + 4 * dims.length);
@@ -133,5 +133,35 @@ describe('image indices are checked', () => {
     const last = pixelRange(set, 2, 5); // cut at the end of the set
     expect(last.shape).toEqual([1, 4]);
     last.dispose();
+  });
+});
+
+describe('checkBinary', () => {
+  // sizes below, at and past a vector of four, and a batch of MNIST digits
+  const SIZES = [1, 3, 4, 7, 8, 13, 100 * 784];
+
+  it.each(SIZES)('passes 0s and 1s (and -0) and counts everything else, wherever it falls, for %i values', async (n) => {
+    const { checkBinary } = await import('../../lib/data');
+    const { ourCallsOf } = await import('../../lib/engine/wasm-kernels');
+    const ok = new Float32Array(n).map((_, i) => (i % 3 === 0 ? 1 : i % 3 === 1 ? 0 : -0));
+    const calls = ourCallsOf('countNonBinary');
+    const good = tf.tensor1d(ok);
+    expect(() => checkBinary('x', good)).not.toThrow();
+    if (ENGINE) expect(ourCallsOf('countNonBinary')).toBe(calls + 1); // counted in place, not read back
+    // one bad value at each position in turn (first, a vector's lane, the tail, the last) and of each kind
+    const positions = [...new Set([0, Math.min(2, n - 1), Math.floor(n / 2), n - 1])];
+    for (const [bad, shown] of [[0.5, '0.5'], [NaN, 'NaN'], [2, '2'], [-1, '-1'], [Infinity, 'Infinity'], [1e-45, '1.401298464324817e-45']] as const) {
+      for (const at of positions) {
+        const values = ok.slice();
+        values[at] = bad;
+        const x = tf.tensor1d(values);
+        expect(() => checkBinary('the batch', x)).toThrow(new RegExp(`the batch holds 1 values that are neither 0 nor 1 \\(entry ${at} is ${shown}\\)`));
+        x.dispose();
+      }
+    }
+    // every value bad: the count is the size
+    const all = tf.fill([n], 0.25);
+    expect(() => checkBinary('x', all)).toThrow(new RegExp(`x holds ${n} values`));
+    tf.dispose([good, all]);
   });
 });
