@@ -39,10 +39,10 @@ sbn_opt = torch.optim.Adam([top, *gen.parameters(), *rec.parameters()], lr=0.03)
 def sbn_step():
     x = data[torch.randint(0, data.shape[0], (B,))]
     xs = x.repeat(K, 1)
-    with torch.no_grad():
-        h = torch.bernoulli(torch.sigmoid(rec(xs)))
+    logits = rec(xs)  # q's logits draw the particles and score them (lib/helmholtz's drawRecognition)
+    h = torch.bernoulli(torch.sigmoid(logits.detach()))
     log_p = (bern_logp(h, top.expand_as(h)) + bern_logp(xs, gen(h))).view(K, B)
-    log_q = bern_logp(h, rec(xs)).view(K, B)
+    log_q = bern_logp(h, logits).view(K, B)
     w = torch.softmax((log_p - log_q).detach(), 0)
     with torch.no_grad():  # dreams
         hd = torch.bernoulli(torch.sigmoid(top.expand(B, H)))
@@ -97,12 +97,15 @@ def deep_log_rec(x, hs):
     return sum(bern_logp(hs[l], deep_rec[l](above[l])) for l in range(3))
 
 
-def deep_sample_rec(x):
-    hs, h = [], x
+def deep_draw_rec(x):
+    """Particles h ~ q(h | x) and log q(h | x), each layer scored by the logits that drew it."""
+    hs, h, log_q = [], x, 0
     for layer in deep_rec:
-        h = torch.bernoulli(torch.sigmoid(layer(h)))
+        logits = layer(h)
+        h = torch.bernoulli(torch.sigmoid(logits.detach()))
+        log_q = log_q + bern_logp(h, logits)
         hs.append(h)
-    return hs
+    return hs, log_q
 
 
 def deep_dream(n):
@@ -117,11 +120,11 @@ def deep_dream(n):
 def sbn_mnist_step():
     x = pixels[torch.randint(0, pixels.shape[0], (B,))]
     xs = x.repeat(K, 1)
+    hs, log_q = deep_draw_rec(xs)
     with torch.no_grad():
-        hs = deep_sample_rec(xs)
         xd, hd = deep_dream(B)
     log_p = deep_log_joint(xs, hs).view(K, B)
-    log_q = deep_log_rec(xs, hs).view(K, B)
+    log_q = log_q.view(K, B)
     w = torch.softmax((log_p - log_q).detach(), 0)
     sleep = -deep_log_rec(xd, hd).mean()
     loss = -(w * log_p).sum(0).mean() + 0.5 * (-(w * log_q).sum(0).mean() + sleep)

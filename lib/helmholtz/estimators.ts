@@ -47,9 +47,9 @@ export class NvilBaseline {
 /** log p(x, h_k) and log q(h_k | x) for K particles per row, as [K, B]. */
 function particles(model: SigmoidBeliefNet, key: Key, x: tf.Tensor2D, k: number) {
   const xs = repeatRows(x, k);
-  const hs = model.sampleRecognition(key, xs);
+  const { hs, logQ } = model.drawRecognition(key, xs);
   const shape: [number, number] = [k, x.shape[0]];
-  return { logP: tf.reshape(model.logJoint(xs, hs), shape) as tf.Tensor2D, logQ: tf.reshape(model.logRecognition(xs, hs), shape) as tf.Tensor2D };
+  return { logP: tf.reshape(model.logJoint(xs, hs), shape) as tf.Tensor2D, logQ: tf.reshape(logQ, shape) as tf.Tensor2D };
 }
 
 /** −E log q(h | x) on dreams (x, h) ~ p: the sleep phase's loss for q. */

@@ -84,10 +84,8 @@ export function importanceLogMarginal(model: SigmoidBeliefNet, key: Key, x: tf.T
     const k = Math.min(chunk, particles - done);
     const logW = tf.tidy(() => {
       const xs = repeatRows(x, k);
-      const hs = model.sampleRecognition(key.foldIn(j), xs);
-      const w = tf.sub(model.logJoint(xs, hs), model.logRecognition(xs, hs));
-      tf.dispose(hs);
-      return w;
+      const { hs, logQ } = model.drawRecognition(key.foldIn(j), xs);
+      return tf.sub(model.logJoint(xs, hs), logQ);
     });
     mean.add(logW.dataSync());
     logW.dispose();

@@ -5,7 +5,7 @@
 import * as tf from '../core/tf';
 import { ParameterError, ShapeError, checkInt, fmtShape } from '../core/errors';
 import { Key, uniform } from '../core/random';
-import { repeatRows, variableFrom } from '../core/ops';
+import { repeatRows, stopGradient, variableFrom } from '../core/ops';
 
 export { repeatRows };
 import { Dense, uniqueVariableName } from '../nn/dense';
@@ -22,10 +22,7 @@ export function bernoulliLogProb(y: tf.Tensor2D, logits: tf.Tensor): tf.Tensor1D
  * the tape: no gradient flows through a discrete sample (the estimators supply their own).
  */
 export function sampleBernoulli(key: Key, logits: tf.Tensor2D): tf.Tensor2D {
-  const draws = tf.tidy(() => tf.cast(tf.less(uniform(key, logits.shape), tf.sigmoid(logits)), 'float32'));
-  const constant = tf.tensor2d(draws.dataSync() as Float32Array, logits.shape);
-  draws.dispose();
-  return constant;
+  return tf.tidy(() => stopGradient(tf.cast(tf.less(uniform(key, logits.shape), tf.sigmoid(logits)), 'float32')) as tf.Tensor2D);
 }
 
 export class SigmoidBeliefNet {
@@ -118,14 +115,29 @@ export class SigmoidBeliefNet {
 
   /** Latents h ~ q(h | x), one configuration per row of x (no gradient flows through the draws). */
   sampleRecognition(key: Key, x: tf.Tensor2D): tf.Tensor2D[] {
+    const { hs, logQ } = this.drawRecognition(key, x);
+    logQ.dispose();
+    return hs;
+  }
+
+  /**
+   * Latents h ~ q(h | x) and log q(h | x) per row (the values of sampleRecognition and
+   * logRecognition): each layer is scored by the logits that drew it, so q's layers run once, not
+   * twice. The score is differentiable in q's weights; the draws are not.
+   */
+  drawRecognition(key: Key, x: tf.Tensor2D): { hs: tf.Tensor2D[]; logQ: tf.Tensor1D } {
     this.checkData(x);
     const keys = key.split(this.depth);
-    const hs: tf.Tensor2D[] = [];
-    for (let l = 0; l < this.depth; l++) {
-      const below = l === 0 ? x : hs[l - 1];
-      hs.push(tf.tidy(() => sampleBernoulli(keys[l], this.recognition[l].apply(below))));
-    }
-    return hs;
+    return tf.tidy(() => {
+      const hs: tf.Tensor2D[] = [];
+      let logQ = tf.zeros([x.shape[0]]) as tf.Tensor1D;
+      for (let l = 0; l < this.depth; l++) {
+        const logits = this.recognition[l].apply(l === 0 ? x : hs[l - 1]);
+        hs.push(sampleBernoulli(keys[l], logits));
+        logQ = tf.add(logQ, bernoulliLogProb(hs[l], logits));
+      }
+      return { hs, logQ };
+    });
   }
 
   /** Ancestral samples (x, h_1, …, h_M) ~ p, `n` of them. */

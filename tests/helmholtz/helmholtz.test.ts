@@ -56,6 +56,25 @@ describe('probabilities', () => {
     net.dispose();
   });
 
+  it('drawRecognition draws what sampleRecognition draws and scores it as logRecognition does, gradients included, leak-free', async () => {
+    const net = randomNet([6, 4, 3], 5);
+    const x = tf.tensor2d(Array.from({ length: 8 * 6 }, (_, i) => (i * 7) % 3 === 0 ? 1 : 0), [8, 6]);
+    const key = Key.fromSeed(6);
+    const drawn = await expectNoLeak(() => net.drawRecognition(key, x), 3); // two layers and the score
+    const hs = net.sampleRecognition(key, x);
+    hs.forEach((h, l) => expect(values(drawn.hs[l])).toEqual(values(h)));
+    const logQ = net.logRecognition(x, hs);
+    expect(values(drawn.logQ)).toEqual(values(logQ));
+    // q's weights get the gradient of log q(h | x) at the drawn h, and nothing flows through the draws
+    const weights = net.recognition.flatMap((d) => d.variables);
+    const gradOf = (f: () => tf.Tensor1D) => tf.variableGrads(() => tf.sum(f()) as tf.Scalar, weights);
+    const fused = gradOf(() => net.drawRecognition(key, x).logQ);
+    const twice = gradOf(() => net.logRecognition(x, net.sampleRecognition(key, x)));
+    weights.forEach((w) => expect(values(fused.grads[w.name])).toEqual(values(twice.grads[w.name])));
+    tf.dispose([x, ...drawn.hs, drawn.logQ, ...hs, logQ, fused.value, twice.value, ...Object.values(fused.grads), ...Object.values(twice.grads)]);
+    net.dispose();
+  });
+
   it('the importance-sampled marginal with 5,000 particles agrees with enumeration, leak-free', async () => {
     const net = randomNet([6, 4, 3], 4);
     const x = tf.tensor2d([[1, 0, 1, 1, 0, 0], [0, 0, 0, 1, 1, 1], [1, 1, 1, 1, 1, 1]]);
