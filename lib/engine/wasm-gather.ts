@@ -18,6 +18,11 @@ export function gatherSlices(x: tf.TypedArray, outer: number, axisSize: number, 
   let o = 0;
   for (let b = 0; b < outer; b++) {
     const base = b * axisSize * slice;
+    if (slice === 1) {
+      // single values (a gather along the last axis, as image patches are cut): no run to copy
+      for (let i = 0; i < indices.length; i++) out[o++] = x[base + indices[i]];
+      continue;
+    }
     for (let i = 0; i < indices.length; i++, o += slice) {
       copyRun(x, base + indices[i] * slice, out, o, slice);
     }
@@ -33,8 +38,10 @@ export function installHeapGather(): void {
     const backend = args.backend as unknown as WasmBackendLike;
     const a = tf.util.parseAxisParam(axis, x.shape)[0];
     const axisSize = x.shape[a];
-    const idx = Int32Array.from(backend.typedArrayFromHeap(indices));
-    for (const i of idx) {
+    // a copy (a memcpy; Int32Array.from walks an iterator): the view would not survive the heap growing
+    const idx = (backend.typedArrayFromHeap(indices) as Int32Array).slice();
+    for (let j = 0; j < idx.length; j++) {
+      const i = idx[j];
       if (!(i >= 0 && i <= axisSize - 1)) throw new Error(`GatherV2: the index value ${i} is not in [0, ${axisSize - 1}]`);
     }
     const outShape = [...x.shape.slice(0, a), ...indices.shape, ...x.shape.slice(a + 1)];

@@ -95,7 +95,10 @@ describe.skipIf(!ENGINE)('the engine kernels against tfjs on the cpu backend', (
     await sameOnCpu([100, 40], (x) => tf.gather(x, rows), 'float32', false); // a batch of rows, one of them twice
     await sameOnCpu([3, 10, 4], (x) => tf.gather(x, grid, 1), 'float32', false);
     await sameOnCpu([6, 7], (x) => tf.gather(x, columns, 1), 'int32');
-    tf.dispose([rows, grid, columns]);
+    // single values along the last axis, repeated and out of order, as image patches are cut
+    const patch = tf.tensor1d([0, 1, 4, 5, 16, 4, 4, 0, 15], 'int32');
+    await sameOnCpu([3, 17], (x) => tf.gather(x, patch, 1), 'float32', false);
+    tf.dispose([rows, grid, columns, patch]);
     const x = tf.ones([4, 3]);
     const bad = tf.tensor1d([1, 4], 'int32');
     expect(() => tf.gather(x, bad)).toThrow('GatherV2: the index value 4 is not in [0, 3]');
