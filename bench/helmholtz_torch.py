@@ -39,7 +39,8 @@ sbn_opt = torch.optim.Adam([top, *gen.parameters(), *rec.parameters()], lr=0.03)
 def sbn_step():
     x = data[torch.randint(0, data.shape[0], (B,))]
     xs = x.repeat(K, 1)
-    logits = rec(xs)  # q's logits draw the particles and score them (lib/helmholtz's drawRecognition)
+    # q's logits draw the particles and score them, computed once per row of x (lib/helmholtz's drawRecognition)
+    logits = rec(x).repeat(K, 1)
     h = torch.bernoulli(torch.sigmoid(logits.detach()))
     log_p = (bern_logp(h, top.expand_as(h)) + bern_logp(xs, gen(h))).view(K, B)
     log_q = bern_logp(h, logits).view(K, B)
@@ -98,10 +99,11 @@ def deep_log_rec(x, hs):
 
 
 def deep_draw_rec(x):
-    """Particles h ~ q(h | x) and log q(h | x), each layer scored by the logits that drew it."""
-    hs, h, log_q = [], x, 0
-    for layer in deep_rec:
-        logits = layer(h)
+    """K particles h ~ q(h | x) per row and log q(h | x), each layer scored by the logits that drew
+    it; the first layer's logits are the same for every copy of a row, so they are computed once."""
+    hs, h, log_q = [], None, 0
+    for l, layer in enumerate(deep_rec):
+        logits = layer(x).repeat(K, 1) if l == 0 else layer(h)
         h = torch.bernoulli(torch.sigmoid(logits.detach()))
         log_q = log_q + bern_logp(h, logits)
         hs.append(h)
@@ -120,7 +122,7 @@ def deep_dream(n):
 def sbn_mnist_step():
     x = pixels[torch.randint(0, pixels.shape[0], (B,))]
     xs = x.repeat(K, 1)
-    hs, log_q = deep_draw_rec(xs)
+    hs, log_q = deep_draw_rec(x)
     with torch.no_grad():
         xd, hd = deep_dream(B)
     log_p = deep_log_joint(xs, hs).view(K, B)

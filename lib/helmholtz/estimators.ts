@@ -47,7 +47,7 @@ export class NvilBaseline {
 /** log p(x, h_k) and log q(h_k | x) for K particles per row, as [K, B]. */
 function particles(model: SigmoidBeliefNet, key: Key, x: tf.Tensor2D, k: number) {
   const xs = repeatRows(x, k);
-  const { hs, logQ } = model.drawRecognition(key, xs);
+  const { hs, logQ } = model.drawRecognition(key, x, k);
   const shape: [number, number] = [k, x.shape[0]];
   return { logP: tf.reshape(model.logJoint(xs, hs), shape) as tf.Tensor2D, logQ: tf.reshape(logQ, shape) as tf.Tensor2D };
 }

@@ -84,7 +84,7 @@ export function importanceLogMarginal(model: SigmoidBeliefNet, key: Key, x: tf.T
     const k = Math.min(chunk, particles - done);
     const logW = tf.tidy(() => {
       const xs = repeatRows(x, k);
-      const { hs, logQ } = model.drawRecognition(key.foldIn(j), xs);
+      const { hs, logQ } = model.drawRecognition(key.foldIn(j), x, k);
       return tf.sub(model.logJoint(xs, hs), logQ);
     });
     mean.add(logW.dataSync());

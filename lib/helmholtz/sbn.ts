@@ -121,18 +121,21 @@ export class SigmoidBeliefNet {
   }
 
   /**
-   * Latents h ~ q(h | x) and log q(h | x) per row (the values of sampleRecognition and
-   * logRecognition): each layer is scored by the logits that drew it, so q's layers run once, not
-   * twice. The score is differentiable in q's weights; the draws are not.
+   * Latents h ~ q(h | x) and log q(h | x) for `particles` draws per row of x, rows copy-major as
+   * repeatRows(x, particles) gives them (the values of sampleRecognition and logRecognition on the
+   * repeated rows). Each layer is scored by the logits that drew it, so q's layers run once, not
+   * twice, and the first layer runs on x's rows once, not once per particle (its logits are the
+   * same for every copy of a row). The score is differentiable in q's weights; the draws are not.
    */
-  drawRecognition(key: Key, x: tf.Tensor2D): { hs: tf.Tensor2D[]; logQ: tf.Tensor1D } {
+  drawRecognition(key: Key, x: tf.Tensor2D, particles = 1): { hs: tf.Tensor2D[]; logQ: tf.Tensor1D } {
     this.checkData(x);
+    checkInt('particles', particles, 1);
     const keys = key.split(this.depth);
     return tf.tidy(() => {
       const hs: tf.Tensor2D[] = [];
-      let logQ = tf.zeros([x.shape[0]]) as tf.Tensor1D;
+      let logQ = tf.zeros([particles * x.shape[0]]) as tf.Tensor1D;
       for (let l = 0; l < this.depth; l++) {
-        const logits = this.recognition[l].apply(l === 0 ? x : hs[l - 1]);
+        const logits = l === 0 ? repeatRows(this.recognition[0].apply(x), particles) : this.recognition[l].apply(hs[l - 1]);
         hs.push(sampleBernoulli(keys[l], logits));
         logQ = tf.add(logQ, bernoulliLogProb(hs[l], logits));
       }

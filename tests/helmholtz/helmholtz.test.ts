@@ -17,7 +17,8 @@ import {
   importanceLogMarginal,
   surrogateLoss,
 } from '../../lib/helmholtz';
-import { expectNoLeak } from '../helpers';
+import { expectClose, expectNoLeak } from '../helpers';
+import { repeatRows } from '../../lib/core/ops';
 
 /** A network with every weight, bias and top logit drawn N(0, 1), so no conditional is uniform. */
 function randomNet(sizes: number[], seed: number): SigmoidBeliefNet {
@@ -72,6 +73,24 @@ describe('probabilities', () => {
     const twice = gradOf(() => net.logRecognition(x, net.sampleRecognition(key, x)));
     weights.forEach((w) => expect(values(fused.grads[w.name])).toEqual(values(twice.grads[w.name])));
     tf.dispose([x, ...drawn.hs, drawn.logQ, ...hs, logQ, fused.value, twice.value, ...Object.values(fused.grads), ...Object.values(twice.grads)]);
+    net.dispose();
+  });
+
+  it('drawRecognition with particles draws and scores as on the repeated rows, with q\'s first layer run once per row', () => {
+    const net = randomNet([6, 4, 3], 7);
+    const x = tf.tensor2d(Array.from({ length: 5 * 6 }, (_, i) => (i * 5) % 3 === 0 ? 1 : 0), [5, 6]);
+    const xs = repeatRows(x, 4);
+    const key = Key.fromSeed(8);
+    const once = net.drawRecognition(key, x, 4);
+    const repeated = net.drawRecognition(key, xs);
+    once.hs.forEach((h, l) => expect(values(h)).toEqual(values(repeated.hs[l])));
+    expectClose(values(once.logQ), values(repeated.logQ), 1e-5, 1e-6);
+    const weights = net.recognition.flatMap((d) => d.variables);
+    const gradOf = (f: () => tf.Tensor1D) => tf.variableGrads(() => tf.sum(f()) as tf.Scalar, weights);
+    const [a, b] = [gradOf(() => net.drawRecognition(key, x, 4).logQ), gradOf(() => net.drawRecognition(key, xs).logQ)];
+    weights.forEach((w) => expectClose(values(a.grads[w.name]), values(b.grads[w.name]), 1e-5, 1e-5));
+    expect(() => net.drawRecognition(key, x, 0)).toThrow(/particles/);
+    tf.dispose([x, xs, ...once.hs, once.logQ, ...repeated.hs, repeated.logQ, a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
     net.dispose();
   });
 
