@@ -12,6 +12,7 @@ import { Categorical } from '../distributions';
 import { Mlp, classLogProb } from '../nn';
 import { PriorFitOptions, fitCodeRows, pickRows } from './fit-code-prior';
 import { checkCodeRange } from './check-codes';
+import { tensorFrom } from '../engine/tensor-io';
 
 export interface Codebook {
   /** Row-major [size, dim] code vectors. */
@@ -46,6 +47,8 @@ export class LocalCodePrior {
   readonly offsets: [number, number][];
   private readonly net: Mlp;
   private readonly inputSize: number;
+  /** The neighbour table and the codebook's entries (copied here: the prior keeps the codebook it was built with). */
+  private readonly lookup: { neighbours: Int32Array; entries: Float32Array };
 
   constructor(readonly config: LocalPriorConfig, readonly codebook: Codebook, key: Key,
     readonly context: { codebook: Codebook; positions: number } | null = null) {
@@ -56,6 +59,7 @@ export class LocalCodePrior {
     this.offsets = causalOffsets(config.radius);
     const cells = config.grid ** 2;
     this.inputSize = this.offsets.length * (codebook.dim + 1) + cells + (context ? context.positions * context.codebook.dim : 0);
+    this.lookup = this.tables();
     this.net = new Mlp({ sizes: [this.inputSize, ...config.hidden, codebook.size], hidden: 'relu', output: 'linear' }, key, 'local-code-prior');
   }
 
@@ -77,40 +81,62 @@ export class LocalCodePrior {
 
   /** The network's input for the given cells (default: all) of every image, [rows * cells, inputSize]. */
   private features(codes: Int32Array, rows: number, contextCodes?: Int32Array, onlyCell?: number): tf.Tensor2D {
-    const { grid } = this.config;
-    const { dim, vectors } = this.codebook;
+    const { neighbours, entries } = this.lookup;
+    const stride = this.codebook.dim + 1;
     const cells = this.cells;
-    const chosen = onlyCell === undefined ? Array.from({ length: cells }, (_, c) => c) : [onlyCell];
-    const out = new Float32Array(rows * chosen.length * this.inputSize);
-    let o = 0;
-    for (let r = 0; r < rows; r++) {
-      for (const c of chosen) {
-        const i = Math.floor(c / grid);
-        const j = c % grid;
-        for (const [di, dj] of this.offsets) {
-          const ii = i + di;
-          const jj = j + dj;
-          if (ii >= 0 && jj >= 0 && jj < grid) {
-            const k = codes[r * cells + ii * grid + jj];
-            for (let d = 0; d < dim; d++) out[o + d] = vectors[k * dim + d];
-          } else {
-            out[o + dim] = 1; // the neighbour is outside the grid
+    const links = this.offsets.length;
+    const first = onlyCell ?? 0;
+    const chosen = onlyCell === undefined ? cells : 1;
+    const outside = this.codebook.size;
+    const context = this.context && contextCodes ? { ...this.context, codes: contextCodes } : null;
+    // written where the tensor lives: these are the step's largest input (1568 x 317 for 32 images)
+    return tensorFrom<tf.Rank.R2>([rows * chosen, this.inputSize], (out) => {
+      out.fill(0);
+      let o = 0;
+      for (let r = 0; r < rows; r++) {
+        const base = r * cells;
+        for (let c = first; c < first + chosen; c++) {
+          for (let n = 0; n < links; n++) {
+            const cell = neighbours[c * links + n];
+            // a neighbour outside the grid reads the last entry: zeros and the outside flag
+            const from = (cell < 0 ? outside : codes[base + cell]) * stride;
+            for (let d = 0; d < stride; d++) out[o + d] = entries[from + d];
+            o += stride;
           }
-          o += dim + 1;
-        }
-        out[o + c] = 1;
-        o += cells;
-        if (this.context && contextCodes) {
-          const { codebook: cb, positions } = this.context;
-          for (let p = 0; p < positions; p++) {
-            const k = contextCodes[r * positions + p];
-            for (let d = 0; d < cb.dim; d++) out[o + p * cb.dim + d] = cb.vectors[k * cb.dim + d];
+          out[o + c] = 1;
+          o += cells;
+          if (context) {
+            const { codebook: cb, positions } = context;
+            for (let p = 0; p < positions; p++) {
+              const from = context.codes[r * positions + p] * cb.dim;
+              for (let d = 0; d < cb.dim; d++) out[o + d] = cb.vectors[from + d];
+              o += cb.dim;
+            }
           }
-          o += positions * cb.dim;
         }
       }
+    });
+  }
+
+  /**
+   * What features() copies from: each cell's neighbours in the order of the offsets (-1 outside the
+   * grid), and each code's entry, its vector and a 0 flag, with one more entry for outside.
+   */
+  private tables(): { neighbours: Int32Array; entries: Float32Array } {
+    const { grid } = this.config;
+    const { dim, size, vectors } = this.codebook;
+    const neighbours = new Int32Array(this.cells * this.offsets.length);
+    for (let c = 0; c < this.cells; c++) {
+      const [i, j] = [Math.floor(c / grid), c % grid];
+      this.offsets.forEach(([di, dj], n) => {
+        const inside = i + di >= 0 && j + dj >= 0 && j + dj < grid;
+        neighbours[c * this.offsets.length + n] = inside ? (i + di) * grid + j + dj : -1;
+      });
     }
-    return tf.tensor2d(out, [rows * chosen.length, this.inputSize]);
+    const entries = new Float32Array((size + 1) * (dim + 1));
+    for (let k = 0; k < size; k++) entries.set(vectors.subarray(k * dim, (k + 1) * dim), k * (dim + 1));
+    entries[size * (dim + 1) + dim] = 1;
+    return { neighbours, entries };
   }
 
   /** Logits [rows * cells, K] of every cell's code given its neighbours (teacher forcing). */
