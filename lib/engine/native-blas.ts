@@ -49,9 +49,12 @@ export type NativeProduct = (a: number, transA: boolean, b: number, transB: bool
  * is loaded (tests and benches switch it off to compare with our WebAssembly kernels); `calls` counts
  * the products and `linalgCalls` the rest (tests check the path is taken);
  * products of fewer than `minParallelFlops` (2 m k n) run on one OpenBLAS thread, larger ones on as
- * many as the wasm backend has, since waking a second thread costs more than a small product.
+ * many as the wasm backend has. Alone, two threads pay from about 8 MFLOP; inside a training step a
+ * two-thread product now and then waits a scheduler's time slice (0.5-3.5 ms) for OpenBLAS's second
+ * thread, so below 20 MFLOP one thread wins (the Transformer prior over top codes, whose products
+ * are 8-17 MFLOP: 5.95 to 4.70 ms a step in alternating rounds of one process).
  */
-export const nativeProducts = { enabled: true, calls: 0, minParallelFlops: 8e6, /** Cholesky factors, solves and column sums */ linalgCalls: 0 };
+export const nativeProducts = { enabled: true, calls: 0, minParallelFlops: 2e7, /** Cholesky factors, solves and column sums */ linalgCalls: 0 };
 
 const ADDON = path.join('build', 'native', 'openblas.node');
 
